@@ -1,0 +1,107 @@
+// The command-line program (commander). `serve` is the default command; every other command is added
+// here. Returns the exit code instead of exiting, so tests can run it in-process.
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { ConfigError, loadConfig, type Env } from "../config/load.ts";
+import { MODES, type ConfigOverrides } from "../config/types.ts";
+import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
+import { serve } from "./serve.ts";
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+function integerIn(min: number, max: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+interface ServeFlags {
+  mode?: string;
+  port?: number;
+  host?: string;
+  config?: string;
+  cassetteDir?: string;
+  cassette?: string;
+  seed?: number;
+  logLevel?: string;
+}
+
+function flagsToOverrides(flags: ServeFlags): ConfigOverrides {
+  const overrides: Record<string, Record<string, unknown> | unknown> = {};
+  const server: Record<string, unknown> = {};
+  const recording: Record<string, unknown> = {};
+  if (flags.mode !== undefined) overrides.mode = flags.mode;
+  if (flags.port !== undefined) server.port = flags.port;
+  if (flags.host !== undefined) server.host = flags.host;
+  if (flags.logLevel !== undefined) server.log_level = flags.logLevel;
+  if (flags.cassetteDir !== undefined) recording.dir = flags.cassetteDir;
+  if (flags.cassette !== undefined) recording.cassette = flags.cassette;
+  if (flags.seed !== undefined) overrides.mock = { seed: flags.seed };
+  if (Object.keys(server).length > 0) overrides.server = server;
+  if (Object.keys(recording).length > 0) overrides.recording = recording;
+  return overrides as ConfigOverrides;
+}
+
+export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name("bpg")
+    .description("OpenAI-compatible gateway, record/replay and offline simulator for the Bedrock Proxy API.")
+    .version(`${PACKAGE_NAME} ${VERSION}`, "-v, --version", "print the version and exit")
+    .helpOption("-h, --help", "show this help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command("serve", { isDefault: true })
+    .description("run the gateway (the default command)")
+    .addOption(new Option("-m, --mode <mode>", "mock | live | record | replay | auto (default: mock)").choices(MODES))
+    .option("-p, --port <port>", "port to listen on, 0 for any free port (default: 8787)", integerIn(0, 65535, "--port"))
+    .option("-H, --host <host>", "address to bind (default: 127.0.0.1)")
+    .option("-c, --config <file>", "config file (default: ./config.yaml, or $BPG_CONFIG)")
+    .option("--cassette-dir <dir>", "where cassettes live (default: fixtures/cassettes)")
+    .option("--cassette <name>", "cassette used when a request names none (default: default)")
+    .option("--seed <n>", "simulator seed: same request + seed = same answer (default: 0)", integerIn(0, Number.MAX_SAFE_INTEGER, "--seed"))
+    .addOption(new Option("--log-level <level>", "log verbosity").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
+    .addHelpText(
+      "after",
+      "\nPrecedence: flag > environment (BPG_*, BEDROCK_*) > config file > built-in default.\n" +
+        "Every config key is documented in config.yaml; see the README for the HTTP routes.",
+    )
+    .action(async (flags: ServeFlags) => {
+      const { config, file } = loadConfig({ file: flags.config, env, overrides: flagsToOverrides(flags) });
+      onExit(await serve(config, file, io));
+    });
+
+  return program;
+}
+
+/** Run the CLI; resolves with the process exit code. */
+export async function runCli(argv: readonly string[], env: Env, io: CliIo = defaultIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(env, io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError) {
+      io.err(`bpg: ${error.message}`);
+      return 2;
+    }
+    io.err(`bpg: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,87 @@
+// The configuration, with the same snake_case keys as config.yaml: the documented names are the ones
+// users type, and validation errors point at them verbatim.
+
+export const MODES = ["mock", "live", "record", "replay", "auto"] as const;
+export type Mode = (typeof MODES)[number];
+
+export const UPSTREAM_KINDS = ["live", "mock"] as const;
+export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface MockTeamConfig {
+  team_id: string;
+  api_token: string;
+  budget_limit: number;
+  /** Model ids the team may call; absent or empty = every model. */
+  allowed_models?: string[];
+}
+
+export interface FaultRates {
+  throttle: number;
+  timeout: number;
+  server_error: number;
+  reset: number;
+  malformed: number;
+}
+
+/** A scripted simulator reply (WireMock-style stub): first matching rule wins. */
+export interface ScriptRule {
+  match: { model?: string; team?: string; last_user?: string; tool?: string };
+  reply:
+    | { text: string }
+    | { tool_call: { name: string; input: Record<string, unknown> } }
+    | { error: { status: number; body: unknown } };
+}
+
+export interface Config {
+  mode: Mode;
+  server: {
+    host: string;
+    port: number;
+    api_keys: string[];
+    admin_key: string | null;
+    body_limit_bytes: number;
+    log_level: LogLevel;
+    shutdown_timeout_ms: number;
+  };
+  upstream: {
+    kind: UpstreamKind;
+    url: string;
+    team_id: string | null;
+    api_token: string | null;
+    timeout_ms: number;
+    retries: number;
+  };
+  recording: {
+    dir: string;
+    cassette: string;
+    ignore_fields: string[];
+    redact_patterns: string[];
+  };
+  mock: {
+    seed: number;
+    teams: MockTeamConfig[];
+    state: string;
+    clock: "real" | "manual";
+    time_scale: number;
+    latency: { base_ms: number; per_output_token_ms: number };
+    stream_tokens_per_second: number;
+    faults: FaultRates;
+    scripts: ScriptRule[];
+  };
+  models: {
+    aliases: Record<string, string>;
+  };
+  translation: {
+    system_prompt: "fold" | "top_level";
+    tool_emulation: boolean;
+    max_n: number;
+  };
+}
+
+/** Every key optional, recursively: the shape of overrides. Arrays and records are replaced whole. */
+export type ConfigOverrides = {
+  [K in keyof Config]?: Config[K] extends unknown[] ? Config[K] : Config[K] extends object ? Partial<Config[K]> : Config[K];
+};

@@ -1,0 +1,74 @@
+// The one error middleware (STYLE.md #1): typed GatewayErrors render as OpenAI error bodies on the
+// OpenAI surface and as the proxy's own shapes on /prod/invoke; anything unknown becomes a generic 500
+// whose detail goes to the log only.
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
+import { GatewayError, internalError, invalidRequest, notFound } from "../shared/errors.ts";
+import type { Logger } from "../shared/logger.ts";
+
+/** The proxy-compatible surface answers errors the way the real proxy does (PROXY.md "Errors"). */
+export function isProxySurface(path: string): boolean {
+  return path === "/prod/invoke" || path === "/invoke";
+}
+
+/** The OpenAI error body (`ErrorResponse` in the OpenAI spec). */
+export function openAIErrorBody(error: GatewayError): { error: Record<string, unknown> } {
+  return {
+    error: { message: error.message, type: error.type, param: error.param, code: error.code, ...error.details },
+  };
+}
+
+/** The real proxy's error shapes: API-gateway errors use `message`, the Lambda uses `error`. */
+function proxyErrorBody(error: GatewayError): Record<string, unknown> {
+  if (error.status === 413 || error.status === 504 || error.status === 502) return { message: error.message };
+  return { error: error.message, message: error.message };
+}
+
+/** Body-parser and other framework errors become typed errors with a useful message. */
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const framework = error as { type?: unknown; status?: unknown; limit?: unknown } | null;
+  switch (framework?.type) {
+    case "entity.too.large":
+      return new GatewayError(`Request body is larger than the ${String(framework.limit)}-byte limit (server.body_limit_bytes).`, {
+        status: 413, type: "invalid_request_error", code: "request_too_large",
+      });
+    case "entity.parse.failed":
+      return invalidRequest("We could not parse the JSON body of your request. The body must be valid JSON.", null, "invalid_json");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new GatewayError("The request body's encoding or charset is not supported.", {
+        status: 415, type: "invalid_request_error", code: "unsupported_media_type",
+      });
+    case "request.aborted":
+      return invalidRequest("The request body was not received completely.", null, "request_aborted");
+    default:
+      return internalError(error);
+  }
+}
+
+export function sendError(res: Response, req: Request, error: GatewayError): void {
+  res.status(error.status);
+  res.setHeader("x-should-retry", String(error.shouldRetry));
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.json(isProxySurface(req.path) ? proxyErrorBody(error) : openAIErrorBody(error));
+}
+
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return function renderError(rawError, req, res, _next) {
+    const error = toGatewayError(rawError);
+    if (error.status >= 500 && error.code === "internal_error") {
+      logger.error({ err: error.cause ?? rawError, requestId: res.locals.requestId }, "unexpected error");
+    }
+    res.locals.errorCode = error.code;
+    if (res.headersSent) {
+      // A stream already started: the SSE writer owns the mid-stream error frame; just end.
+      res.end();
+      return;
+    }
+    sendError(res, req, error);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(notFound(`Unknown route: ${req.method} ${req.path}. See GET /healthz and the README for the routes served.`, "unknown_route"));
+};

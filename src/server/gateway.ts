@@ -1,0 +1,114 @@
+// startGateway(options): the in-process API of CONTRACT §1. Loads config (defaults + overrides, and a
+// file/env only when asked), builds the upstream and the app, listens, and returns a handle whose
+// close() drains in-flight requests before releasing the upstream.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadConfig, type Env } from "../config/load.ts";
+import type { Config, ConfigOverrides } from "../config/types.ts";
+import { systemClock, type Clock } from "../shared/clock.ts";
+import { randomIds, type IdSource } from "../shared/ids.ts";
+import { createLogger, type Logger } from "../shared/logger.ts";
+import { createMetrics } from "../shared/metrics.ts";
+import { createApp } from "./app.ts";
+import { createSurfaces } from "./surfaces.ts";
+import { createUpstream } from "./upstream.ts";
+
+export interface StartGatewayOptions extends ConfigOverrides {
+  /** Shorthand for `server.port`. */
+  port?: number;
+  /** Shorthand for `server.host`. */
+  host?: string;
+  /** Read this config file (in-process use reads none unless asked). */
+  configFile?: string;
+  /** Environment variables to honour (in-process use honours none unless given, e.g. process.env). */
+  env?: Env;
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdSource;
+}
+
+export interface Gateway {
+  /** e.g. "http://127.0.0.1:43121" */
+  readonly url: string;
+  readonly port: number;
+  readonly config: Readonly<Config>;
+  readonly server: Server;
+  readonly logger: Logger;
+  /** Stop accepting, let in-flight requests finish (up to server.shutdown_timeout_ms), flush state. */
+  close(): Promise<void>;
+}
+
+function toOverrides(options: StartGatewayOptions): ConfigOverrides {
+  const { port, host, configFile: _f, env: _e, logger: _l, clock: _c, ids: _i, ...overrides } = options;
+  if (port === undefined && host === undefined) return overrides;
+  const server = { ...overrides.server };
+  if (port !== undefined) server.port = port;
+  if (host !== undefined) server.host = host;
+  return { ...overrides, server };
+}
+
+export async function startGateway(options: StartGatewayOptions = {}): Promise<Gateway> {
+  const { config } = loadConfig({
+    file: options.configFile,
+    implicitFile: false,
+    env: options.env ?? {},
+    overrides: toOverrides(options),
+  });
+  return listenGateway(config, options);
+}
+
+/** Build and listen with an already-loaded config (the CLI loads its own, with file and env). */
+export async function listenGateway(
+  config: Readonly<Config>,
+  options: { logger?: Logger; clock?: Clock; ids?: IdSource } = {},
+): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.server.log_level);
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const metrics = createMetrics();
+  const stack = createUpstream({ config, clock, ids, logger, metrics });
+  const upstream = stack.upstream;
+  const routers = createSurfaces({ config, stack, logger, metrics, ids, clock });
+  const app = createApp({ config, upstream, logger, metrics, ids, clock, routers });
+  const server = createServer({ keepAliveTimeout: 65_000 }, app);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    config,
+    server,
+    logger,
+    close() {
+      closing ??= drain(server, config.server.shutdown_timeout_ms).then(() => upstream.close());
+      return closing;
+    },
+  };
+}
+
+/** Close the listener, let in-flight responses finish, then cut what is left after `timeoutMs`. */
+function drain(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => {
+      clearInterval(idleSweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+    // Keep-alive sockets become idle when their response ends; close them as soon as they do.
+    server.closeIdleConnections();
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 25);
+    const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    idleSweep.unref();
+    deadline.unref();
+  });
+}

@@ -1,0 +1,85 @@
+// The one factory that turns an upstream answer or transport failure into a typed GatewayError
+// (STYLE.md #2). Live client, simulator and replay all reach /v1 through here, so errors are mapped by
+// meaning, not by status: a 500 carrying ThrottlingException is a retryable rate limit, a 500 carrying
+// ValidationException is the caller's mistake, a 429 is an exhausted budget no retry fixes.
+import { GatewayError } from "../shared/errors.ts";
+import type { UpstreamResponse } from "./types.ts";
+
+/** Pull a human-readable message out of whatever the upstream put in its body. */
+export function upstreamMessage(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed !== null && typeof parsed === "object") {
+      const record = parsed as Record<string, unknown>;
+      for (const key of ["error", "message", "detail", "Message"]) {
+        const value = record[key];
+        if (typeof value === "string" && value.length > 0) return value;
+        if (value !== null && typeof value === "object" && typeof (value as { message?: unknown }).message === "string") {
+          return (value as { message: string }).message;
+        }
+      }
+    }
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  const text = body.trim();
+  return text.length > 0 ? text.slice(0, 500) : "(no body)";
+}
+
+const CONTEXT_EXCEEDED = /maximum context length|Input Tokens Exceeded|prompt is too long|too many input tokens/i;
+
+/** Map a non-2xx upstream answer to the gateway's error (CONTRACT §3 error table). */
+export function errorFromUpstream(response: UpstreamResponse): GatewayError {
+  const message = upstreamMessage(response.body);
+  const retryAfter = response.headers["retry-after"];
+  const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": retryAfter };
+  const status = response.status;
+
+  if (status === 429) {
+    return new GatewayError(message, { status: 429, type: "insufficient_quota", code: "insufficient_quota", shouldRetry: false });
+  }
+  if (/ThrottlingException|Too many (tokens|requests)/i.test(message)) {
+    return new GatewayError(message, { status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", shouldRetry: true, headers });
+  }
+  if (status === 401) {
+    return new GatewayError(message, { status: 401, type: "authentication_error", code: "invalid_api_key" });
+  }
+  if (status === 403) {
+    return new GatewayError(message, { status: 403, type: "permission_error", code: "model_not_allowed" });
+  }
+  if (status === 413) {
+    return new GatewayError(message, { status: 413, type: "invalid_request_error", code: "request_too_large" });
+  }
+  if (status === 504) {
+    return new GatewayError(message, { status: 504, type: "api_error", code: "upstream_timeout", shouldRetry: true });
+  }
+  if (status === 400 || /ValidationException|does not support|Malformed input/i.test(message)) {
+    const code = CONTEXT_EXCEEDED.test(message) ? "context_length_exceeded" : "invalid_request_error";
+    return new GatewayError(message, { status: 400, type: "invalid_request_error", code });
+  }
+  if (CONTEXT_EXCEEDED.test(message)) {
+    return new GatewayError(message, { status: 400, type: "invalid_request_error", code: "context_length_exceeded" });
+  }
+  // Other Bedrock 5xx (ServiceUnavailable, ModelNotReady…) are transient on AWS's side.
+  const transient = status >= 500 && /ServiceUnavailable|ModelNotReady|InternalServer|temporarily/i.test(message);
+  return new GatewayError(message, {
+    status: transient ? 503 : 502,
+    type: "api_error",
+    code: transient ? "upstream_unavailable" : "upstream_error",
+    shouldRetry: transient,
+  });
+}
+
+/** The upstream did not answer within `upstream.timeout_ms`. */
+export function upstreamTimeout(timeoutMs: number, cause?: unknown): GatewayError {
+  return new GatewayError(`The upstream proxy did not answer within ${timeoutMs} ms.`, {
+    status: 504, type: "api_error", code: "upstream_timeout", shouldRetry: true, cause,
+  });
+}
+
+/** The upstream could not be reached, or dropped the connection. */
+export function upstreamUnreachable(detail: string, cause?: unknown): GatewayError {
+  return new GatewayError(`The upstream proxy could not be reached: ${detail}`, {
+    status: 502, type: "api_error", code: "upstream_unreachable", shouldRetry: true, cause,
+  });
+}

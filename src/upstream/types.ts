@@ -1,0 +1,114 @@
+// The proxy's invoke wire format (PROXY.md) and the one interface every upstream implements.
+
+/** An Anthropic-style content block as the proxy accepts and returns it. */
+export type InvokeContentBlock =
+  | { type: "text"; text: string }
+  | { type: "image"; source: { type: "base64"; media_type: string; data: string } }
+  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
+  | { type: "tool_result"; tool_use_id: string; content: string | InvokeContentBlock[]; is_error?: boolean };
+
+export interface InvokeMessage {
+  role: "user" | "assistant";
+  content: string | InvokeContentBlock[];
+}
+
+export interface InvokeTool {
+  name: string;
+  description?: string;
+  input_schema: Record<string, unknown>;
+}
+
+export type InvokeToolChoice =
+  | "auto"
+  | "any"
+  | "none"
+  | "required"
+  | { type: "auto" | "any" | "none" }
+  | { type: "tool"; name: string };
+
+export interface InvokeResponseFormat {
+  type: "json_schema";
+  json_schema: { name: string; strict?: boolean; schema: Record<string, unknown> };
+}
+
+/**
+ * An invoke request body without credentials. Credentials travel beside it in `InvokeContext`, so
+ * nothing that handles the request (matching, recording, logging) can leak them.
+ */
+export interface InvokeRequest {
+  model: string;
+  messages: InvokeMessage[];
+  max_tokens: number;
+  system?: string;
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  stop_sequences?: string[];
+  tools?: InvokeTool[];
+  tool_choice?: InvokeToolChoice;
+  response_format?: InvokeResponseFormat | Record<string, unknown>;
+  /** Fields we do not know are passed through untouched (the proxy is loosely specified). */
+  [extra: string]: unknown;
+}
+
+export interface RemainingQuota {
+  requests_today: number;
+  tokens_today: number;
+  llm_cost: number;
+  gpu_cost: number;
+  total_cost: number;
+  budget_limit: number;
+  remaining_budget: number;
+  budget_usage_percent: number;
+}
+
+export interface InvokeMetadata {
+  team_id: string;
+  model: string;
+  cost_usd: number;
+  latency_ms: number;
+  remaining_quota: RemainingQuota;
+  [extra: string]: unknown;
+}
+
+/** A successful proxy answer: exactly these three keys, in this order. */
+export interface InvokeResponse {
+  content: InvokeContentBlock[];
+  usage: { input_tokens: number; output_tokens: number; total_tokens: number };
+  metadata: InvokeMetadata;
+}
+
+export interface Credentials {
+  teamId: string;
+  apiToken: string;
+  /** Which body field named the team, echoed back in `metadata.team_id` semantics. */
+  teamField: "team_id" | "participant_id";
+}
+
+export interface InvokeContext {
+  /** Absent when the caller supplied none: the upstream answers 401 like the real proxy. */
+  credentials: Credentials | undefined;
+  requestId: string;
+  /** Cassette name picked by the `X-Cassette` header (record/replay only). */
+  cassette?: string;
+  /** `X-Mock-Fault` header value (simulator only; passed through on every retry). */
+  fault?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The upstream's answer exactly as it came: status, the headers worth keeping, and the body text.
+ * Error statuses are answers too (the /prod/invoke surface must pass them on byte for byte);
+ * `http/` turns them into typed errors with `errorFromUpstream`.
+ */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface UpstreamClient {
+  invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse>;
+  /** Release sockets, flush files. Called once by `gw.close()`. */
+  close(): Promise<void>;
+}
