@@ -1,0 +1,37 @@
+// Which team a request on /v1, /quota or /gpu acts for (CONTRACT §3 "Credentials"): X-Team-ID and
+// X-API-Token headers; else a bearer key of the form TEAM_ID:API_TOKEN; else the configured upstream
+// credentials; else (mock mode) the first simulated team. So any OpenAI SDK with any key works.
+import type { Request } from "express";
+import type { Config } from "../config/types.ts";
+import { tokenFromHeaders } from "../upstream/credentials.ts";
+import type { Credentials } from "../upstream/types.ts";
+
+export function resolveCredentials(req: Request, config: Readonly<Config>): Credentials | undefined {
+  const header = (name: string): string | undefined => req.get(name);
+  const teamHeader = header("x-team-id")?.trim();
+  const tokenHeader = header("x-api-token")?.trim();
+  if (teamHeader && tokenHeader) return { teamId: teamHeader, apiToken: tokenHeader, teamField: "team_id" };
+
+  const bearerKey = /^Bearer\s+([^:\s]+):(\S+)$/i.exec(header("authorization")?.trim() ?? "");
+  if (bearerKey?.[1] !== undefined && bearerKey[2] !== undefined) {
+    return { teamId: bearerKey[1], apiToken: bearerKey[2], teamField: "team_id" };
+  }
+  if (teamHeader) {
+    const token = tokenFromHeaders(header);
+    if (token !== undefined && !token.includes(":")) return { teamId: teamHeader, apiToken: token, teamField: "team_id" };
+  }
+
+  const { team_id: teamId, api_token: apiToken } = config.upstream;
+  if (teamId && apiToken) return { teamId, apiToken, teamField: "team_id" };
+
+  const firstTeam = config.mock.teams[0];
+  if (firstTeam !== undefined && usesSimulator(config)) {
+    return { teamId: firstTeam.team_id, apiToken: firstTeam.api_token, teamField: "team_id" };
+  }
+  return undefined;
+}
+
+/** True when the simulator is what answers (mock mode, or record/replay/auto sitting on it). */
+export function usesSimulator(config: Readonly<Config>): boolean {
+  return config.mode === "mock" || (config.mode !== "live" && config.upstream.kind === "mock");
+}

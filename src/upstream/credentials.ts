@@ -1,0 +1,40 @@
+// Where a request's proxy credentials come from (PROXY.md "Request"): the body (`team_id` or
+// `participant_id`, `api_token`) or the headers (`X-Team-ID`, `X-API-Token`, also `x-api-key` and
+// `Authorization: Bearer` for the token). Header names are case-insensitive.
+import type { Credentials } from "./types.ts";
+
+/** Lower-cased header lookup over Node's incoming headers. */
+export type HeaderGetter = (name: string) => string | undefined;
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1] === undefined ? undefined : nonEmpty(match[1]);
+}
+
+/** The token from the headers, in the order real clients send it. */
+export function tokenFromHeaders(header: HeaderGetter): string | undefined {
+  return nonEmpty(header("x-api-token")) ?? nonEmpty(header("x-api-key")) ?? bearer(header("authorization"));
+}
+
+/**
+ * Credentials as the proxy reads them: body fields first, headers second. Returns what was found even
+ * when incomplete (`teamId` or `apiToken` may be empty) so the caller can answer 401 precisely.
+ */
+export function proxyCredentials(body: Record<string, unknown>, header: HeaderGetter): Credentials | undefined {
+  const bodyTeam = nonEmpty(body.team_id);
+  const participant = nonEmpty(body.participant_id);
+  const teamId = bodyTeam ?? participant ?? nonEmpty(header("x-team-id"));
+  const apiToken = nonEmpty(body.api_token) ?? tokenFromHeaders(header);
+  if (teamId === undefined || apiToken === undefined) return undefined;
+  return { teamId, apiToken, teamField: bodyTeam === undefined && participant !== undefined ? "participant_id" : "team_id" };
+}
+
+/** Remove credential fields from an invoke body so nothing downstream can store or log them. */
+export function stripCredentials(body: Record<string, unknown>): Record<string, unknown> {
+  const { team_id: _t, participant_id: _p, api_token: _a, ...rest } = body;
+  return rest;
+}
