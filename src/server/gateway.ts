@@ -10,6 +10,7 @@ import { randomIds, type IdSource } from "../shared/ids.ts";
 import { createLogger, type Logger } from "../shared/logger.ts";
 import { createMetrics } from "../shared/metrics.ts";
 import { createApp } from "./app.ts";
+import { drain } from "./drain.ts";
 import { createSurfaces } from "./surfaces.ts";
 import { createUpstream } from "./upstream.ts";
 
@@ -94,21 +95,4 @@ export async function listenGateway(
       return closing;
     },
   };
-}
-
-/** Close the listener, let in-flight responses finish, then cut what is left after `timeoutMs`. */
-function drain(server: Server, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => {
-      clearInterval(idleSweep);
-      clearTimeout(deadline);
-      resolve();
-    });
-    // Keep-alive sockets become idle when their response ends; close them as soon as they do.
-    server.closeIdleConnections();
-    const idleSweep = setInterval(() => server.closeIdleConnections(), 25);
-    const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    idleSweep.unref();
-    deadline.unref();
-  });
 }
