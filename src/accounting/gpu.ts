@@ -103,17 +103,14 @@ export class GpuFleet implements GpuService {
   /** Bill running instances of one team up to now, stopping them at the moment the budget runs out. */
   settle(teamId: string): void {
     const now = this.#now();
-    const last = this.#settledAt.get(teamId);
-    if (last === undefined || now < last) {
-      // First sight of this team, or a clock that moved backwards: nothing to bill before now.
-      if (last === undefined) this.#settledAt.set(teamId, now);
-      return;
-    }
     const running = [...(this.#byTeam.get(teamId)?.values() ?? [])].filter((i) => i.running);
-    if (running.length === 0 || now === last) {
-      this.#settledAt.set(teamId, now);
+    if (running.length === 0) {
+      // Nothing accrues; the settled moment matters again only when an instance starts (it sets it).
+      this.#settledAt.delete(teamId);
       return;
     }
+    const last = this.#settledAt.get(teamId) ?? now;
+    if (now <= last) return; // no time passed (or the clock moved backwards: bill nothing until it catches up)
     const ratePerHour = running.reduce((sum, i) => sum + i.usdPerHour, 0);
     const remaining = this.#ledger.quota(teamId).remaining_budget;
     let step = now - last;
@@ -257,6 +254,7 @@ export class GpuFleet implements GpuService {
       running: true, deleted: false, createdMs: now, sinceMs: now, billedMs: 0, stopReason: null,
     };
     team.set(name, instance);
+    this.#settledAt.set(teamId, now);
     this.#onChange();
     return this.#view(instance, now);
   }
@@ -294,6 +292,7 @@ export class GpuFleet implements GpuService {
     instance.running = true;
     instance.sinceMs = now;
     instance.stopReason = null;
+    this.#settledAt.set(teamId, now);
     this.#onChange();
     return this.#view(instance, now);
   }
