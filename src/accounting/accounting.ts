@@ -47,7 +47,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
   let writer: StateWriter | undefined;
   const changed = (): void => writer?.schedule();
   const ledger = new Ledger(mock.teams, clock, { onChange: changed });
-  const gpu = new GpuFleet({ ledger, clock, onChange: changed });
+  const gpu = new GpuFleet({ ledger, clock, onChange: changed, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   if (saved !== undefined) {
     ledger.restore(saved.accounts);
     gpu.restore(saved.gpu, (teamId) => ledger.has(teamId));

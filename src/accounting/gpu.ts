@@ -9,6 +9,7 @@
 // budget is crossed, instances are billed up to the first millisecond at which remaining_budget ≤ 0
 // and stopped there, so gpu_cost overshoots the budget by at most one millisecond of running time.
 import type { Clock } from "../shared/clock.ts";
+import type { Logger } from "../shared/logger.ts";
 import { GatewayError, invalidRequest, notFound } from "../shared/errors.ts";
 import { GPU_INSTANCE_TYPES, findInstanceType, gpuCost, MS_PER_HOUR } from "./gpu-types.ts";
 import type { Ledger } from "./ledger.ts";
@@ -69,12 +70,15 @@ export interface GpuFleetOptions {
   clock: Clock;
   /** Called after every change worth persisting. */
   onChange?: () => void;
+  /** Told when instances are stopped because the budget ran out. */
+  logger?: Logger;
 }
 
 export class GpuFleet implements GpuService {
   readonly #ledger: Ledger;
   readonly #clock: Clock;
   readonly #onChange: () => void;
+  readonly #logger: Logger | undefined;
   /** team → (name → instance), insertion-ordered. */
   readonly #byTeam = new Map<string, Map<string, Instance>>();
   /** team → simulated time up to which its running instances are billed. */
@@ -84,6 +88,7 @@ export class GpuFleet implements GpuService {
     this.#ledger = options.ledger;
     this.#clock = options.clock;
     this.#onChange = options.onChange ?? (() => {});
+    this.#logger = options.logger;
     this.#ledger.setAccrual((teamId) => this.settle(teamId));
   }
 
@@ -137,6 +142,10 @@ export class GpuFleet implements GpuService {
         instance.sinceMs = last + step;
         instance.stopReason = "budget_exhausted";
       }
+      this.#logger?.warn(
+        { teamId, instances: running.map((i) => i.name), at: new Date(last + step).toISOString() },
+        "budget exhausted: simulated GPU instances stopped",
+      );
       this.#onChange();
     }
     this.#settledAt.set(teamId, now);
