@@ -11,7 +11,7 @@
 import type { Clock } from "../shared/clock.ts";
 import type { Logger } from "../shared/logger.ts";
 import { GatewayError, invalidRequest, notFound } from "../shared/errors.ts";
-import { GPU_INSTANCE_TYPES, findInstanceType, gpuCost, MS_PER_HOUR } from "./gpu-types.ts";
+import { GPU_INSTANCE_TYPES, findInstanceType, gpuCost, MS_PER_HOUR, type GpuInstanceType } from "./gpu-types.ts";
 import type { Ledger } from "./ledger.ts";
 import type { GpuInstanceView, GpuService, InstanceStatus } from "./types.ts";
 
@@ -207,7 +207,7 @@ export class GpuFleet implements GpuService {
     return instance;
   }
 
-  instanceTypes(): readonly (typeof GPU_INSTANCE_TYPES)[number][] {
+  instanceTypes(): readonly GpuInstanceType[] {
     return GPU_INSTANCE_TYPES;
   }
 

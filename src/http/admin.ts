@@ -41,7 +41,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   });
 
   router.get("/admin/teams", (_req, res) => {
-    res.json({ object: "list", data: deps.admin.teams() });
+    res.json({ object: "list", data: deps.admin.teams(), clock: deps.admin.clock() });
   });
   router.post("/admin/reset", (req, res) => {
     const body: unknown = req.body;
