@@ -80,9 +80,22 @@ export default tseslint.config(
   },
   {
     files: ["src/http/**"],
-    rules: forbid(
-      ["server", "cassettes", "upstream/live", "upstream/mock"],
-      "http/ talks to the UpstreamClient interface, never to a concrete implementation.",
-    ),
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["server", "cassettes", "upstream/live", "upstream/mock"].flatMap((f) => [`**/${f}`, `**/${f}/**`]),
+              message: "http/ talks to the UpstreamClient interface, never to a concrete implementation.",
+            },
+            {
+              group: ["**/accounting/**", "!**/accounting/types.ts", "!**/accounting/pricing.ts"],
+              message: "http/ may import only accounting/types.ts (interfaces) and accounting/pricing.ts (pure arithmetic).",
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -1,4 +1,5 @@
 // createUpstream(config): the one `switch` that picks what answers invoke requests in each mode.
+import { createAccounting, type Accounting } from "../accounting/accounting.ts";
 import type { Config } from "../config/types.ts";
 import { GatewayError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -30,13 +31,25 @@ function unavailableUpstream(what: string): UpstreamClient {
 /** What answers invoke requests, plus the simulator's own controls when one is in the stack. */
 export interface UpstreamStack {
   upstream: UpstreamClient;
+  /** The simulator's clock, ledger, GPU fleet and state file (mock mode). */
+  accounting?: Accounting;
+}
+
+/** close() the upstream, then write the simulator's final state. */
+function closingAccounting(upstream: UpstreamClient, accounting: Accounting): UpstreamClient {
+  return {
+    invoke: (request, context) => upstream.invoke(request, context),
+    close: () => upstream.close().finally(() => accounting.close()),
+  };
 }
 
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {
   const { mode } = deps.config;
   switch (mode) {
-    case "mock":
-      return { upstream: unavailableUpstream("The simulator") };
+    case "mock": {
+      const accounting = createAccounting({ config: deps.config, clock: deps.clock, logger: deps.logger });
+      return { upstream: closingAccounting(unavailableUpstream("The simulator"), accounting), accounting };
+    }
     case "live":
       return { upstream: unavailableUpstream("The live proxy client") };
     case "record":
