@@ -1,4 +1,5 @@
 // createUpstream(config): the one `switch` that picks what answers invoke requests in each mode.
+import { withCassettes } from "../cassettes/recorder.ts";
 import type { Config } from "../config/types.ts";
 import { GatewayError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -32,6 +33,16 @@ export interface UpstreamStack {
   upstream: UpstreamClient;
 }
 
+/** What record/replay/auto sit on (`upstream.kind`): the real proxy or the simulator. */
+function baseUpstream(deps: UpstreamDeps): UpstreamClient {
+  switch (deps.config.upstream.kind) {
+    case "live":
+      return unavailableUpstream("The live proxy client");
+    case "mock":
+      return unavailableUpstream("The simulator");
+  }
+}
+
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {
   const { mode } = deps.config;
   switch (mode) {
@@ -41,7 +52,11 @@ export function createUpstream(deps: UpstreamDeps): UpstreamStack {
       return { upstream: unavailableUpstream("The live proxy client") };
     case "record":
     case "replay":
-    case "auto":
-      return { upstream: unavailableUpstream(`Mode ${mode}`) };
+    case "auto": {
+      const { config, clock, logger } = deps;
+      // Replay never touches the network, so it does not even build a base.
+      const base = mode === "replay" ? unavailableUpstream("An upstream in replay mode") : baseUpstream(deps);
+      return { upstream: withCassettes(base, { mode, recording: config.recording, clock, logger }) };
+    }
   }
 }
