@@ -2,7 +2,7 @@
 // once on open, O(1) per lookup), replay counters, and writes that are atomic (temp file + rename in
 // the same directory, fsynced) and serialized per cassette, coalescing concurrent recordings.
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { GatewayError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -33,6 +33,17 @@ export interface StoreOptions {
   rules: MatchRules;
   clock: Clock;
   creator: string;
+  /** Re-hash every entry even when the file's matching rules are current (`bpg cassettes verify --fix`). */
+  rehash?: boolean;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export class CassetteStore {
@@ -46,6 +57,7 @@ export class CassetteStore {
   readonly #served = new Map<string, number>();
   readonly #recorded = new Map<string, number>();
   #chain: Promise<void> = Promise.resolve();
+  #swept = false;
   #queued: Promise<void> | undefined;
 
   private constructor(options: StoreOptions) {
@@ -69,7 +81,7 @@ export class CassetteStore {
     store.#exists = true;
     const { header, chunks } = splitCassette(text, options.file);
     store.#header = header;
-    const sameRules = header.ignore_fields.join("\n") === options.rules.ignoredFields.join("\n");
+    const sameRules = options.rehash !== true && header.ignore_fields.join("\n") === options.rules.ignoredFields.join("\n");
     chunks.forEach((chunk, i) => {
       const declared = sameRules ? declaredKey(chunk) : undefined;
       if (declared !== undefined) {
@@ -194,11 +206,23 @@ export class CassetteStore {
     return joinCassette(formatHeader(header), this.#slots.map((slot) => slot.chunk));
   }
 
+  /** Remove temp files a killed writer left behind (their pid is gone), once per process. */
+  async #sweepTempFiles(): Promise<void> {
+    this.#swept = true;
+    const prefix = `.${basename(this.file)}.`;
+    for (const name of await readdir(dirname(this.file))) {
+      const pid = Number(/^\.(?:.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+      if (!name.startsWith(prefix) || !Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+      await unlink(join(dirname(this.file), name)).catch(() => undefined);
+    }
+  }
+
   async #write(text: string): Promise<void> {
     const dir = dirname(this.file);
     const temp = join(dir, `.${basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       await mkdir(dir, { recursive: true });
+      if (!this.#swept) await this.#sweepTempFiles();
       const handle = await open(temp, "wx", 0o644);
       try {
         await handle.writeFile(text, "utf8");

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { ConfigError, loadConfig, type Env } from "../config/load.ts";
 import { MODES, type ConfigOverrides } from "../config/types.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
+import { addCassetteCommands } from "./cassettes.ts";
 import { serve } from "./serve.ts";
 
 export interface CliIo {
@@ -83,6 +84,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
       onExit(await serve(config, file, io));
     });
 
+  addCassetteCommands(program, env, io, onExit);
   return program;
 }
 
