@@ -21,10 +21,17 @@ export const REDACTED = "[REDACTED]";
 export const TEAM_PLACEHOLDER = "<team_id>";
 
 /**
- * Team ids this long are also replaced inside longer strings; shorter ones ("demo") only where a whole
- * value equals them, so ordinary words are not mangled.
+ * Credentials this long are also replaced inside longer strings; shorter ones (team "demo") only where
+ * a whole value equals them, so ordinary words are not mangled.
  */
-const MIN_SUBSTRING_TEAM_ID = 8;
+const MIN_SUBSTRING_SECRET = 8;
+
+function replaceSecret(text: string, secret: string, by: string, json: boolean): string {
+  const needle = json ? JSON.stringify(secret).slice(1, -1) : secret;
+  if (secret.length >= MIN_SUBSTRING_SECRET) return text.replaceAll(needle, by);
+  if (json) return text.replaceAll(`"${needle}"`, `"${by}"`);
+  return text === secret ? by : text;
+}
 
 export function compileRedactions(patterns: readonly string[]): RegExp[] {
   return patterns.map((pattern) => {
@@ -76,14 +83,8 @@ export class Scrubber {
   /** Scrub free text: a whole string value, or a raw body (`json`: the text is JSON, so match escaped). */
   text(text: string, json = false): string {
     let out = text;
-    if (this.#apiToken !== undefined) out = out.replaceAll(this.#apiToken, REDACTED);
-    const team = this.#teamId;
-    if (team !== undefined) {
-      const needle = json ? JSON.stringify(team).slice(1, -1) : team;
-      if (team.length >= MIN_SUBSTRING_TEAM_ID) out = out.replaceAll(needle, TEAM_PLACEHOLDER);
-      else if (json) out = out.replaceAll(`"${needle}"`, `"${TEAM_PLACEHOLDER}"`);
-      else if (out === team) out = TEAM_PLACEHOLDER;
-    }
+    if (this.#apiToken !== undefined) out = replaceSecret(out, this.#apiToken, REDACTED, json);
+    if (this.#teamId !== undefined) out = replaceSecret(out, this.#teamId, TEAM_PLACEHOLDER, json);
     for (const pattern of this.#patterns) out = out.replace(pattern, REDACTED);
     return out;
   }
