@@ -33,13 +33,16 @@ export interface UpstreamStack {
   upstream: UpstreamClient;
 }
 
-/** What record/replay/auto sit on (`upstream.kind`): the real proxy or the simulator. */
-function baseUpstream(deps: UpstreamDeps): UpstreamClient {
+/**
+ * What record/replay/auto sit on (`upstream.kind`): the real proxy or the simulator, with whatever
+ * controls that stack carries (the simulator's ledger keeps serving /quota under a recorder).
+ */
+function baseStack(deps: UpstreamDeps): UpstreamStack {
   switch (deps.config.upstream.kind) {
     case "live":
-      return unavailableUpstream("The live proxy client");
+      return { upstream: unavailableUpstream("The live proxy client") };
     case "mock":
-      return unavailableUpstream("The simulator");
+      return { upstream: unavailableUpstream("The simulator") };
   }
 }
 
@@ -55,8 +58,8 @@ export function createUpstream(deps: UpstreamDeps): UpstreamStack {
     case "auto": {
       const { config, clock, logger } = deps;
       // Replay never touches the network, so it does not even build a base.
-      const base = mode === "replay" ? unavailableUpstream("An upstream in replay mode") : baseUpstream(deps);
-      return { upstream: withCassettes(base, { mode, recording: config.recording, clock, logger }) };
+      const base = mode === "replay" ? { upstream: unavailableUpstream("An upstream in replay mode") } : baseStack(deps);
+      return { ...base, upstream: withCassettes(base.upstream, { mode, recording: config.recording, clock, logger }) };
     }
   }
 }
