@@ -38,11 +38,15 @@ export interface CassetteEntry {
 }
 
 const YAML_OUT = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+const YAML_SAFE = { ...YAML_OUT, blockQuote: false } as const;
 /** Hostile files: no aliases at all (no alias bombs), duplicate keys are errors. */
 const YAML_IN = { maxAliasCount: 0, uniqueKeys: true };
 /** A document separator exactly as the writer emits it (block scalars are indented, so never match). */
 const SEPARATOR = /^---[ \t]*(?:\r?\n|$)/m;
-const KEY_LINE = /^key: (sha256:[0-9a-f]{64})\r?$/m;
+/** A line YAML reads as a document start or end: the writer never lets one appear inside a document. */
+const MARKER = /^(?:---|\.\.\.)(?:[ \t\r]|$)/m;
+/** The writer puts the key on an entry's first line. */
+const KEY_LINE = /^key: (sha256:[0-9a-f]{64})\r?\n/;
 
 export function cassetteError(message: string, code = "cassette_invalid"): GatewayError {
   return new GatewayError(message, { status: 500, type: "api_error", code });
@@ -128,16 +132,42 @@ export function parseEntry(chunk: string, file: string, index: number): Cassette
   };
 }
 
+/**
+ * YAML for `value`, checked by parsing it back. Block scalars are the readable choice for long texts,
+ * but the yaml library cannot express every string that way (whitespace-only lines lose their spaces)
+ * and may fold a quoted string onto a line that reads as a document marker. So: pretty if exact, else
+ * quoted strings, else one JSON value per top-level key (valid YAML, no line breaks at all).
+ */
+function exactYaml(value: Record<string, unknown>): string {
+  for (const options of [YAML_OUT, YAML_SAFE]) {
+    const text = stringify(value, options);
+    if (!MARKER.test(text) && sameJson(text, value)) return text;
+  }
+  const text = Object.entries(value)
+    .map(([name, child]) => `${/^[a-z_]+$/.test(name) ? name : JSON.stringify(name)}: ${name === "key" && typeof child === "string" && /^sha256:[0-9a-f]{64}$/.test(child) ? child : JSON.stringify(child)}\n`)
+    .join("");
+  if (!sameJson(text, value)) throw new Error("cassette entry cannot be written as YAML exactly");
+  return text;
+}
+
+function sameJson(text: string, value: unknown): boolean {
+  try {
+    return JSON.stringify(parse(text, YAML_IN)) === JSON.stringify(value);
+  } catch {
+    return false;
+  }
+}
+
 export function formatHeader(header: CassetteHeader): string {
   return (
     "# Recorded upstream exchanges (bedrock-proxy-gateway). One YAML document per exchange follows.\n" +
     "# Credentials are never stored; <team_id> is filled back with the replaying caller's team id.\n" +
-    stringify(header, YAML_OUT)
+    exactYaml({ ...header })
   );
 }
 
 export function formatEntry(entry: CassetteEntry): string {
-  return stringify(entry, YAML_OUT);
+  return exactYaml({ ...entry });
 }
 
 export function joinCassette(header: string, chunks: readonly string[]): string {
@@ -151,9 +181,5 @@ export function looksJson(text: string): boolean {
 
 /** Whether `value` comes back from this format's YAML exactly as JSON sees it. */
 export function yamlRoundTrips(value: unknown): boolean {
-  try {
-    return JSON.stringify(parse(stringify(value, YAML_OUT), YAML_IN)) === JSON.stringify(value);
-  } catch {
-    return false;
-  }
+  return sameJson(stringify(value, YAML_SAFE), value);
 }
