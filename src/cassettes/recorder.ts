@@ -5,9 +5,9 @@ import type { Config } from "../config/types.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { Logger } from "../shared/logger.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
+import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 import { matchRules, requestKey, type MatchRules } from "./canonical.ts";
-import { type CassetteEntry, type StoredResponse } from "./format.ts";
 import { cassetteMiss } from "./miss.ts";
 import { cassettePath, checkCassetteName } from "./names.ts";
 import { decodeResponse, encodeResponse } from "./responses.ts";
@@ -18,7 +18,10 @@ export const CASSETTE_MODES = ["record", "replay", "auto"] as const;
 export type CassetteMode = (typeof CASSETTE_MODES)[number];
 
 export interface CassetteOptions {
-  /** record: call `inner` and write every exchange; replay: never call it; auto: replay hits, record misses. */
+  /**
+   * record: call `inner` and write every exchange (errors too); replay: never call it; auto: replay
+   * what is recorded, call `inner` for the rest and record its answers (transient failures excepted).
+   */
   mode: CassetteMode;
   recording: Readonly<Config["recording"]>;
   clock: Clock;
@@ -61,26 +64,39 @@ class Stores {
   }
 }
 
+/** One request on its way through the recorder. */
+interface Call {
+  store: CassetteStore;
+  key: string;
+  /** The request as stored (scrubbed). */
+  stored: Record<string, unknown>;
+  scrubber: Scrubber;
+  request: InvokeRequest;
+  context: InvokeContext;
+}
+
 export function withCassettes(inner: UpstreamClient, options: CassetteOptions): UpstreamClient {
   const rules = matchRules(options.recording.ignore_fields);
   const patterns = compileRedactions(options.recording.redact_patterns);
   const stores = new Stores(options, rules);
   const { clock, logger, mode } = options;
 
-  async function record(
-    store: CassetteStore, key: string, stored: Record<string, unknown>, scrubber: Scrubber,
-    request: InvokeRequest, context: InvokeContext,
-  ): Promise<UpstreamResponse> {
+  /** Call the upstream and store the exchange. `auto` skips transient failures so a retry records the answer. */
+  async function record(call: Call, keepTransient: boolean): Promise<UpstreamResponse> {
+    const { store, key } = call;
     const started = clock.now();
-    const response = await inner.invoke(request, context);
-    const entry: Omit<CassetteEntry, "order"> = {
+    const response = await inner.invoke(call.request, call.context);
+    if (!keepTransient && response.status >= 400 && errorFromUpstream(response).shouldRetry) {
+      logger.info({ cassette: store.name, key: key.slice(0, 19), outcome: "not_recorded", status: response.status }, "cassette");
+      return response;
+    }
+    store.record({
       key,
       recorded_at: new Date(clock.now()).toISOString(),
       latency_ms: Math.max(0, clock.now() - started),
-      request: stored,
-      response: encodeResponse(response, scrubber) satisfies StoredResponse,
-    };
-    store.record(entry);
+      request: call.stored,
+      response: encodeResponse(response, call.scrubber),
+    });
     await store.persist();
     logger.debug({ cassette: store.name, key: key.slice(0, 19), outcome: "recorded", status: response.status }, "cassette");
     return response;
@@ -92,24 +108,23 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
       const store = await stores.get(name);
       const scrubber = new Scrubber(context.credentials, patterns);
       const stored = scrubber.request(request);
-      const key = requestKey(stored, rules);
+      const call: Call = { store, key: requestKey(stored, rules), stored, scrubber, request, context };
       const teamId = context.credentials?.teamId;
       switch (mode) {
         case "replay": {
-          const entry = store.next(key);
+          const entry = store.next(call.key);
           if (entry === undefined) {
-            logger.info({ cassette: name, key: key.slice(0, 19), outcome: "miss" }, "cassette");
-            throw cassetteMiss(store, stored, key);
+            logger.info({ cassette: name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
+            throw cassetteMiss(store, stored, call.key);
           }
           return decodeResponse(entry.response, teamId);
         }
         case "auto": {
-          const entry = store.has(key) ? store.next(key) : undefined;
-          if (entry !== undefined) return decodeResponse(entry.response, teamId);
-          return record(store, key, stored, scrubber, request, context);
+          const entry = store.next(call.key);
+          return entry === undefined ? record(call, false) : decodeResponse(entry.response, teamId);
         }
         case "record":
-          return record(store, key, stored, scrubber, request, context);
+          return record(call, true);
       }
     },
     async close() {

@@ -119,11 +119,6 @@ export class CassetteStore {
     return slot.entry;
   }
 
-  /** Whether any recording has this key. */
-  has(key: string): boolean {
-    return this.#index.has(key);
-  }
-
   /** The next recording for `key`: identical requests get their recordings in order, then the last repeats. */
   next(key: string): CassetteEntry | undefined {
     const positions = this.#index.get(key);

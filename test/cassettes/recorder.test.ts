@@ -278,3 +278,44 @@ describe("withCassettes: credentials never reach disk", () => {
     expect(replayed.body).toBe(live.body);
   });
 });
+
+describe("withCassettes: transient failures", () => {
+  it("auto does not record a throttled answer, so the retry's answer is what gets recorded", async () => {
+    const dir = tempDir();
+    let calls = 0;
+    const flaky = {
+      invoke: () => {
+        calls++;
+        return Promise.resolve(
+          calls === 1
+            ? { status: 500, headers: {}, body: '{"error": "Bedrock error: ThrottlingException: Too many tokens, please wait before trying again."}' }
+            : { status: 200, headers: {}, body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1}}' },
+        );
+      },
+      close: () => Promise.resolve(),
+    };
+    const auto = withCassettes(flaky, cassetteOptions(dir, "auto"));
+    expect((await auto.invoke(ask("x"), ctx())).status).toBe(500);
+    expect((await auto.invoke(ask("x"), ctx())).status).toBe(200);
+    expect((await auto.invoke(ask("x"), ctx())).status).toBe(200);
+    expect(calls).toBe(2);
+    await auto.close();
+    expect((await withCassettes(flaky, cassetteOptions(dir, "replay")).invoke(ask("x"), ctx())).status).toBe(200);
+  });
+
+  it("record keeps the whole sequence, so a replayed retry sees what the live one saw", async () => {
+    const dir = tempDir();
+    let calls = 0;
+    const flaky = {
+      invoke: () => Promise.resolve(++calls === 1 ? { status: 504, headers: {}, body: '{"message": "Endpoint request timed out"}' } : { status: 200, headers: {}, body: "{}" }),
+      close: () => Promise.resolve(),
+    };
+    const recorder = withCassettes(flaky, cassetteOptions(dir, "record"));
+    await recorder.invoke(ask("x"), ctx());
+    await recorder.invoke(ask("x"), ctx());
+    await recorder.close();
+    const player = withCassettes(flaky, cassetteOptions(dir, "replay"));
+    expect((await player.invoke(ask("x"), ctx())).status).toBe(504);
+    expect((await player.invoke(ask("x"), ctx())).status).toBe(200);
+  });
+});
