@@ -9,7 +9,7 @@ import type { Credentials } from "../upstream/types.ts";
 export const NEVER_STORED_REQUEST_FIELDS: readonly string[] = ["api_token", "team_id", "participant_id"];
 
 /** Keys whose values are replaced by [REDACTED] at any depth of a stored request or response. */
-export const SECRET_KEYS: readonly string[] = ["api_token", "apitoken", "authorization", "x-api-token", "x-api-key", "password"];
+export const SECRET_KEYS: readonly string[] = ["api_token", "apitoken", "authorization", "x-api-token", "x-api-key"];
 
 /** Keys whose string values are team ids: replaced by the placeholder at any depth. */
 export const TEAM_KEYS: readonly string[] = ["team_id", "participant_id"];
