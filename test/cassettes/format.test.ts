@@ -14,7 +14,7 @@ function generator(seed: number): () => string {
 describe("cassette format", () => {
   it("writes any strings so that the file splits and parses back exactly", () => {
     const s = generator(1);
-    for (let n = 0; n < 300; n++) {
+    for (let n = 0; n < 150; n++) {
       const entry: CassetteEntry = {
         key: `sha256:${"b".repeat(64)}`, order: n, recorded_at: s(), latency_ms: 1,
         request: { model: s(), messages: [{ role: "user", content: s() }], [s() || "k"]: s() },

@@ -36,7 +36,7 @@ describe("cassettes across processes", () => {
   it("a writer killed mid-write leaves the previous valid file", async () => {
     const dir = tempDir();
     const file = join(dir, "default.yaml");
-    for (const killAfter of [3, 11, 25]) {
+    for (const killAfter of [2, 7, 15]) {
       const child = spawn(process.execPath, [CHILD, "loop", dir], { stdio: ["ignore", "pipe", "inherit"] });
       let written = -1;
       await new Promise<void>((resolve) => {
