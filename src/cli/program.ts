@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Env } from "../config/load.ts";
 import { MODES, type ConfigOverrides } from "../config/types.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { registerGpuCommands } from "./gpu.ts";
+import { addCassetteCommands } from "./cassettes.ts";
 import { serve } from "./serve.ts";
 
 export interface CliIo {
@@ -85,6 +86,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     });
 
   registerGpuCommands(program, env, io, onExit);
+  addCassetteCommands(program, env, io, onExit);
   return program;
 }
 

@@ -1,5 +1,6 @@
 // createUpstream(config): the one `switch` that picks what answers invoke requests in each mode.
 import { createAccounting, type Accounting } from "../accounting/accounting.ts";
+import { withCassettes } from "../cassettes/recorder.ts";
 import type { Config } from "../config/types.ts";
 import { GatewayError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -43,18 +44,39 @@ function closingAccounting(upstream: UpstreamClient, accounting: Accounting): Up
   };
 }
 
+/**
+ * What record/replay/auto sit on (`upstream.kind`): the real proxy or the simulator, with whatever
+ * controls that stack carries (the simulator's ledger keeps serving /quota under a recorder).
+ */
+function baseStack(deps: UpstreamDeps): UpstreamStack {
+  switch (deps.config.upstream.kind) {
+    case "live":
+      return { upstream: unavailableUpstream("The live proxy client") };
+    case "mock":
+      return simulatorStack(deps);
+  }
+}
+
+/** The simulator with its accounting (clock, ledger, GPU fleet, state file). */
+function simulatorStack(deps: UpstreamDeps): UpstreamStack {
+  const accounting = createAccounting({ config: deps.config, clock: deps.clock, logger: deps.logger });
+  return { upstream: closingAccounting(unavailableUpstream("The simulator"), accounting), accounting };
+}
+
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {
   const { mode } = deps.config;
   switch (mode) {
-    case "mock": {
-      const accounting = createAccounting({ config: deps.config, clock: deps.clock, logger: deps.logger });
-      return { upstream: closingAccounting(unavailableUpstream("The simulator"), accounting), accounting };
-    }
+    case "mock":
+      return simulatorStack(deps);
     case "live":
       return { upstream: unavailableUpstream("The live proxy client") };
     case "record":
     case "replay":
-    case "auto":
-      return { upstream: unavailableUpstream(`Mode ${mode}`) };
+    case "auto": {
+      const { config, clock, logger } = deps;
+      // Replay never touches the network, so it does not even build a base.
+      const base = mode === "replay" ? { upstream: unavailableUpstream("An upstream in replay mode") } : baseStack(deps);
+      return { ...base, upstream: withCassettes(base.upstream, { mode, recording: config.recording, clock, logger }) };
+    }
   }
 }

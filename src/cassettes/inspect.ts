@@ -1,0 +1,74 @@
+// Read-only views of cassette files for the CLI: find them, parse every entry, re-hash and report.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { requestKey, type MatchRules } from "./canonical.ts";
+import { parseEntry, splitCassette, type CassetteEntry, type CassetteHeader } from "./format.ts";
+import { cassetteNameProblem, cassettePath } from "./names.ts";
+
+export interface CassetteReport {
+  name: string;
+  file: string;
+  bytes: number;
+  header?: CassetteHeader;
+  entries: CassetteEntry[];
+  /** Human-readable problems; empty when the file loads and every key re-hashes to itself. */
+  problems: string[];
+}
+
+/** Cassette names under `dir` (files `*.yaml`, recursively; dot files such as temp files skipped). */
+export async function listCassettes(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  async function walk(folder: string): Promise<void> {
+    let items;
+    try {
+      items = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    for (const item of items) {
+      if (item.name.startsWith(".")) continue;
+      const path = join(folder, item.name);
+      if (item.isDirectory()) await walk(path);
+      else if (item.isFile() && item.name.endsWith(".yaml")) {
+        const name = relative(dir, path).split(sep).join("/").replace(/\.yaml$/, "");
+        if (cassetteNameProblem(name) === undefined) names.push(name);
+      }
+    }
+  }
+  await walk(dir);
+  return names.sort();
+}
+
+/** Load a whole cassette, collecting problems instead of stopping at the first. */
+export async function inspectCassette(dir: string, name: string, rules: MatchRules): Promise<CassetteReport> {
+  const file = cassettePath(dir, name);
+  const report: CassetteReport = { name, file, bytes: 0, entries: [], problems: [] };
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+    report.bytes = (await stat(file)).size;
+  } catch (error) {
+    report.problems.push((error as Error).message);
+    return report;
+  }
+  let chunks: string[];
+  try {
+    ({ header: report.header, chunks } = splitCassette(text, file));
+  } catch (error) {
+    report.problems.push((error as Error).message);
+    return report;
+  }
+  chunks.forEach((chunk, i) => {
+    try {
+      const entry = parseEntry(chunk, file, i + 1);
+      report.entries.push(entry);
+      if (requestKey(entry.request, rules) !== entry.key) {
+        report.problems.push(`entry ${i + 1}: its key does not match its request (edited by hand, or recorded with other ignore_fields); run "bpg cassettes verify --fix".`);
+      }
+    } catch (error) {
+      report.problems.push((error as Error).message);
+    }
+  });
+  return report;
+}

@@ -1,0 +1,36 @@
+// Cassette names come from a request header, so they are hostile input: only a conservative alphabet,
+// no `..`, no absolute paths, and the resolved file must still sit inside `recording.dir`.
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { invalidRequest } from "../shared/errors.ts";
+
+const NAME = /^[A-Za-z0-9._/-]{1,200}$/;
+
+/** Why `name` is not an acceptable cassette name, or undefined when it is. */
+export function cassetteNameProblem(name: string): string | undefined {
+  if (!NAME.test(name)) return "use 1 to 200 letters, digits, '.', '_', '-' or '/'";
+  if (name.startsWith("/")) return "absolute paths are not allowed";
+  if (name.includes("..")) return "'..' is not allowed";
+  if (name.split("/").some((segment) => segment === "" || segment === ".")) return "empty or '.' path segments are not allowed";
+  return undefined;
+}
+
+/** Validate a cassette name (a trailing `.yaml` is tolerated) or throw a 400 naming the problem. */
+export function checkCassetteName(raw: string, param = "X-Cassette"): string {
+  const name = raw.trim().replace(/\.ya?ml$/, "");
+  const problem = cassetteNameProblem(name);
+  if (problem !== undefined) {
+    throw invalidRequest(`Invalid cassette name ${JSON.stringify(raw.slice(0, 100))}: ${problem}.`, param, "invalid_cassette_name");
+  }
+  return name;
+}
+
+/** The file of a (validated) cassette, guaranteed to be inside `dir`. */
+export function cassettePath(dir: string, name: string): string {
+  const root = resolve(dir);
+  const file = resolve(root, `${name}.yaml`);
+  const rel = relative(root, file);
+  if (rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).includes("..")) {
+    throw invalidRequest(`Cassette name ${JSON.stringify(name)} escapes the cassette directory.`, "X-Cassette", "invalid_cassette_name");
+  }
+  return file;
+}
