@@ -19,7 +19,9 @@ export function openAIErrorBody(error: GatewayError): { error: Record<string, un
 
 /** The real proxy's error shapes: API-gateway errors use `message`, the Lambda uses `error`. */
 function proxyErrorBody(error: GatewayError): Record<string, unknown> {
-  if (error.status === 413 || error.status === 504 || error.status === 502) return { message: error.message };
+  // The API gateway in front of the real proxy answers an oversized body with exactly this text.
+  if (error.status === 413) return { message: "Request Entity Too Large" };
+  if (error.status === 504 || error.status === 502) return { message: error.message };
   return { error: error.message, message: error.message };
 }
 

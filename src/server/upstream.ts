@@ -5,6 +5,10 @@ import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
+import { Ledger } from "../accounting/ledger.ts";
+import { createSimulator } from "../upstream/mock/simulator.ts";
+import { createTeamDirectory, type TeamDirectory } from "../upstream/mock/teams.ts";
+import type { QuotaService } from "../upstream/quota.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
 export interface UpstreamDeps {
@@ -30,13 +34,26 @@ function unavailableUpstream(what: string): UpstreamClient {
 /** What answers invoke requests, plus the simulator's own controls when one is in the stack. */
 export interface UpstreamStack {
   upstream: UpstreamClient;
+  /** The simulator's ledgers and teams (mock mode): /quota, and the admin and GPU surfaces. */
+  ledger?: Ledger;
+  teams?: TeamDirectory;
+  quota?: QuotaService;
+}
+
+/** The simulator with its own ledger and team directory. */
+function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
+  const { config, clock, ids, logger } = deps;
+  const ledger = new Ledger(config.mock.teams, clock);
+  const teams = createTeamDirectory(config.mock.teams);
+  const simulator = createSimulator({ config, clock, ids, ledger, teams, logger });
+  return { upstream: simulator, ledger, teams, quota: simulator };
 }
 
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {
   const { mode } = deps.config;
   switch (mode) {
     case "mock":
-      return { upstream: unavailableUpstream("The simulator") };
+      return simulatorStack(deps);
     case "live":
       return { upstream: unavailableUpstream("The live proxy client") };
     case "record":

@@ -1,0 +1,142 @@
+// createSimulator(deps): the offline Bedrock Proxy API as an UpstreamClient (STYLE.md "one seam").
+// The walk mirrors the real service: credentials (401) → body (400) → allow-list (403) → budget (429)
+// → faults → Bedrock's own checks (500) → scripted or generated answer → charge the ledger → reply.
+// Every refusal is an UpstreamResponse with the proxy's exact body; only `reset` throws (see faults.ts).
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Ledger } from "../../accounting/ledger.ts";
+import { llmCost, roundCost } from "../../accounting/pricing.ts";
+import type { Config, MockTeamConfig } from "../../config/types.ts";
+import { findModel, type ModelInfo } from "../../models/catalog.ts";
+import type { Clock } from "../../shared/clock.ts";
+import type { IdSource } from "../../shared/ids.ts";
+import type { Logger } from "../../shared/logger.ts";
+import { upstreamReset } from "../errors.ts";
+import type { QuotaService } from "../quota.ts";
+import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
+import { answer, type Answer } from "./answers.ts";
+import { lastUserText } from "./conversation.ts";
+import { faultDraw, parseFault, type Fault } from "./faults.ts";
+import { createRng, seedFrom, type Rng } from "./random.ts";
+import * as reply from "./replies.ts";
+import { bedrockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
+import { createSchemaFaker } from "./schema-data.ts";
+import { compileScripts, type ScriptReply } from "./scripts.ts";
+import type { TeamDirectory } from "./teams.ts";
+import { countInputTokens, countOutputTokens } from "./tokens.ts";
+
+export interface SimulatorDeps {
+  config: Readonly<Config>;
+  clock: Clock;
+  ids: IdSource;
+  ledger: Ledger;
+  teams: TeamDirectory;
+  logger: Logger;
+}
+
+export type Simulator = UpstreamClient & QuotaService;
+
+function allowed(team: MockTeamConfig, requested: string): boolean {
+  const list = team.allowed_models;
+  if (list === undefined || list.length === 0) return true;
+  const target = findModel(requested)?.id ?? requested;
+  return list.some((entry) => entry === requested || (findModel(entry)?.id ?? entry) === target);
+}
+
+function scripted(script: ScriptReply, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
+  if ("error" in script) return reply.jsonReply(script.error.status, script.error.body);
+  if ("text" in script) return { content: [{ type: "text", text: script.text }], outputTokens: countOutputTokens([{ type: "text", text: script.text }]) };
+  const block = { type: "tool_use" as const, id: `toolu_bdrk_01${rng.seed().toString(36).padStart(8, "0")}`, name: script.tool_call.name, input: script.tool_call.input };
+  return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
+}
+
+/** A body cut mid-string: what a client sees when the proxy's response is mangled. */
+function malformed(): UpstreamResponse {
+  return { status: 200, headers: { "content-type": "application/json" }, body: '{"content": [{"type": "text", "text": "The answer is' };
+}
+
+export function createSimulator(deps: SimulatorDeps): Simulator {
+  const { config, ledger, teams, logger } = deps;
+  const mock = config.mock;
+  const faker = createSchemaFaker();
+  const scripts = compileScripts(mock.scripts);
+  const drawFault = faultDraw(mock.faults, mock.seed);
+
+  /** Bedrock checks, then the scripted or generated answer. */
+  function respond(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, rng: Rng): Answer | UpstreamResponse {
+    const problem = bedrockProblem(request, model);
+    if (problem !== undefined) return problem;
+    const script = scripts.match(request, team.team_id, lastUserText(request));
+    if (script !== undefined) return scripted(script, rng, request.max_tokens);
+    return answer(request, model, rng, faker);
+  }
+
+  function success(request: InvokeRequest, context: InvokeContext, team: MockTeamConfig, model: ModelInfo, result: Answer, inputTokens: number, latencyMs: number): UpstreamResponse {
+    const cost = llmCost(model, inputTokens, result.outputTokens);
+    const total = inputTokens + result.outputTokens;
+    const quota = ledger.chargeLlm(team.team_id, cost, total);
+    // Key order is part of the contract: content, usage, metadata (PROXY.md "Success response").
+    return reply.jsonReply(200, {
+      content: result.content,
+      usage: { input_tokens: inputTokens, output_tokens: result.outputTokens, total_tokens: total },
+      metadata: {
+        team_id: context.credentials?.teamId ?? team.team_id,
+        model: request.model,
+        cost_usd: roundCost(cost),
+        latency_ms: Math.round(latencyMs * 100) / 100,
+        remaining_quota: quota,
+      },
+    });
+  }
+
+  async function invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
+    const team = teams.authenticate(context.credentials);
+    if (team === undefined) return reply.unauthorized();
+    if (request === null || typeof request !== "object" || Array.isArray(request)) return reply.badRequest("The request body must be a JSON object");
+    const shape = shapeProblem(request);
+    if (shape !== undefined) return reply.badRequest(shape);
+    const forced = parseFault(context.fault);
+    if (typeof forced === "string") return reply.badRequest(forced);
+    if (!allowed(team, request.model)) return reply.modelNotAllowed(request.model);
+    if (ledger.exhausted(team.team_id)) return reply.budgetExhausted(ledger.quota(team.team_id));
+
+    const fault: Fault | undefined = forced ?? drawFault();
+    if (fault !== undefined) logger.debug({ requestId: context.requestId, fault: fault.kind }, "mock fault");
+    switch (fault?.kind) {
+      case "throttle":
+        return reply.throttled();
+      case "timeout":
+        return reply.gatewayTimeout();
+      case "500":
+        return reply.internalServerError();
+      case "reset":
+        throw upstreamReset();
+      case "malformed":
+        return malformed();
+      default:
+        break;
+    }
+
+    const model = findModel(request.model);
+    if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
+    const requestSeed = seedFrom(mock.seed, JSON.stringify(request));
+    const inputTokens = countInputTokens(request);
+    const tooLong = contextProblem(model, inputTokens);
+    if (tooLong !== undefined) return tooLong;
+    const result = respond(request, team, model, createRng(requestSeed));
+    if (!("content" in result)) return result;
+
+    const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
+    const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;
+    if (waitMs > 0) await sleep(waitMs, undefined, context.signal === undefined ? {} : { signal: context.signal });
+    // Without simulated latency, report a stable made-up upstream time so replies are byte-stable.
+    const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(requestSeed ^ 0x9e3779b9).next() * 1250;
+    return success(request, context, team, model, result, inputTokens, latencyMs);
+  }
+
+  return {
+    invoke,
+    authenticate: (credentials) => teams.authenticate(credentials)?.team_id,
+    quota: (teamId) => ledger.quota(teamId),
+    close: () => Promise.resolve(),
+  };
+}
