@@ -25,6 +25,7 @@ export interface SchemaFakerOptions {
 }
 
 interface Entry {
+  /** The schema as the faker sees it (draft-07 tuples rewritten to `prefixItems`). */
   schema: Record<string, unknown>;
   validate: ValidateFunction | string;
   /** Results per seed: the same request repeats cheaply (bounded). */
@@ -37,6 +38,24 @@ const RESULTS_PER_SCHEMA = 64;
 function newAjv<T extends Ajv | Ajv2020>(instance: T): T {
   addFormats.default(instance);
   return instance;
+}
+
+/** Draft-07 tuples (`items: [...]`, `additionalItems`) in the 2020-12 spelling json-schema-faker reads. */
+function modernTuples(node: unknown): Record<string, unknown> {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== "object") return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = walk(child);
+    if (Array.isArray(out.items)) {
+      out.prefixItems = out.items;
+      if (out.additionalItems === undefined) delete out.items;
+      else out.items = out.additionalItems;
+      delete out.additionalItems;
+    }
+    return out;
+  };
+  return walk(node) as Record<string, unknown>;
 }
 
 export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker {
@@ -77,7 +96,7 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     } catch (error) {
       validate = `JSON schema is invalid: ${(error as Error).message}`;
     }
-    return { schema, validate, results: new Map() };
+    return { schema: ajv === legacy ? modernTuples(schema) : schema, validate, results: new Map() };
   }
 
   function generate(entry: Entry, validate: ValidateFunction, seed: number): SchemaOutcome {
