@@ -5,7 +5,8 @@ import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, UpstreamResponse } from "../types.ts";
 import { validationError } from "./replies.ts";
 
-const ROLES = new Set(["user", "assistant"]);
+// No real client sent `role: "system"`, but the simulator accepts it (PROXY.md "system prompt").
+const ROLES = new Set(["user", "assistant", "system"]);
 const BLOCK_TYPES = new Set(["text", "image", "tool_use", "tool_result"]);
 const SAMPLING_KEYS = ["temperature", "top_p", "top_k", "stop_sequences"] as const;
 

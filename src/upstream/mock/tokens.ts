@@ -27,7 +27,8 @@ function blockText(block: InvokeContentBlock, images: { tokens: number }): strin
 
 function messageText(message: InvokeMessage, images: { tokens: number }): string {
   const body = typeof message.content === "string" ? message.content : message.content.map((b) => blockText(b, images)).join("\n");
-  return `\n\n${message.role === "user" ? "Human" : "Assistant"}: ${body}`;
+  const role: string = message.role;
+  return `\n\n${role === "assistant" ? "Assistant" : role === "system" ? "System" : "Human"}: ${body}`;
 }
 
 /** The request rendered the way a chat template would see it, then tokenized. */
