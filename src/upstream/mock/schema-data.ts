@@ -7,6 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { generateSync, type JsonSchema } from "json-schema-faker";
 import { minimalInstance } from "./minimal-instance.ts";
+import { plausibleString } from "./plausible-strings.ts";
 
 export type SchemaOutcome = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -109,6 +110,7 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
           maxDefaultItems: 3,
           optionalsProbability: 0.7,
           failOnInvalidTypes: false,
+          outputTransform: plausibleString,
         });
         if (validate(value)) return { ok: true, value };
       } catch {

@@ -10,6 +10,7 @@ import { findModel, type ModelInfo } from "../../models/catalog.ts";
 import type { Clock } from "../../shared/clock.ts";
 import type { IdSource } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/logger.ts";
+import { GatewayError } from "../../shared/errors.ts";
 import { upstreamReset } from "../errors.ts";
 import type { QuotaService } from "../quota.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
@@ -47,6 +48,16 @@ function scripted(script: ScriptReply, rng: Rng, maxTokens: number): Answer | Up
   if ("text" in script) return { content: [{ type: "text", text: script.text }], outputTokens: countOutputTokens([{ type: "text", text: script.text }]) };
   const block = { type: "tool_use" as const, id: `toolu_bdrk_01${rng.seed().toString(36).padStart(8, "0")}`, name: script.tool_call.name, input: script.tool_call.input };
   return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
+}
+
+/** Simulated upstream time; a client that hangs up meanwhile is not charged. */
+async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal === undefined ? {} : { signal });
+  } catch (error) {
+    if ((error as { name?: unknown }).name !== "AbortError") throw error;
+    throw new GatewayError("The client closed the request before the answer was ready.", { status: 499, type: "api_error", code: "client_closed_request" });
+  }
 }
 
 /** A body cut mid-string: what a client sees when the proxy's response is mangled. */
@@ -127,7 +138,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
     const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;
-    if (waitMs > 0) await sleep(waitMs, undefined, context.signal === undefined ? {} : { signal: context.signal });
+    if (waitMs > 0) await wait(waitMs, context.signal);
     // Without simulated latency, report a stable made-up upstream time so replies are byte-stable.
     const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(requestSeed ^ 0x9e3779b9).next() * 1250;
     return success(request, context, team, model, result, inputTokens, latencyMs);
