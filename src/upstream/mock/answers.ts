@@ -58,13 +58,20 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
   const max = request.max_tokens;
   const topics = topicWords(lastUserText(request));
   const target = rng.int(Math.min(max, 12), Math.min(max, 320));
-  let text = prose(rng, topics, target);
+  const body = prose(rng, topics, target);
+  let text = body.text;
+  let tokens: number | undefined = body.tokens;
   if (model.family.inlineReasoning) {
     // DeepSeek R1 thinks out loud first; the reasoning counts toward max_tokens like the answer.
-    text = `<think>\n${prose(rng, topics, rng.int(20, 80))}\n</think>\n\n${text}`;
+    text = `<think>\n${prose(rng, topics, rng.int(20, 80)).text}\n</think>\n\n${text}`;
+    tokens = undefined;
   }
-  // Llama answers read like raw completions: a leading space is common (PROXY.md).
-  if (model.family.id === "meta-llama") text = ` ${text}`;
+  if (model.family.id === "meta-llama") {
+    // Llama answers read like raw completions: a leading space is common (PROXY.md).
+    text = ` ${text}`;
+    tokens = undefined;
+  }
+  if (tokens !== undefined && tokens <= max) return { content: [{ type: "text", text }], outputTokens: tokens };
   const cut = truncateToTokens(text, max);
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
 }

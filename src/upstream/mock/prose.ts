@@ -1,5 +1,6 @@
 // Plausible, seeded prose for text answers: sentences assembled from a small grammar and woven around
 // the topic words of the last user message — readable, varied, never lorem ipsum and never an echo.
+import { LruCache } from "./lru.ts";
 import type { Rng } from "./random.ts";
 import { countText } from "./tokens.ts";
 
@@ -73,8 +74,24 @@ function sentence(rng: Rng, topics: readonly string[]): string {
   return rng.pick(TEMPLATES)(words);
 }
 
+// Sentences repeat a lot across answers: their token counts are memoised (bounded). The BPE
+// pre-tokenizer splits at the sentence and paragraph boundaries used here, so the sum of the pieces'
+// counts is the count of the whole text.
+// One exception: the pre-tokenizer glues a sentence's final "." to a following "\n\n".
+const pieceTokens = new LruCache<string, number>(20_000);
+const PARAGRAPH_JOIN = countText(".\n\n") - countText(".") - countText("\n\n");
+
+function countPiece(piece: string): number {
+  let n = pieceTokens.get(piece);
+  if (n === undefined) {
+    n = countText(piece);
+    pieceTokens.set(piece, n);
+  }
+  return n;
+}
+
 /** Prose of about `targetTokens` tokens (it stops at the first sentence end past the target). */
-export function prose(rng: Rng, topics: readonly string[], targetTokens: number): string {
+export function prose(rng: Rng, topics: readonly string[], targetTokens: number): { text: string; tokens: number } {
   let text = "";
   let tokens = 0;
   let inParagraph = 0;
@@ -83,8 +100,8 @@ export function prose(rng: Rng, topics: readonly string[], targetTokens: number)
     const separator = text === "" ? "" : inParagraph >= 3 && rng.next() < 0.4 ? "\n\n" : " ";
     inParagraph = separator === "\n\n" ? 0 : inParagraph + 1;
     const piece = separator + sentence(rng, topics);
-    tokens += countText(piece);
+    tokens += countPiece(piece) + (separator === "\n\n" ? PARAGRAPH_JOIN : 0);
     text += piece;
   }
-  return text;
+  return { text, tokens };
 }

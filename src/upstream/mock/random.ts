@@ -34,9 +34,10 @@ export function createRng(seed: number): Rng {
   };
 }
 
-/** A 32-bit seed from the configured seed and any text (the canonical request). */
-export function seedFrom(seed: number, text: string): number {
-  return createHash("sha256").update(`${seed}\0${text}`).digest().readUInt32LE(0);
+/** A digest of the configured seed and any text (the request): a 32-bit seed and a cache key. */
+export function digestOf(seed: number, text: string): { seed: number; key: string } {
+  const digest = createHash("sha256").update(`${seed}\0${text}`).digest();
+  return { seed: digest.readUInt32LE(0), key: digest.toString("base64url") };
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

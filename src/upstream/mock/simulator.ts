@@ -17,7 +17,8 @@ import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } f
 import { answer, type Answer } from "./answers.ts";
 import { lastUserText } from "./conversation.ts";
 import { faultDraw, parseFault, type Fault } from "./faults.ts";
-import { createRng, seedFrom, type Rng } from "./random.ts";
+import { LruCache } from "./lru.ts";
+import { createRng, digestOf, type Rng } from "./random.ts";
 import * as reply from "./replies.ts";
 import { bedrockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
 import { createSchemaFaker } from "./schema-data.ts";
@@ -35,6 +36,9 @@ export interface SimulatorDeps {
 }
 
 export type Simulator = UpstreamClient & QuotaService;
+
+/** Only answers up to this size are cached (bounds the cache to a few MB). */
+const CACHED_ANSWER_MAX_TOKENS = 1500;
 
 function allowed(team: MockTeamConfig, requested: string): boolean {
   const list = team.allowed_models;
@@ -71,6 +75,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const faker = createSchemaFaker();
   const scripts = compileScripts(mock.scripts);
   const drawFault = faultDraw(mock.faults, mock.seed);
+  const answers = new LruCache<string, { inputTokens: number; outcome: Answer | UpstreamResponse }>(1024);
 
   /** Bedrock checks, then the scripted or generated answer. */
   function respond(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, rng: Rng): Answer | UpstreamResponse {
@@ -129,18 +134,23 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
     const model = findModel(request.model);
     if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
-    const requestSeed = seedFrom(mock.seed, JSON.stringify(request));
-    const inputTokens = countInputTokens(request);
-    const tooLong = contextProblem(model, inputTokens);
-    if (tooLong !== undefined) return tooLong;
-    const result = respond(request, team, model, createRng(requestSeed));
-    if (!("content" in result)) return result;
+    const digest = digestOf(mock.seed, JSON.stringify(request));
+    // Answers are a pure function of team, request and seed: repeated requests skip the tokenizer.
+    const cacheKey = `${team.team_id}\0${digest.key}`;
+    let prepared = answers.get(cacheKey);
+    if (prepared === undefined) {
+      const inputTokens = countInputTokens(request);
+      prepared = { inputTokens, outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)) };
+      if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS) answers.set(cacheKey, prepared);
+    }
+    const { inputTokens, outcome: result } = prepared;
+    if (!("content" in result)) return { ...result, headers: { ...result.headers } };
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
     const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;
     if (waitMs > 0) await wait(waitMs, context.signal);
     // Without simulated latency, report a stable made-up upstream time so replies are byte-stable.
-    const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(requestSeed ^ 0x9e3779b9).next() * 1250;
+    const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(digest.seed ^ 0x9e3779b9).next() * 1250;
     return success(request, context, team, model, result, inputTokens, latencyMs);
   }
 

@@ -53,6 +53,13 @@ describe("text answers", () => {
     }
   });
 
+  it("report output_tokens equal to the tokenizer's count of the returned text", async () => {
+    for (let i = 0; i < 40; i++) {
+      const res = await invoke({ max_tokens: 4000, messages: [{ role: "user", content: `Describe ocean currents and climate, part ${i}` }] });
+      expect(res.body.usage.output_tokens).toBe(countText(res.body.content[0].text));
+    }
+  });
+
   it("truncate exactly at max_tokens (the stop_reason-equivalent of 'length')", async () => {
     const res = await invoke({ max_tokens: 10 });
     expect(res.body.usage.output_tokens).toBe(10);
