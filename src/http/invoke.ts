@@ -4,7 +4,7 @@
 import { Router, type Request, type Response } from "express";
 import { GatewayError, invalidRequest } from "../shared/errors.ts";
 import { proxyCredentials, stripCredentials } from "../upstream/credentials.ts";
-import type { InvokeContext, InvokeRequest, UpstreamClient } from "../upstream/types.ts";
+import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 
 const PATHS = ["/prod/invoke", "/invoke"];
 /** Upstream headers worth passing on; hop-by-hop and length headers are the server's own business. */
@@ -52,7 +52,7 @@ export function invokeRouter(deps: InvokeRouterDeps): Router {
     }
     const body = raw as Record<string, unknown>;
     const ctx = context(req, res, body);
-    let answer;
+    let answer: UpstreamResponse;
     try {
       answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
     } catch (error) {

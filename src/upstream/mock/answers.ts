@@ -54,6 +54,18 @@ export function relatedTool(tools: readonly InvokeTool[], userText: string): Inv
   return best;
 }
 
+/** Text up to the first stop sequence (which, like Bedrock, is not included). */
+function stopAt(text: string, stops: unknown): string {
+  if (!Array.isArray(stops)) return text;
+  let end = text.length;
+  for (const stop of stops) {
+    if (typeof stop !== "string" || stop === "") continue;
+    const at = text.indexOf(stop);
+    if (at >= 0 && at < end) end = at;
+  }
+  return text.slice(0, end);
+}
+
 function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer {
   const max = request.max_tokens;
   const topics = topicWords(lastUserText(request));
@@ -71,6 +83,8 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
     text = ` ${text}`;
     tokens = undefined;
   }
+  const stopped = stopAt(text, model.family.samplingKeys.includes("stop_sequences") ? request.stop_sequences : undefined);
+  if (stopped !== text) [text, tokens] = [stopped, undefined];
   if (tokens !== undefined && tokens <= max) return { content: [{ type: "text", text }], outputTokens: tokens };
   const cut = truncateToTokens(text, max);
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };

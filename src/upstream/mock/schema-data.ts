@@ -6,6 +6,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { generateSync, type JsonSchema } from "json-schema-faker";
+import { LruCache } from "./lru.ts";
 import { minimalInstance } from "./minimal-instance.ts";
 import { plausibleString } from "./plausible-strings.ts";
 
@@ -34,6 +35,28 @@ interface Entry {
 }
 
 const OLD_DRAFTS = /draft-0[4-7]/;
+/** Hostile-schema guard: no model answers with more than this, and faking it would stall the server. */
+const LIMITS: Readonly<Record<string, number>> = { minItems: 1000, minLength: 20_000, minProperties: 1000, minContains: 1000 };
+
+/** Why a schema asks for more data than any answer could hold, or undefined. */
+function excessive(node: unknown, depth = 0): string | undefined {
+  if (depth > 64) return "the schema is nested too deeply";
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const why = excessive(item, depth + 1);
+      if (why !== undefined) return why;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== "object") return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    const limit = LIMITS[key];
+    if (limit !== undefined && typeof value === "number" && value > limit) return `${key} ${value} exceeds ${limit}`;
+    const why = excessive(value, depth + 1);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
 const RESULTS_PER_SCHEMA = 64;
 
 function newAjv<T extends Ajv | Ajv2020>(instance: T): T {
@@ -67,19 +90,15 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   const ajvOptions = { strict: false, allErrors: false, logger: false as const, validateFormats: true };
   const modern = newAjv(new Ajv2020(ajvOptions));
   const legacy = newAjv(new Ajv(ajvOptions));
-  const cache = new Map<string, Entry>();
+  const cache = new LruCache<string, Entry>(cacheSize);
 
   function entryFor(schema: unknown): Entry {
     const key = JSON.stringify(schema) ?? "undefined";
-    const hit = cache.get(key);
-    if (hit !== undefined) {
-      cache.delete(key);
-      cache.set(key, hit);
-      return hit;
+    let entry = cache.get(key);
+    if (entry === undefined) {
+      entry = compile(key);
+      cache.set(key, entry);
     }
-    const entry = compile(key);
-    cache.set(key, entry);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value ?? "");
     return entry;
   }
 
@@ -92,10 +111,14 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     const { $schema, ...schema } = parsed as Record<string, unknown>;
     const ajv = typeof $schema === "string" && OLD_DRAFTS.test($schema) ? legacy : modern;
     let validate: ValidateFunction | string;
+    const tooDemanding = excessive(schema);
     try {
-      validate = ajv.compile(schema);
+      validate = tooDemanding === undefined ? ajv.compile(schema) : `JSON schema is too demanding: ${tooDemanding}`;
     } catch (error) {
       validate = `JSON schema is invalid: ${(error as Error).message}`;
+    } finally {
+      // Our LRU owns compiled schemas: drop Ajv's own registry entry (and any `$id`) so memory stays bounded.
+      ajv.removeSchema(schema);
     }
     return { schema: ajv === legacy ? modernTuples(schema) : schema, validate, results: new Map() };
   }

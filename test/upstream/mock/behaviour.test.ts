@@ -75,6 +75,14 @@ describe("text answers", () => {
     expect(c.body.content[0].text).not.toBe(a.body.content[0].text);
   });
 
+  it("stop at the first stop sequence (families that take stop_sequences)", async () => {
+    const res = await invoke({ max_tokens: 2000, stop_sequences: ["."] });
+    const text = res.body.content[0].text as string;
+    expect(text.length).toBeGreaterThan(10);
+    expect(text).not.toContain(".");
+    expect(res.body.usage.output_tokens).toBe(countText(text));
+  });
+
   it("Llama answers start with a space, like raw completions", async () => {
     const res = await invoke({ model: "us.meta.llama3-3-70b-instruct-v1:0" });
     expect(res.body.content[0].text).toMatch(/^ \S/);

@@ -62,3 +62,32 @@ describe("minimalInstance (the repair pass)", () => {
     expect(minimalInstance(entry.schema).ok).toBe(true);
   });
 });
+
+describe("hostile schemas", () => {
+  const faker = createSchemaFaker();
+
+  it.each([
+    [{ type: "array", items: { type: "string" }, minItems: 1_000_000 }],
+    [{ type: "string", minLength: 50_000_000 }],
+    [{ type: "object", minProperties: 100_000 }],
+  ])("refuses %j instead of stalling", (schema) => {
+    const outcome = faker.fake(schema, 1);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? "" : outcome.reason).toMatch(/too demanding/);
+  });
+
+  it("compiles two different schemas that share an $id", () => {
+    const a = faker.fake({ $id: "https://example.com/s", type: "object", properties: { a: { type: "integer" } }, required: ["a"] }, 1);
+    const b = faker.fake({ $id: "https://example.com/s", type: "object", properties: { b: { type: "string" } }, required: ["b"] }, 1);
+    expect(a).toMatchObject({ ok: true, value: { a: expect.any(Number) } });
+    expect(b).toMatchObject({ ok: true, value: { b: expect.any(String) } });
+  });
+
+  it("keeps a bounded cache", () => {
+    const small = createSchemaFaker({ cacheSize: 4 });
+    const first = { type: "object", properties: { n0: { type: "integer" } } };
+    const validator = small.validator(first);
+    for (let i = 1; i < 10; i++) small.validator({ type: "object", properties: { [`n${i}`]: { type: "integer" } } });
+    expect(small.validator(first)).not.toBe(validator);
+  });
+});
