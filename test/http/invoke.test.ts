@@ -115,6 +115,13 @@ describe("POST /prod/invoke — request fields", () => {
     });
   });
 
+  it("takes top_p, top_k and stop_sequences for Claude; Nova rejects each like temperature", async () => {
+    expect((await request(app).post("/prod/invoke").send(invokeBody({ top_p: 0.9, top_k: 40, stop_sequences: ["\n\nHuman:"] }))).status).toBe(200);
+    const res = await request(app).post("/prod/invoke").send(invokeBody({ model: "us.amazon.nova-lite-v1:0", top_p: 0.9 }));
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatch(/extraneous key \[top_p\] is not permitted/);
+  });
+
   it("answers 500 for max_tokens above the model's limit", async () => {
     const res = await request(app).post("/prod/invoke").send(invokeBody({ max_tokens: 4097 }));
     expect(res.status).toBe(500);
