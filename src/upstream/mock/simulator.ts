@@ -1,7 +1,9 @@
 // createSimulator(deps): the offline Bedrock Proxy API as an UpstreamClient (STYLE.md "one seam").
 // The walk mirrors the real service: credentials (401) → body (400) → allow-list (403) → budget (429)
 // → faults → Bedrock's own checks (500) → scripted or generated answer → charge the ledger → reply.
-// Every refusal is an UpstreamResponse with the proxy's exact body; only `reset` throws (see faults.ts).
+// Every refusal is an UpstreamResponse with the proxy's exact body. Only two things throw: the `reset`
+// fault (`upstreamReset()`, which /prod/invoke turns into a dropped socket) and a caller hanging up
+// during simulated latency (499, nothing charged).
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Ledger } from "../../accounting/ledger.ts";
 import { llmCost, roundCost } from "../../accounting/pricing.ts";
@@ -18,7 +20,7 @@ import { answer, type Answer } from "./answers.ts";
 import { lastUserText } from "./conversation.ts";
 import { faultDraw, parseFault, type Fault } from "./faults.ts";
 import { LruCache } from "./lru.ts";
-import { createRng, digestOf, type Rng } from "./random.ts";
+import { base62Text, createRng, digestOf, type Rng } from "./random.ts";
 import * as reply from "./replies.ts";
 import { bedrockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
 import { createSchemaFaker } from "./schema-data.ts";
@@ -37,6 +39,11 @@ export interface SimulatorDeps {
 
 export type Simulator = UpstreamClient & QuotaService;
 
+interface Prepared {
+  inputTokens: number;
+  outcome: Answer | UpstreamResponse;
+}
+
 /** Only answers up to this size are cached (bounds the cache to a few MB). */
 const CACHED_ANSWER_MAX_TOKENS = 1500;
 
@@ -50,7 +57,7 @@ function allowed(team: MockTeamConfig, requested: string): boolean {
 function scripted(script: ScriptReply, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
   if ("error" in script) return reply.jsonReply(script.error.status, script.error.body);
   if ("text" in script) return { content: [{ type: "text", text: script.text }], outputTokens: countOutputTokens([{ type: "text", text: script.text }]) };
-  const block = { type: "tool_use" as const, id: `toolu_bdrk_01${rng.seed().toString(36).padStart(8, "0")}`, name: script.tool_call.name, input: script.tool_call.input };
+  const block = { type: "tool_use" as const, id: `toolu_bdrk_01${base62Text(rng, 22)}`, name: script.tool_call.name, input: script.tool_call.input };
   return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
 }
 
@@ -61,6 +68,25 @@ async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> 
   } catch (error) {
     if ((error as { name?: unknown }).name !== "AbortError") throw error;
     throw new GatewayError("The client closed the request before the answer was ready.", { status: 499, type: "api_error", code: "client_closed_request" });
+  }
+}
+
+/** The answer a fault replaces the call with (`slow` only delays it: undefined). */
+function faultReply(fault: Fault): UpstreamResponse | undefined {
+  switch (fault.kind) {
+    case "throttle":
+      return reply.throttled();
+    case "timeout":
+      // Answered at once: the real gateway waits ~29.5 s first, which no test wants to.
+      return reply.gatewayTimeout();
+    case "500":
+      return reply.internalServerError();
+    case "reset":
+      throw upstreamReset();
+    case "malformed":
+      return malformed();
+    case "slow":
+      return undefined;
   }
 }
 
@@ -75,7 +101,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const faker = createSchemaFaker();
   const scripts = compileScripts(mock.scripts);
   const drawFault = faultDraw(mock.faults, mock.seed);
-  const answers = new LruCache<string, { inputTokens: number; outcome: Answer | UpstreamResponse }>(1024);
+  const answers = new LruCache<string, Prepared>(1024);
 
   /** Bedrock checks, then the scripted or generated answer. */
   function respond(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, rng: Rng): Answer | UpstreamResponse {
@@ -104,7 +130,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     });
   }
 
-  async function invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
+  /** The proxy's own gate: credentials, body, fault header, allow-list, budget — in that order. */
+  function admit(request: InvokeRequest, context: InvokeContext): { team: MockTeamConfig; forced: Fault | undefined } | UpstreamResponse {
     const team = teams.authenticate(context.credentials);
     if (team === undefined) return reply.unauthorized();
     if (request === null || typeof request !== "object" || Array.isArray(request)) return reply.badRequest("The request body must be a JSON object");
@@ -114,28 +141,11 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     if (typeof forced === "string") return reply.badRequest(forced);
     if (!allowed(team, request.model)) return reply.modelNotAllowed(request.model);
     if (ledger.exhausted(team.team_id)) return reply.budgetExhausted(ledger.quota(team.team_id));
+    return { team, forced };
+  }
 
-    const fault: Fault | undefined = forced ?? drawFault();
-    if (fault !== undefined) logger.debug({ requestId: context.requestId, fault: fault.kind }, "mock fault");
-    switch (fault?.kind) {
-      case "throttle":
-        return reply.throttled();
-      case "timeout":
-        return reply.gatewayTimeout();
-      case "500":
-        return reply.internalServerError();
-      case "reset":
-        throw upstreamReset();
-      case "malformed":
-        return malformed();
-      default:
-        break;
-    }
-
-    const model = findModel(request.model);
-    if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
-    const digest = digestOf(mock.seed, JSON.stringify(request));
-    // Answers are a pure function of team, request and seed: repeated requests skip the tokenizer.
+  /** Answers are a pure function of team, request and seed: repeated requests skip the tokenizer. */
+  function prepare(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, digest: { seed: number; key: string }): Prepared {
     const cacheKey = `${team.team_id}\0${digest.key}`;
     let prepared = answers.get(cacheKey);
     if (prepared === undefined) {
@@ -143,7 +153,22 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       prepared = { inputTokens, outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)) };
       if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS) answers.set(cacheKey, prepared);
     }
-    const { inputTokens, outcome: result } = prepared;
+    return prepared;
+  }
+
+  async function invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
+    const admitted = admit(request, context);
+    if ("status" in admitted) return admitted;
+    const { team, forced } = admitted;
+    const fault = forced ?? drawFault();
+    if (fault !== undefined) logger.debug({ requestId: context.requestId, fault: fault.kind }, "mock fault");
+    const failed = fault === undefined ? undefined : faultReply(fault);
+    if (failed !== undefined) return failed;
+
+    const model = findModel(request.model);
+    if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
+    const digest = digestOf(mock.seed, JSON.stringify(request));
+    const { inputTokens, outcome: result } = prepare(request, team, model, digest);
     if (!("content" in result)) return { ...result, headers: { ...result.headers } };
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
