@@ -98,6 +98,22 @@ describe("POST /prod/invoke — request fields", () => {
     expect(res.body.message).toBe(res.body.error);
   });
 
+  it.each([
+    [{ type: "text" }],
+    [{ type: "text", text: 5 }],
+    [{ type: "image" }],
+    [{ type: "image", source: { type: "base64" } }],
+    [{ type: "tool_use", id: "x" }],
+    [{ type: "tool_use", id: "x", name: "f", input: "nope" }],
+    [{ type: "tool_result" }],
+    [{ type: "tool_result", tool_use_id: "x", content: 5 }],
+    [{ type: "tool_result", tool_use_id: "x", content: [{ type: "text" }] }],
+  ])("answers a Bedrock ValidationException (never a crash) for the malformed block %j", async (block) => {
+    const res = await request(app).post("/prod/invoke").send(invokeBody({ messages: [{ role: "user", content: [block] }] }));
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatch(/^Bedrock error: An error occurred \(ValidationException\) .*messages\.0\.content\.0/);
+  });
+
   it("answers 400 for a body that is not JSON", async () => {
     const res = await request(app).post("/prod/invoke").set("content-type", "application/json").send("{not json");
     expect(res.status).toBe(400);

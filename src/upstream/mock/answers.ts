@@ -111,7 +111,11 @@ function structuredAnswer(schema: unknown, faker: SchemaFaker, rng: Rng, maxToke
 
 /** The simulated model's answer, or the Bedrock error it would raise. */
 export function answer(request: InvokeRequest, model: ModelInfo, rng: Rng, faker: SchemaFaker): Answer | UpstreamResponse {
-  if (request.response_format !== undefined) return structuredAnswer(structuredSchema(request.response_format), faker, rng, request.max_tokens);
+  if (request.response_format !== undefined && request.response_format !== null) {
+    const schema = structuredSchema(request.response_format);
+    if (schema === undefined) return validationError("response_format: Input should be a JSON schema object");
+    return structuredAnswer(schema, faker, rng, request.max_tokens);
+  }
   const tools = request.tools ?? [];
   // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text.
   if (tools.length === 0 || !model.family.nativeTools) return textAnswer(request, model, rng);

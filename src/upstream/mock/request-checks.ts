@@ -61,6 +61,46 @@ export function shortModelName(id: string): string {
   return id.replace(/^(us|eu|apac|global)\./, "").replace(/^[a-z]+\./, "").replace(/-v\d+(:\d+)?$/, "");
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Why a content block is malformed, Anthropic-style (`messages.0.content.1.text: Field required`). */
+function blockFieldProblem(block: Record<string, unknown>, at: string): string | undefined {
+  switch (block.type) {
+    case "text":
+      return typeof block.text === "string" ? undefined : `${at}.text: Field required`;
+    case "image": {
+      const source = block.source;
+      return isObject(source) && typeof source.data === "string" && typeof source.media_type === "string" ? undefined : `${at}.source: Field required`;
+    }
+    case "tool_use":
+      if (typeof block.id !== "string" || typeof block.name !== "string") return `${at}: tool_use blocks need id and name`;
+      return isObject(block.input) ? undefined : `${at}.input: Input should be a valid dictionary`;
+    case "tool_result":
+      if (typeof block.tool_use_id !== "string") return `${at}.tool_use_id: Field required`;
+      if (block.content === undefined || typeof block.content === "string") return undefined;
+      if (!Array.isArray(block.content)) return `${at}.content: Input should be a valid list`;
+      for (const [k, inner] of block.content.entries()) {
+        const why = isObject(inner) ? blockFieldProblem(inner, `${at}.content.${k}`) : `${at}.content.${k}: Input should be an object`;
+        if (why !== undefined) return why;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Bedrock's answer to malformed content blocks (their types were checked by `shapeProblem`). */
+export function blockProblem(request: InvokeRequest): UpstreamResponse | undefined {
+  for (const [i, message] of request.messages.entries()) {
+    if (typeof message.content === "string") continue;
+    for (const [j, block] of message.content.entries()) {
+      const why = blockFieldProblem(block as unknown as Record<string, unknown>, `messages.${i}.content.${j}`);
+      if (why !== undefined) return validationError(why);
+    }
+  }
+  return undefined;
+}
+
 /** The Bedrock rejection for this request, or undefined when Bedrock would run it. */
 export function bedrockProblem(request: InvokeRequest, model: ModelInfo): UpstreamResponse | undefined {
   const family = model.family;

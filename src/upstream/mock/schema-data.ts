@@ -104,7 +104,7 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
 
   function compile(key: string): Entry {
     // A private copy: neither library may see (or mutate) the caller's object.
-    const parsed: unknown = JSON.parse(key);
+    const parsed: unknown = key === "undefined" ? undefined : JSON.parse(key);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       return { schema: {}, validate: "the schema must be a JSON object", results: new Map() };
     }

@@ -22,7 +22,7 @@ import { faultDraw, parseFault, type Fault } from "./faults.ts";
 import { LruCache } from "./lru.ts";
 import { base62Text, createRng, digestOf, type Rng } from "./random.ts";
 import * as reply from "./replies.ts";
-import { bedrockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
+import { bedrockProblem, blockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
 import { createSchemaFaker } from "./schema-data.ts";
 import { compileScripts, type ScriptReply } from "./scripts.ts";
 import type { TeamDirectory } from "./teams.ts";
@@ -167,6 +167,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
     const model = findModel(request.model);
     if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
+    const malformedBlock = blockProblem(request);
+    if (malformedBlock !== undefined) return malformedBlock;
     const digest = digestOf(mock.seed, JSON.stringify(request));
     const { inputTokens, outcome: result } = prepare(request, team, model, digest);
     if (!("content" in result)) return { ...result, headers: { ...result.headers } };

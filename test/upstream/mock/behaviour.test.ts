@@ -186,6 +186,12 @@ describe("structured output (response_format)", () => {
     }
   });
 
+  it.each([["json"], [42], [[1, 2]]])("answers a Bedrock 500 for response_format %j", async (responseFormat) => {
+    const res = await invoke({ response_format: responseFormat });
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatch(/ValidationException/);
+  });
+
   it("answers a Bedrock 500 for a schema that is not a schema", async () => {
     const res = await invoke({ response_format: { json_schema: { name: "x", schema: { type: "nonsense" } } } });
     expect(res.status).toBe(500);
