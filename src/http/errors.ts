@@ -52,7 +52,10 @@ export function sendError(res: Response, req: Request, error: GatewayError): voi
   res.status(error.status);
   res.setHeader("x-should-retry", String(error.shouldRetry));
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.json(isProxySurface(req.path) ? proxyErrorBody(error) : openAIErrorBody(error));
+  const proxy = isProxySurface(req.path);
+  // The real proxy's API gateway sends CORS headers on every answer, refusals included.
+  if (proxy) res.setHeader("Access-Control-Allow-Origin", "*");
+  res.json(proxy ? proxyErrorBody(error) : openAIErrorBody(error));
 }
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {

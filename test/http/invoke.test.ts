@@ -243,5 +243,6 @@ describe("POST /prod/invoke — refusals", () => {
     const res = await request(app).post("/prod/invoke").send(invokeBody({ messages: [{ role: "user", content: "x".repeat(4096) }] }));
     expect(res.status).toBe(413);
     expect(res.text).toBe('{"message":"Request Entity Too Large"}');
+    expect(res.headers["access-control-allow-origin"]).toBe("*");
   });
 });
