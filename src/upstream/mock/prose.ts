@@ -9,7 +9,9 @@ const STOPWORDS = new Set(
     "during each from further have having here into itself just more most much myself once only other ought " +
     "over same should some such than that their theirs them then there these they this those through under " +
     "until very were what when where which while whom whose will with would your yours please tell explain " +
-    "give show write make want need know like using used system human assistant question answer").split(" "),
+    "give show write make want need know like using used system human assistant question answer " +
+    "three four five seven eight nine first second third best good great ways tips ideas list short brief " +
+    "simple quick example examples many much really thing things something describe summarise summarize").split(" "),
 );
 
 /** Up to three content words of the user's message, most distinctive (longest) first. */
