@@ -19,7 +19,9 @@ export function openAIErrorBody(error: GatewayError): { error: Record<string, un
 
 /** The real proxy's error shapes: API-gateway errors use `message`, the Lambda uses `error`. */
 function proxyErrorBody(error: GatewayError): Record<string, unknown> {
-  if (error.status === 413 || error.status === 504 || error.status === 502) return { message: error.message };
+  // The API gateway in front of the real proxy answers an oversized body with exactly this text.
+  if (error.status === 413) return { message: "Request Entity Too Large" };
+  if (error.status === 504 || error.status === 502) return { message: error.message };
   return { error: error.message, message: error.message };
 }
 
@@ -50,7 +52,10 @@ export function sendError(res: Response, req: Request, error: GatewayError): voi
   res.status(error.status);
   res.setHeader("x-should-retry", String(error.shouldRetry));
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.json(isProxySurface(req.path) ? proxyErrorBody(error) : openAIErrorBody(error));
+  const proxy = isProxySurface(req.path);
+  // The real proxy's API gateway sends CORS headers on every answer, refusals included.
+  if (proxy) res.setHeader("Access-Control-Allow-Origin", "*");
+  res.json(proxy ? proxyErrorBody(error) : openAIErrorBody(error));
 }
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {

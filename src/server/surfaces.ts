@@ -3,20 +3,21 @@
 import type { Router } from "express";
 import { adminRouter } from "../http/admin.ts";
 import { gpuRouter } from "../http/gpu.ts";
-import { createTeamDirectory } from "../upstream/mock/teams.ts";
+import { invokeRouter } from "../http/invoke.ts";
+import { quotaRouter } from "../http/quota.ts";
 import type { AppDeps } from "./app.ts";
 import type { UpstreamStack } from "./upstream.ts";
 
 export type SurfaceDeps = Omit<AppDeps, "routers" | "upstream"> & { stack: UpstreamStack };
 
 export function createSurfaces(deps: SurfaceDeps): Router[] {
-  const routers: Router[] = [];
-  const { accounting } = deps.stack;
-  if (accounting !== undefined) {
-    const teams = createTeamDirectory(deps.config.mock.teams);
-    const authenticate = (credentials: Parameters<typeof teams.authenticate>[0]) => teams.authenticate(credentials)?.team_id;
-    routers.push(gpuRouter({ config: deps.config, gpu: accounting.gpu, authenticate }));
-    routers.push(adminRouter({ admin: accounting.admin, adminKey: deps.config.server.admin_key }));
+  const { stack, config } = deps;
+  const routers = [invokeRouter({ upstream: stack.upstream })];
+  if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
+  if (stack.accounting !== undefined && stack.quota !== undefined) {
+    const quota = stack.quota;
+    routers.push(gpuRouter({ config, gpu: stack.accounting.gpu, authenticate: (c) => quota.authenticate(c) }));
+    routers.push(adminRouter({ admin: stack.accounting.admin, adminKey: config.server.admin_key }));
   }
   return routers;
 }

@@ -7,6 +7,9 @@ import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
+import { createSimulator } from "../upstream/mock/simulator.ts";
+import { createTeamDirectory } from "../upstream/mock/teams.ts";
+import type { QuotaService } from "../upstream/quota.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
 export interface UpstreamDeps {
@@ -34,6 +37,8 @@ export interface UpstreamStack {
   upstream: UpstreamClient;
   /** The simulator's clock, ledger, GPU fleet and state file (mock mode). */
   accounting?: Accounting;
+  /** Authentication and `remaining_quota` lookups for /quota and /gpu (the simulator). */
+  quota?: QuotaService;
 }
 
 /** close() the upstream, then write the simulator's final state. */
@@ -42,6 +47,15 @@ function closingAccounting(upstream: UpstreamClient, accounting: Accounting): Up
     invoke: (request, context) => upstream.invoke(request, context),
     close: () => upstream.close().finally(() => accounting.close()),
   };
+}
+
+/** The simulator with its accounting (clock, ledger, GPU fleet, state file) and team directory. */
+function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
+  const { config, ids, logger } = deps;
+  const accounting = createAccounting({ config, clock: deps.clock, logger });
+  const teams = createTeamDirectory(config.mock.teams);
+  const simulator = createSimulator({ config, clock: accounting.clock, ids, ledger: accounting.ledger, teams, logger });
+  return { upstream: closingAccounting(simulator, accounting), accounting, quota: simulator };
 }
 
 /**
@@ -55,12 +69,6 @@ function baseStack(deps: UpstreamDeps): UpstreamStack {
     case "mock":
       return simulatorStack(deps);
   }
-}
-
-/** The simulator with its accounting (clock, ledger, GPU fleet, state file). */
-function simulatorStack(deps: UpstreamDeps): UpstreamStack {
-  const accounting = createAccounting({ config: deps.config, clock: deps.clock, logger: deps.logger });
-  return { upstream: closingAccounting(unavailableUpstream("The simulator"), accounting), accounting };
 }
 
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {

@@ -1,0 +1,76 @@
+// POST /prod/invoke and POST /invoke: the proxy's own surface (PROXY.md). Credentials are read from the
+// body or headers and stripped from the body before the UpstreamClient (simulator, live client or
+// record/replay) sees it; its answer goes back byte for byte, error statuses included.
+import { Router, type Request, type Response } from "express";
+import { GatewayError, invalidRequest } from "../shared/errors.ts";
+import { proxyCredentials, stripCredentials } from "../upstream/credentials.ts";
+import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
+
+const PATHS = ["/prod/invoke", "/invoke"];
+/** Upstream headers worth passing on; hop-by-hop and length headers are the server's own business. */
+const PASSED_HEADERS = new Set(["content-type", "retry-after", "x-amzn-requestid", "x-amzn-errortype"]);
+
+export interface InvokeRouterDeps {
+  upstream: UpstreamClient;
+}
+
+function context(req: Request, res: Response, body: Record<string, unknown>): InvokeContext {
+  const header = (name: string): string | undefined => req.get(name);
+  const abort = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const ctx: InvokeContext = {
+    credentials: proxyCredentials(body, header),
+    requestId: String(res.locals.requestId),
+    signal: abort.signal,
+  };
+  const fault = header("x-mock-fault");
+  const cassette = header("x-cassette");
+  if (fault !== undefined) ctx.fault = fault;
+  if (cassette !== undefined) ctx.cassette = cassette;
+  return ctx;
+}
+
+export function invokeRouter(deps: InvokeRouterDeps): Router {
+  const router = Router();
+
+  router.options(PATHS, (_req, res) => {
+    res.set({
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Allow-Methods": "POST, OPTIONS",
+      "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Team-ID, X-API-Token, x-api-key, X-Mock-Fault, X-Cassette",
+    });
+    res.status(204).end();
+  });
+
+  router.post(PATHS, async (req, res) => {
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    const raw: unknown = req.body;
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+      throw invalidRequest("The request body must be a JSON object with model, messages and max_tokens.", null, "invalid_json");
+    }
+    const body = raw as Record<string, unknown>;
+    const ctx = context(req, res, body);
+    let answer: UpstreamResponse;
+    try {
+      answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
+    } catch (error) {
+      // A reset upstream is mirrored as a reset here: the client sees its socket drop, not a body.
+      if (error instanceof GatewayError && error.code === "upstream_reset") {
+        res.locals.errorCode = error.code;
+        req.socket.destroy();
+        return;
+      }
+      throw error;
+    }
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (PASSED_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
+    }
+    if (res.getHeader("content-type") === undefined) res.setHeader("content-type", "application/json");
+    if (res.getHeader("x-amzn-requestid") === undefined) res.setHeader("x-amzn-RequestId", ctx.requestId);
+    res.status(answer.status).send(Buffer.from(answer.body, "utf8"));
+  });
+
+  return router;
+}

@@ -1,0 +1,141 @@
+// What the simulated model says: text, a tool call or structured JSON, per family and tool_choice
+// (issue 3 "Model behaviour per family" and "Fakes"). Pure given the seeded Rng.
+import type { ModelInfo } from "../../models/catalog.ts";
+import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
+import { endsWithToolResult, lastUserText } from "./conversation.ts";
+import { prose, topicWords } from "./prose.ts";
+import { base62Text, type Rng } from "./random.ts";
+import { validationError } from "./replies.ts";
+import type { SchemaFaker } from "./schema-data.ts";
+import { structuredSchema } from "./request-checks.ts";
+import { countOutputTokens, truncateToTokens } from "./tokens.ts";
+
+export interface Answer {
+  content: InvokeContentBlock[];
+  outputTokens: number;
+}
+
+type Choice = { kind: "auto" | "any" | "none" } | { kind: "tool"; name: string };
+
+/** `tool_choice` in every accepted spelling (PROXY.md: "auto", "any", "none", "required", objects). */
+export function normaliseToolChoice(raw: unknown): Choice {
+  const value = typeof raw === "object" && raw !== null ? (raw as { type?: unknown; name?: unknown }) : { type: raw };
+  if (value.type === "tool" && typeof value.name === "string") return { kind: "tool", name: value.name };
+  if (value.type === "any" || value.type === "required") return { kind: "any" };
+  if (value.type === "none") return { kind: "none" };
+  return { kind: "auto" };
+}
+
+function stem(word: string): string {
+  return word.toLowerCase().replace(/(ies|es|s)$/, "");
+}
+
+function wordsOf(text: string): Set<string> {
+  const words = text
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length >= 3)
+    .map(stem);
+  return new Set(words);
+}
+
+const WEAK = new Set(["the", "and", "for", "get", "set", "use", "with", "from", "thi", "that", "what", "how", "can", "you"]);
+
+/** The tool the last user turn is about (shared words with its name/description), if any. */
+export function relatedTool(tools: readonly InvokeTool[], userText: string): InvokeTool | undefined {
+  const asked = wordsOf(userText);
+  let best: InvokeTool | undefined;
+  let bestScore = 0;
+  for (const tool of tools) {
+    let score = 0;
+    for (const word of wordsOf(`${tool.name} ${tool.description ?? ""}`)) if (!WEAK.has(word) && asked.has(word)) score++;
+    if (score > bestScore) [best, bestScore] = [tool, score];
+  }
+  return best;
+}
+
+/** Text up to the first stop sequence (which, like Bedrock, is not included). */
+function stopAt(text: string, stops: unknown): string {
+  if (!Array.isArray(stops)) return text;
+  let end = text.length;
+  for (const stop of stops) {
+    if (typeof stop !== "string" || stop === "") continue;
+    const at = text.indexOf(stop);
+    if (at >= 0 && at < end) end = at;
+  }
+  return text.slice(0, end);
+}
+
+function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer {
+  const max = request.max_tokens;
+  const topics = topicWords(lastUserText(request));
+  const target = rng.int(Math.min(max, 12), Math.min(max, 320));
+  const body = prose(rng, topics, target);
+  let text = body.text;
+  let tokens: number | undefined = body.tokens;
+  if (model.family.inlineReasoning) {
+    // DeepSeek R1 thinks out loud first; the reasoning counts toward max_tokens like the answer.
+    text = `<think>\n${prose(rng, topics, rng.int(20, 80)).text}\n</think>\n\n${text}`;
+    tokens = undefined;
+  }
+  if (model.family.id === "meta-llama") {
+    // Llama answers read like raw completions: a leading space is common (PROXY.md).
+    text = ` ${text}`;
+    tokens = undefined;
+  }
+  const stopped = stopAt(text, model.family.samplingKeys.includes("stop_sequences") ? request.stop_sequences : undefined);
+  if (stopped !== text) [text, tokens] = [stopped, undefined];
+  if (tokens !== undefined && tokens <= max) return { content: [{ type: "text", text }], outputTokens: tokens };
+  const cut = truncateToTokens(text, max);
+  return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
+}
+
+function toolCall(tool: InvokeTool, index: number, faker: SchemaFaker, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
+  const outcome = faker.fake(tool.input_schema, rng.seed());
+  if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
+  const input = outcome.value;
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
+  }
+  const block: InvokeContentBlock = { type: "tool_use", id: `toolu_bdrk_01${base62Text(rng, 22)}`, name: tool.name, input: input as Record<string, unknown> };
+  return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
+}
+
+function structuredAnswer(schema: unknown, faker: SchemaFaker, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
+  const outcome = faker.fake(schema, rng.seed());
+  if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
+  // Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller.
+  const cut = truncateToTokens(JSON.stringify(outcome.value), maxTokens);
+  return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
+}
+
+/** The simulated model's answer, or the Bedrock error it would raise. */
+export function answer(request: InvokeRequest, model: ModelInfo, rng: Rng, faker: SchemaFaker): Answer | UpstreamResponse {
+  if (request.response_format !== undefined && request.response_format !== null) {
+    const schema = structuredSchema(request.response_format);
+    if (schema === undefined) return validationError("response_format: Input should be a JSON schema object");
+    return structuredAnswer(schema, faker, rng, request.max_tokens);
+  }
+  const tools = request.tools ?? [];
+  // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text.
+  if (tools.length === 0 || !model.family.nativeTools) return textAnswer(request, model, rng);
+  const choice = normaliseToolChoice(request.tool_choice);
+  let tool: InvokeTool | undefined;
+  switch (choice.kind) {
+    case "none":
+      return textAnswer(request, model, rng);
+    case "tool":
+      tool = tools.find((t) => t.name === choice.name);
+      if (tool === undefined) return validationError(`tool_choice.name: tool '${choice.name}' not found in tools`);
+      break;
+    case "any":
+      tool = relatedTool(tools, lastUserText(request)) ?? rng.pick(tools);
+      break;
+    case "auto":
+      // After a tool result the model answers in text; otherwise it calls a tool the user asked about.
+      tool = endsWithToolResult(request) ? undefined : relatedTool(tools, lastUserText(request));
+      if (tool === undefined) return textAnswer(request, model, rng);
+      break;
+  }
+  return toolCall(tool, tools.indexOf(tool), faker, rng, request.max_tokens);
+}

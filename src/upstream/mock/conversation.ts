@@ -1,0 +1,30 @@
+// Facts about a conversation the simulator's behaviour depends on: the last user text and whether the
+// last turn hands back tool results.
+import type { InvokeMessage, InvokeRequest } from "../types.ts";
+
+function textOf(message: InvokeMessage): string {
+  if (typeof message.content === "string") return message.content;
+  return message.content.map((b) => (b.type === "text" && typeof b.text === "string" ? b.text : "")).join("\n");
+}
+
+/** The text of the last user turn (tool results excluded), or "" when there is none. */
+export function lastUserText(request: InvokeRequest): string {
+  for (let i = request.messages.length - 1; i >= 0; i--) {
+    const message = request.messages[i];
+    if (message?.role === "user") {
+      const text = textOf(message);
+      if (text.trim() !== "" || !endsWithToolResultMessage(message)) return text;
+    }
+  }
+  return "";
+}
+
+function endsWithToolResultMessage(message: InvokeMessage): boolean {
+  return Array.isArray(message.content) && message.content.some((b) => b.type === "tool_result");
+}
+
+/** True when the last turn is a user turn carrying `tool_result` blocks. */
+export function endsWithToolResult(request: InvokeRequest): boolean {
+  const last = request.messages[request.messages.length - 1];
+  return last !== undefined && last.role === "user" && endsWithToolResultMessage(last);
+}

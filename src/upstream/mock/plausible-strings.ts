@@ -1,0 +1,62 @@
+// Readable strings for schema fakes: json-schema-faker fills free-text fields with random letters
+// ("anjCHMO"); this swaps them for words that suit the property name ("city" → a city). Only free
+// text is touched — strings with a format, pattern, enum or const keep the faker's value — and the
+// result is still validated (schema-data.ts), so a bad swap can only cost a retry.
+
+const CITIES = ["Paris", "Berlin", "Lisbon", "Toronto", "Osaka", "Nairobi", "Austin", "Melbourne", "Oslo", "Santiago"];
+const NAMES = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Katherine Johnson", "Linus Torvalds", "Margaret Hamilton", "Tim Berners-Lee"];
+const WORDS = [
+  "project", "budget", "report", "meeting", "summary", "customer", "invoice", "update", "design", "review", "launch",
+  "network", "service", "quality", "schedule", "analysis", "feature", "request", "result", "support", "delivery",
+];
+const SENTENCES = [
+  "Quarterly results were better than expected.",
+  "The team shipped the first version on time.",
+  "Please review the attached proposal before Friday.",
+  "Customer feedback points to a simpler onboarding flow.",
+  "The meeting was moved to next Tuesday afternoon.",
+];
+
+type Kind = "city" | "name" | "sentence" | "words";
+
+function kindOf(property: string): Kind {
+  const p = property.toLowerCase();
+  if (/(city|location|town|place|destination|origin)$/.test(p)) return "city";
+  if (/(^|_)(name|author|assignee|owner|candidate|nickname)$|fullname|first_?name|last_?name/.test(p)) return "name";
+  if (/(description|body|text|summary|rationale|explanation|notes?|comment|content|message|bio|thought|answer|prompt)$/.test(p)) return "sentence";
+  return "words";
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function candidate(kind: Kind, h: number): string {
+  const at = <T>(list: readonly T[], n: number): T => list[n % list.length] as T;
+  switch (kind) {
+    case "city":
+      return at(CITIES, h);
+    case "name":
+      return at(NAMES, h);
+    case "sentence":
+      return at(SENTENCES, h);
+    case "words":
+      return `${at(WORDS, h)} ${at(WORDS, h >>> 8)}`;
+  }
+}
+
+/** json-schema-faker `outputTransform`: a readable replacement for free-text strings. */
+export function plausibleString(value: unknown, schema: unknown, path: string): unknown {
+  if (typeof value !== "string" || schema === null || typeof schema !== "object") return value;
+  const s = schema as Record<string, unknown>;
+  if (s.type !== "string" || s.format !== undefined || s.pattern !== undefined || s.enum !== undefined || "const" in s) return value;
+  const property = path.split("/").pop() ?? "";
+  let text = candidate(kindOf(/^\d+$/.test(property) ? (path.split("/").at(-2) ?? "") : property), hash(value));
+  const min = typeof s.minLength === "number" ? s.minLength : 0;
+  const max = typeof s.maxLength === "number" ? s.maxLength : Number.POSITIVE_INFINITY;
+  if ([...text].length < min) return value;
+  if ([...text].length > max) text = [...text].slice(0, max).join("").trimEnd();
+  return [...text].length >= min ? text : value;
+}

@@ -1,0 +1,190 @@
+// createSimulator(deps): the offline Bedrock Proxy API as an UpstreamClient (STYLE.md "one seam").
+// The walk mirrors the real service: credentials (401) → body (400) → allow-list (403) → budget (429)
+// → faults → Bedrock's own checks (500) → scripted or generated answer → charge the ledger → reply.
+// Every refusal is an UpstreamResponse with the proxy's exact body. Only two things throw: the `reset`
+// fault (`upstreamReset()`, which /prod/invoke turns into a dropped socket) and a caller hanging up
+// during simulated latency (499, nothing charged).
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Ledger } from "../../accounting/ledger.ts";
+import { llmCost, roundCost } from "../../accounting/pricing.ts";
+import type { Config, MockTeamConfig } from "../../config/types.ts";
+import { findModel, type ModelInfo } from "../../models/catalog.ts";
+import type { Clock } from "../../shared/clock.ts";
+import type { IdSource } from "../../shared/ids.ts";
+import type { Logger } from "../../shared/logger.ts";
+import { GatewayError } from "../../shared/errors.ts";
+import { upstreamReset } from "../errors.ts";
+import type { QuotaService } from "../quota.ts";
+import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
+import { answer, type Answer } from "./answers.ts";
+import { lastUserText } from "./conversation.ts";
+import { faultDraw, parseFault, type Fault } from "./faults.ts";
+import { LruCache } from "./lru.ts";
+import { base62Text, createRng, digestOf, type Rng } from "./random.ts";
+import * as reply from "./replies.ts";
+import { bedrockProblem, blockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
+import { createSchemaFaker } from "./schema-data.ts";
+import { compileScripts, type ScriptReply } from "./scripts.ts";
+import type { TeamDirectory } from "./teams.ts";
+import { countInputTokens, countOutputTokens } from "./tokens.ts";
+
+export interface SimulatorDeps {
+  config: Readonly<Config>;
+  clock: Clock;
+  ids: IdSource;
+  ledger: Ledger;
+  teams: TeamDirectory;
+  logger: Logger;
+}
+
+export type Simulator = UpstreamClient & QuotaService;
+
+interface Prepared {
+  inputTokens: number;
+  outcome: Answer | UpstreamResponse;
+}
+
+/** Only answers up to this size are cached (bounds the cache to a few MB). */
+const CACHED_ANSWER_MAX_TOKENS = 1500;
+
+function allowed(team: MockTeamConfig, requested: string): boolean {
+  const list = team.allowed_models;
+  if (list === undefined || list.length === 0) return true;
+  const target = findModel(requested)?.id ?? requested;
+  return list.some((entry) => entry === requested || (findModel(entry)?.id ?? entry) === target);
+}
+
+function scripted(script: ScriptReply, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
+  if ("error" in script) return reply.jsonReply(script.error.status, script.error.body);
+  if ("text" in script) return { content: [{ type: "text", text: script.text }], outputTokens: countOutputTokens([{ type: "text", text: script.text }]) };
+  const block = { type: "tool_use" as const, id: `toolu_bdrk_01${base62Text(rng, 22)}`, name: script.tool_call.name, input: script.tool_call.input };
+  return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
+}
+
+/** Simulated upstream time; a client that hangs up meanwhile is not charged. */
+async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal === undefined ? {} : { signal });
+  } catch (error) {
+    if ((error as { name?: unknown }).name !== "AbortError") throw error;
+    throw new GatewayError("The client closed the request before the answer was ready.", { status: 499, type: "api_error", code: "client_closed_request" });
+  }
+}
+
+/** The answer a fault replaces the call with (`slow` only delays it: undefined). */
+function faultReply(fault: Fault): UpstreamResponse | undefined {
+  switch (fault.kind) {
+    case "throttle":
+      return reply.throttled();
+    case "timeout":
+      // Answered at once: the real gateway waits ~29.5 s first, which no test wants to.
+      return reply.gatewayTimeout();
+    case "500":
+      return reply.internalServerError();
+    case "reset":
+      throw upstreamReset();
+    case "malformed":
+      return malformed();
+    case "slow":
+      return undefined;
+  }
+}
+
+/** A body cut mid-string: what a client sees when the proxy's response is mangled. */
+function malformed(): UpstreamResponse {
+  return { status: 200, headers: { "content-type": "application/json" }, body: '{"content": [{"type": "text", "text": "The answer is' };
+}
+
+export function createSimulator(deps: SimulatorDeps): Simulator {
+  const { config, ledger, teams, logger } = deps;
+  const mock = config.mock;
+  const faker = createSchemaFaker();
+  const scripts = compileScripts(mock.scripts);
+  const drawFault = faultDraw(mock.faults, mock.seed);
+  const answers = new LruCache<string, Prepared>(1024);
+
+  /** Bedrock checks, then the scripted or generated answer. */
+  function respond(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, rng: Rng): Answer | UpstreamResponse {
+    const problem = bedrockProblem(request, model);
+    if (problem !== undefined) return problem;
+    const script = scripts.match(request, team.team_id, lastUserText(request));
+    if (script !== undefined) return scripted(script, rng, request.max_tokens);
+    return answer(request, model, rng, faker);
+  }
+
+  function success(request: InvokeRequest, context: InvokeContext, team: MockTeamConfig, model: ModelInfo, result: Answer, inputTokens: number, latencyMs: number): UpstreamResponse {
+    const cost = llmCost(model, inputTokens, result.outputTokens);
+    const total = inputTokens + result.outputTokens;
+    const quota = ledger.chargeLlm(team.team_id, cost, total);
+    // Key order is part of the contract: content, usage, metadata (PROXY.md "Success response").
+    return reply.jsonReply(200, {
+      content: result.content,
+      usage: { input_tokens: inputTokens, output_tokens: result.outputTokens, total_tokens: total },
+      metadata: {
+        team_id: context.credentials?.teamId ?? team.team_id,
+        model: request.model,
+        cost_usd: roundCost(cost),
+        latency_ms: Math.round(latencyMs * 100) / 100,
+        remaining_quota: quota,
+      },
+    });
+  }
+
+  /** The proxy's own gate: credentials, body, fault header, allow-list, budget — in that order. */
+  function admit(request: InvokeRequest, context: InvokeContext): { team: MockTeamConfig; forced: Fault | undefined } | UpstreamResponse {
+    const team = teams.authenticate(context.credentials);
+    if (team === undefined) return reply.unauthorized();
+    if (request === null || typeof request !== "object" || Array.isArray(request)) return reply.badRequest("The request body must be a JSON object");
+    const shape = shapeProblem(request);
+    if (shape !== undefined) return reply.badRequest(shape);
+    const forced = parseFault(context.fault);
+    if (typeof forced === "string") return reply.badRequest(forced);
+    if (!allowed(team, request.model)) return reply.modelNotAllowed(request.model);
+    if (ledger.exhausted(team.team_id)) return reply.budgetExhausted(ledger.quota(team.team_id));
+    return { team, forced };
+  }
+
+  /** Answers are a pure function of team, request and seed: repeated requests skip the tokenizer. */
+  function prepare(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, digest: { seed: number; key: string }): Prepared {
+    const cacheKey = `${team.team_id}\0${digest.key}`;
+    let prepared = answers.get(cacheKey);
+    if (prepared === undefined) {
+      const inputTokens = countInputTokens(request);
+      prepared = { inputTokens, outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)) };
+      if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS) answers.set(cacheKey, prepared);
+    }
+    return prepared;
+  }
+
+  async function invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
+    const admitted = admit(request, context);
+    if ("status" in admitted) return admitted;
+    const { team, forced } = admitted;
+    const fault = forced ?? drawFault();
+    if (fault !== undefined) logger.debug({ requestId: context.requestId, fault: fault.kind }, "mock fault");
+    const failed = fault === undefined ? undefined : faultReply(fault);
+    if (failed !== undefined) return failed;
+
+    const model = findModel(request.model);
+    if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
+    const malformedBlock = blockProblem(request);
+    if (malformedBlock !== undefined) return malformedBlock;
+    const digest = digestOf(mock.seed, JSON.stringify(request));
+    const { inputTokens, outcome: result } = prepare(request, team, model, digest);
+    if (!("content" in result)) return { ...result, headers: { ...result.headers } };
+
+    const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
+    const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;
+    if (waitMs > 0) await wait(waitMs, context.signal);
+    // Without simulated latency, report a stable made-up upstream time so replies are byte-stable.
+    const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(digest.seed ^ 0x9e3779b9).next() * 1250;
+    return success(request, context, team, model, result, inputTokens, latencyMs);
+  }
+
+  return {
+    invoke,
+    authenticate: (credentials) => teams.authenticate(credentials)?.team_id,
+    quota: (teamId) => ledger.quota(teamId),
+    close: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,64 @@
+// Token counts from a real BPE tokenizer (gpt-tokenizer, o200k). Bedrock models use their own
+// tokenizers, so counts are close, not identical — but they move with the text the way real ones do.
+// Input is counted over the whole request (system, messages, tools, schema); output over what is returned.
+import { countTokens, decode, encode } from "gpt-tokenizer";
+import type { InvokeContentBlock, InvokeMessage, InvokeRequest } from "../types.ts";
+
+/** Images are billed by size; without decoding, approximate from the payload (Anthropic: ~px/750). */
+function imageTokens(base64Length: number): number {
+  return Math.min(1600, Math.max(85, Math.ceil((base64Length * 0.75) / 750)));
+}
+
+function blockText(block: InvokeContentBlock, images: { tokens: number }): string {
+  switch (block.type) {
+    case "text":
+      return block.text;
+    case "image":
+      images.tokens += imageTokens(typeof block.source.data === "string" ? block.source.data.length : 0);
+      return "";
+    case "tool_use":
+      return `${block.name} ${JSON.stringify(block.input)}`;
+    case "tool_result":
+      return typeof block.content === "string" ? block.content : block.content.map((b) => blockText(b, images)).join("\n");
+    default:
+      return "";
+  }
+}
+
+function messageText(message: InvokeMessage, images: { tokens: number }): string {
+  const body = typeof message.content === "string" ? message.content : message.content.map((b) => blockText(b, images)).join("\n");
+  const role: string = message.role;
+  return `\n\n${role === "assistant" ? "Assistant" : role === "system" ? "System" : "Human"}: ${body}`;
+}
+
+/** The request rendered the way a chat template would see it, then tokenized. */
+export function countInputTokens(request: InvokeRequest): number {
+  const images = { tokens: 0 };
+  let text = typeof request.system === "string" ? request.system : "";
+  for (const message of request.messages) text += messageText(message, images);
+  text += "\n\nAssistant:";
+  if (request.tools !== undefined && request.tools.length > 0) text += JSON.stringify(request.tools);
+  if (request.response_format !== undefined) text += JSON.stringify(request.response_format);
+  return countTokens(text) + images.tokens;
+}
+
+/** Output tokens of the returned content blocks. */
+export function countOutputTokens(content: readonly InvokeContentBlock[]): number {
+  let total = 0;
+  for (const block of content) {
+    if (block.type === "text") total += countTokens(block.text);
+    else if (block.type === "tool_use") total += countTokens(`${block.name} ${JSON.stringify(block.input)}`);
+  }
+  return total;
+}
+
+export function countText(text: string): number {
+  return countTokens(text);
+}
+
+/** Cut text to at most `limit` tokens; returns the cut text and its token count. */
+export function truncateToTokens(text: string, limit: number): { text: string; tokens: number; truncated: boolean } {
+  const tokens = encode(text);
+  if (tokens.length <= limit) return { text, tokens: tokens.length, truncated: false };
+  return { text: decode(tokens.slice(0, limit)), tokens: limit, truncated: true };
+}
