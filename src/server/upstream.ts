@@ -5,6 +5,7 @@ import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
+import { createLiveClient } from "../upstream/live/client.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
 export interface UpstreamDeps {
@@ -38,7 +39,14 @@ export function createUpstream(deps: UpstreamDeps): UpstreamStack {
     case "mock":
       return { upstream: unavailableUpstream("The simulator") };
     case "live":
-      return { upstream: unavailableUpstream("The live proxy client") };
+      return {
+        upstream: createLiveClient({
+          url: deps.config.upstream.url,
+          timeoutMs: deps.config.upstream.timeout_ms,
+          logger: deps.logger,
+          metrics: deps.metrics,
+        }),
+      };
     case "record":
     case "replay":
     case "auto":
