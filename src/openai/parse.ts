@@ -149,7 +149,8 @@ function parseResponseFormat(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
   const format = readRecord(value, "response_format");
   // The guide's forms (CONTRACT §5): `{json_schema: {...}}` without `type`, or a bare JSON schema.
-  if (format.type === undefined) {
+  const bareSchema = format.type === "object" && (isRecord(format.properties) || typeof format.$schema === "string");
+  if (format.type === undefined || bareSchema) {
     return isRecord(format.json_schema)
       ? parseJsonSchema(format.json_schema)
       : { type: "json_schema", json_schema: { name: "response", schema: format } };
