@@ -15,6 +15,10 @@ export function apiKeyAuth(keys: readonly string[]): RequestHandler {
     // Compare against every key so timing does not reveal which one matched.
     const ok = allowed.reduce((found, key) => timingSafeEqual(key, hash) || found, false);
     if (presented !== undefined && ok) return next();
-    next(unauthorized("Incorrect API key provided. This gateway requires 'Authorization: Bearer <key>' with one of its server.api_keys."));
+    next(
+      unauthorized(
+        "Incorrect API key provided. This gateway requires 'Authorization: Bearer <key>' with one of its server.api_keys.",
+      ),
+    );
   };
 }

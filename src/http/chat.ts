@@ -29,13 +29,22 @@ export interface ChatDeps {
   logger: Logger;
 }
 
-async function invokeOnce(upstream: UpstreamClient, request: InvokeRequest, context: InvokeContext): Promise<InvokeResponse> {
+async function invokeOnce(
+  upstream: UpstreamClient,
+  request: InvokeRequest,
+  context: InvokeContext,
+): Promise<InvokeResponse> {
   const response = await upstream.invoke(request, context);
   if (response.status < 200 || response.status >= 300) throw errorFromUpstream(response);
   return parseInvokeResponse(response.body);
 }
 
-function invokeContext(req: Request, config: Readonly<Config>, requestId: string, signal: AbortSignal): InvokeContext {
+function invokeContext(
+  req: Request,
+  config: Readonly<Config>,
+  requestId: string,
+  signal: AbortSignal,
+): InvokeContext {
   const fault = req.get("x-mock-fault");
   const cassette = req.get("x-cassette");
   return {
@@ -50,9 +59,12 @@ function invokeContext(req: Request, config: Readonly<Config>, requestId: string
 /** The upstream metadata, summarised in headers (CONTRACT §3). */
 function setBedrockHeaders(res: Response, completion: ChatCompletion): void {
   if (completion.usage.cost !== undefined) res.setHeader("x-bedrock-cost-usd", String(completion.usage.cost));
-  const quota = (completion.bedrock as { remaining_quota?: Record<string, unknown> } | undefined)?.remaining_quota;
-  if (typeof quota?.remaining_budget === "number") res.setHeader("x-bedrock-remaining-budget", String(quota.remaining_budget));
-  if (typeof quota?.budget_limit === "number") res.setHeader("x-bedrock-budget-limit", String(quota.budget_limit));
+  const quota = (completion.bedrock as { remaining_quota?: Record<string, unknown> } | undefined)
+    ?.remaining_quota;
+  if (typeof quota?.remaining_budget === "number")
+    res.setHeader("x-bedrock-remaining-budget", String(quota.remaining_budget));
+  if (typeof quota?.budget_limit === "number")
+    res.setHeader("x-bedrock-budget-limit", String(quota.budget_limit));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -68,12 +80,20 @@ function pacing(config: Readonly<Config>): ((chunk: ChatCompletionChunk) => numb
   if (!usesSimulator(config) || tps <= 0) return undefined;
   return (chunk) => {
     const delta = chunk.choices[0]?.delta;
-    const text = (delta?.content ?? "") + (delta?.reasoning_content ?? "") + (delta?.tool_calls?.[0]?.function.arguments ?? "");
+    const text =
+      (delta?.content ?? "") +
+      (delta?.reasoning_content ?? "") +
+      (delta?.tool_calls?.[0]?.function.arguments ?? "");
     return text === "" ? 0 : (Math.max(1, Math.ceil(text.length / 4)) / tps) * 1000;
   };
 }
 
-async function stream(res: Response, chunks: readonly ChatCompletionChunk[], delay: ((c: ChatCompletionChunk) => number) | undefined, signal: AbortSignal): Promise<void> {
+async function stream(
+  res: Response,
+  chunks: readonly ChatCompletionChunk[],
+  delay: ((c: ChatCompletionChunk) => number) | undefined,
+  signal: AbortSignal,
+): Promise<void> {
   const writer = createSseWriter(res);
   writer.open();
   try {
@@ -103,7 +123,11 @@ export function chatRouter(deps: ChatDeps): Router {
     const params = parseChatCompletionCreateParams(req.body);
     const model = deps.models.resolve(params.model);
     if (model === undefined) {
-      throw notFound(`The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`, "model_not_found", "model");
+      throw notFound(
+        `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
+        "model_not_found",
+        "model",
+      );
     }
     const { request, plan } = toInvokeRequest(params, model, options);
     res.locals.logFields = { model: model.id, n: params.n, stream: params.stream };
@@ -132,7 +156,12 @@ export function chatRouter(deps: ChatDeps): Router {
       res.json(completion);
       return;
     }
-    await stream(res, toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }), delay, abort.signal);
+    await stream(
+      res,
+      toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
+      delay,
+      abort.signal,
+    );
   });
   return router;
 }

@@ -8,7 +8,8 @@ import { notFound } from "../shared/errors.ts";
 /** Release date from the id when it has one (`…-20240307-…`), else a fixed date: deterministic output. */
 function created(id: string): number {
   const date = /-(20\d{2})(\d{2})(\d{2})-/.exec(id);
-  const ms = date === null ? Date.UTC(2024, 0, 1) : Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
+  const ms =
+    date === null ? Date.UTC(2024, 0, 1) : Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
   return Math.floor(ms / 1000);
 }
 
@@ -19,7 +20,11 @@ export function toOpenAIModel(model: ModelInfo, alias?: string): OpenAIModel {
     created: created(model.id),
     owned_by: model.family.owner,
     ...(alias === undefined ? {} : { alias_for: model.id }),
-    capabilities: { tools: model.capabilities.tools, vision: model.capabilities.vision, structured_output: model.capabilities.structuredOutput },
+    capabilities: {
+      tools: model.capabilities.tools,
+      vision: model.capabilities.vision,
+      structured_output: model.capabilities.structuredOutput,
+    },
     pricing: { input_usd_per_mtok: model.inputUsdPerMtok, output_usd_per_mtok: model.outputUsdPerMtok },
     context_window: model.contextWindow,
     max_output_tokens: model.maxOutputTokens,
@@ -41,7 +46,11 @@ export function modelsRouter(deps: { models: ModelResolver }): Router {
     const id = req.params.id;
     const model = deps.models.resolve(id);
     if (model === undefined) {
-      throw notFound(`The model '${id}' does not exist. GET /v1/models lists the models and aliases served.`, "model_not_found", "model");
+      throw notFound(
+        `The model '${id}' does not exist. GET /v1/models lists the models and aliases served.`,
+        "model_not_found",
+        "model",
+      );
     }
     res.json(toOpenAIModel(model, model.id === id ? undefined : id));
   });

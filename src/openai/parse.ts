@@ -31,16 +31,32 @@ import type {
  * equivalent (BAG accepts and ignores them too). reasoning_effort/verbosity: the proxy exposes no thinking control.
  */
 export const IGNORED_KEYS: readonly string[] = [
-  "seed", "user", "metadata", "store", "service_tier", "safety_identifier", "prompt_cache_key",
-  "presence_penalty", "frequency_penalty", "logit_bias", "reasoning_effort", "verbosity", "prediction",
-  "web_search_options", "stream_options",
+  "seed",
+  "user",
+  "metadata",
+  "store",
+  "service_tier",
+  "safety_identifier",
+  "prompt_cache_key",
+  "presence_penalty",
+  "frequency_penalty",
+  "logit_bias",
+  "reasoning_effort",
+  "verbosity",
+  "prediction",
+  "web_search_options",
+  "stream_options",
 ];
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
 const USER_PART_TYPES = ["text", "image_url", "input_audio", "file"] as const;
 const MAX_STOP = 4;
 
-function parseParts(value: unknown[], param: string, allowed: readonly string[]): ChatCompletionContentPart[] {
+function parseParts(
+  value: unknown[],
+  param: string,
+  allowed: readonly string[],
+): ChatCompletionContentPart[] {
   return value.map((raw, j) => {
     const p = `${param}[${j}]`;
     const part = readRecord(raw, p);
@@ -50,16 +66,27 @@ function parseParts(value: unknown[], param: string, allowed: readonly string[])
     if (type === "image_url") {
       const image = readRecord(part.image_url, `${p}.image_url`);
       const detail = optionalString(image.detail, `${p}.image_url.detail`);
-      return { type, image_url: { url: readString(image.url, `${p}.image_url.url`), ...(detail === undefined ? {} : { detail }) } };
+      return {
+        type,
+        image_url: {
+          url: readString(image.url, `${p}.image_url.url`),
+          ...(detail === undefined ? {} : { detail }),
+        },
+      };
     }
     return { ...part, type: type as "input_audio" | "file" };
   });
 }
 
-function parseContent(value: unknown, param: string, allowed: readonly string[]): string | ChatCompletionContentPart[] {
+function parseContent(
+  value: unknown,
+  param: string,
+  allowed: readonly string[],
+): string | ChatCompletionContentPart[] {
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return parseParts(value, param, allowed);
-  if (value === undefined) throw invalidRequest(`Missing required parameter: '${param}'.`, param, "missing_required_parameter");
+  if (value === undefined)
+    throw invalidRequest(`Missing required parameter: '${param}'.`, param, "missing_required_parameter");
   throw invalidType(param, "a string or an array of content parts", value);
 }
 
@@ -67,7 +94,10 @@ function parseToolCall(raw: unknown, param: string): ChatCompletionMessageToolCa
   const call = readRecord(raw, param);
   oneOf(call.type ?? "function", `${param}.type`, ["function"]);
   const fn = readRecord(call.function, `${param}.function`);
-  const args = fn.arguments === undefined || fn.arguments === null ? "" : readString(fn.arguments, `${param}.function.arguments`);
+  const args =
+    fn.arguments === undefined || fn.arguments === null
+      ? ""
+      : readString(fn.arguments, `${param}.function.arguments`);
   return {
     id: readString(call.id, `${param}.id`),
     type: "function",
@@ -87,12 +117,23 @@ function parseMessage(raw: unknown, i: number): ChatCompletionMessageParam {
     case "user":
       return { role, content: parseContent(m.content, content, USER_PART_TYPES) };
     case "assistant": {
-      const calls = m.tool_calls === undefined || m.tool_calls === null ? [] : readArray(m.tool_calls, `${param}.tool_calls`);
+      const calls =
+        m.tool_calls === undefined || m.tool_calls === null
+          ? []
+          : readArray(m.tool_calls, `${param}.tool_calls`);
       const tool_calls = calls.map((c, j) => parseToolCall(c, `${param}.tool_calls[${j}]`));
-      if (m.function_call !== undefined && m.function_call !== null) throw legacyFunctions(`${param}.function_call`);
-      const text = m.content === undefined || m.content === null ? null : parseContent(m.content, content, ["text", "refusal"]);
+      if (m.function_call !== undefined && m.function_call !== null)
+        throw legacyFunctions(`${param}.function_call`);
+      const text =
+        m.content === undefined || m.content === null
+          ? null
+          : parseContent(m.content, content, ["text", "refusal"]);
       if (text === null && tool_calls.length === 0) {
-        throw invalidRequest(`Invalid '${content}': an assistant message needs content or tool_calls.`, content, "missing_required_parameter");
+        throw invalidRequest(
+          `Invalid '${content}': an assistant message needs content or tool_calls.`,
+          content,
+          "missing_required_parameter",
+        );
       }
       return { role, content: text, ...(tool_calls.length > 0 ? { tool_calls } : {}) };
     }
@@ -121,9 +162,17 @@ function parseTool(raw: unknown, j: number): ChatCompletionFunctionTool {
   oneOf(tool.type, `${param}.type`, ["function"]);
   const fn = readRecord(tool.function, `${param}.function`);
   const name = readString(fn.name, `${param}.function.name`);
-  if (name.trim() === "") throw invalidRequest(`Invalid '${param}.function.name': empty string.`, `${param}.function.name`, "empty_string");
+  if (name.trim() === "")
+    throw invalidRequest(
+      `Invalid '${param}.function.name': empty string.`,
+      `${param}.function.name`,
+      "empty_string",
+    );
   const description = optionalString(fn.description, `${param}.function.description`);
-  const parameters = fn.parameters === undefined || fn.parameters === null ? undefined : readRecord(fn.parameters, `${param}.function.parameters`);
+  const parameters =
+    fn.parameters === undefined || fn.parameters === null
+      ? undefined
+      : readRecord(fn.parameters, `${param}.function.parameters`);
   const strict = optionalBoolean(fn.strict, `${param}.function.strict`);
   return {
     type: "function",
@@ -149,7 +198,8 @@ function parseResponseFormat(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
   const format = readRecord(value, "response_format");
   // The guide's forms (CONTRACT §5): `{json_schema: {...}}` without `type`, or a bare JSON schema.
-  const bareSchema = format.type === "object" && (isRecord(format.properties) || typeof format.$schema === "string");
+  const bareSchema =
+    format.type === "object" && (isRecord(format.properties) || typeof format.$schema === "string");
   if (format.type === undefined || bareSchema) {
     return isRecord(format.json_schema)
       ? parseJsonSchema(format.json_schema)
@@ -162,7 +212,8 @@ function parseResponseFormat(value: unknown): ResponseFormat | undefined {
 
 function parseJsonSchema(js: Json): ResponseFormat {
   const p = "response_format.json_schema";
-  const schema = js.schema === undefined || js.schema === null ? undefined : readRecord(js.schema, `${p}.schema`);
+  const schema =
+    js.schema === undefined || js.schema === null ? undefined : readRecord(js.schema, `${p}.schema`);
   const description = optionalString(js.description, `${p}.description`);
   const strict = optionalBoolean(js.strict, `${p}.strict`);
   return {
@@ -178,8 +229,14 @@ function parseJsonSchema(js: Json): ResponseFormat {
 
 function parseStop(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  const list = typeof value === "string" ? [value] : readArray(value, "stop").map((s, k) => readString(s, `stop[${k}]`));
-  if (list.length > MAX_STOP) throw invalidRequest(`Invalid 'stop': at most ${MAX_STOP} sequences are allowed.`, "stop", "invalid_value");
+  const list =
+    typeof value === "string" ? [value] : readArray(value, "stop").map((s, k) => readString(s, `stop[${k}]`));
+  if (list.length > MAX_STOP)
+    throw invalidRequest(
+      `Invalid 'stop': at most ${MAX_STOP} sequences are allowed.`,
+      "stop",
+      "invalid_value",
+    );
   // Bedrock rejects blank stop sequences (translation.md §6).
   const kept = list.filter((s) => s.trim() !== "");
   return kept.length > 0 ? kept : undefined;
@@ -187,13 +244,31 @@ function parseStop(value: unknown): string[] | undefined {
 
 /** Parameters the proxy cannot honour: refused so the caller learns it now rather than by surprise. */
 function refuseUnsupported(body: Json): void {
-  if (body.logprobs === true) throw invalidRequest("'logprobs' is not supported: Bedrock returns no token log probabilities.", "logprobs", "unsupported_parameter");
+  if (body.logprobs === true)
+    throw invalidRequest(
+      "'logprobs' is not supported: Bedrock returns no token log probabilities.",
+      "logprobs",
+      "unsupported_parameter",
+    );
   if (typeof body.top_logprobs === "number" && body.top_logprobs > 0) {
-    throw invalidRequest("'top_logprobs' is not supported: Bedrock returns no token log probabilities.", "top_logprobs", "unsupported_parameter");
+    throw invalidRequest(
+      "'top_logprobs' is not supported: Bedrock returns no token log probabilities.",
+      "top_logprobs",
+      "unsupported_parameter",
+    );
   }
-  if (body.audio !== undefined && body.audio !== null) throw invalidRequest("Audio output is not supported by any proxy model.", "audio", "unsupported_parameter");
+  if (body.audio !== undefined && body.audio !== null)
+    throw invalidRequest(
+      "Audio output is not supported by any proxy model.",
+      "audio",
+      "unsupported_parameter",
+    );
   if (Array.isArray(body.modalities) && body.modalities.includes("audio")) {
-    throw invalidRequest("Audio output is not supported by any proxy model.", "modalities", "unsupported_parameter");
+    throw invalidRequest(
+      "Audio output is not supported by any proxy model.",
+      "modalities",
+      "unsupported_parameter",
+    );
   }
   if (body.functions !== undefined) throw legacyFunctions("functions");
   if (body.function_call !== undefined) throw legacyFunctions("function_call");
@@ -207,15 +282,28 @@ export function parseChatCompletionCreateParams(raw: unknown): ChatCompletionCre
   if (model.trim() === "") throw invalidRequest("Invalid 'model': empty string.", "model", "empty_string");
   const rawMessages = readArray(raw.messages, "messages");
   if (rawMessages.length === 0) {
-    throw invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1.", "messages", "empty_array");
+    throw invalidRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+      "messages",
+      "empty_array",
+    );
   }
   const messages = rawMessages.map(parseMessage);
   const stream = optionalBoolean(raw.stream, "stream") ?? false;
-  const streamOptions = raw.stream_options === undefined || raw.stream_options === null ? undefined : readRecord(raw.stream_options, "stream_options");
+  const streamOptions =
+    raw.stream_options === undefined || raw.stream_options === null
+      ? undefined
+      : readRecord(raw.stream_options, "stream_options");
   const includeUsage = optionalBoolean(streamOptions?.include_usage, "stream_options.include_usage");
-  const tools = raw.tools === undefined || raw.tools === null ? undefined : readArray(raw.tools, "tools").map(parseTool);
+  const tools =
+    raw.tools === undefined || raw.tools === null ? undefined : readArray(raw.tools, "tools").map(parseTool);
   const optional = {
-    max_completion_tokens: optionalInteger(raw.max_completion_tokens, "max_completion_tokens", 1, Number.MAX_SAFE_INTEGER),
+    max_completion_tokens: optionalInteger(
+      raw.max_completion_tokens,
+      "max_completion_tokens",
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
     max_tokens: optionalInteger(raw.max_tokens, "max_tokens", 1, Number.MAX_SAFE_INTEGER),
     temperature: optionalNumber(raw.temperature, "temperature", 0, 2),
     top_p: optionalNumber(raw.top_p, "top_p", 0, 1),

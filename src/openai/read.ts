@@ -15,7 +15,11 @@ function describe(value: unknown): string {
 }
 
 export function invalidType(param: string, expected: string, value: unknown): Error {
-  return invalidRequest(`Invalid type for '${param}': expected ${expected}, but got ${describe(value)}.`, param, "invalid_type");
+  return invalidRequest(
+    `Invalid type for '${param}': expected ${expected}, but got ${describe(value)}.`,
+    param,
+    "invalid_type",
+  );
 }
 
 export function missing(param: string): Error {
@@ -47,7 +51,11 @@ export function optionalNumber(value: unknown, param: string, min: number, max: 
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value)) throw invalidType(param, "a number", value);
   if (value < min || value > max) {
-    throw invalidRequest(`Invalid '${param}': ${value} is out of range; expected a value from ${min} to ${max}.`, param, "invalid_value");
+    throw invalidRequest(
+      `Invalid '${param}': ${value} is out of range; expected a value from ${min} to ${max}.`,
+      param,
+      "invalid_value",
+    );
   }
   return value;
 }

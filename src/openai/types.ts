@@ -20,9 +20,7 @@ export interface ChatCompletionContentPartOther {
 }
 
 export type ChatCompletionContentPart =
-  | ChatCompletionContentPartText
-  | ChatCompletionContentPartImage
-  | ChatCompletionContentPartOther;
+  ChatCompletionContentPartText | ChatCompletionContentPartImage | ChatCompletionContentPartOther;
 
 export interface ChatCompletionMessageToolCall {
   id: string;
@@ -43,21 +41,28 @@ export type ChatCompletionMessageParam =
 
 export interface ChatCompletionFunctionTool {
   type: "function";
-  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
+  function: {
+    name: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+    strict?: boolean | null;
+  };
 }
 
 export type ChatCompletionToolChoiceOption =
-  | "none"
-  | "auto"
-  | "required"
-  | { type: "function"; function: { name: string } };
+  "none" | "auto" | "required" | { type: "function"; function: { name: string } };
 
 export type ResponseFormat =
   | { type: "text" }
   | { type: "json_object" }
   | {
       type: "json_schema";
-      json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null };
+      json_schema: {
+        name: string;
+        description?: string;
+        schema?: Record<string, unknown>;
+        strict?: boolean | null;
+      };
     };
 
 /** The validated request. Keys the gateway ignores by documented rule are not carried. */
@@ -162,5 +167,11 @@ export interface OpenAIModel {
 }
 
 export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null; [extra: string]: unknown };
+  error: {
+    message: string;
+    type: string;
+    param: string | null;
+    code: string | null;
+    [extra: string]: unknown;
+  };
 }

@@ -14,7 +14,12 @@ export const STOP_REASONS: Readonly<Record<string, FinishReason>> = {
   model_context_window_exceeded: "length", // translation.md §7 recommendation
 };
 
-export function finishReason(answer: { stopReason?: unknown; toolCalls: number; outputTokens: number; maxTokens: number }): FinishReason {
+export function finishReason(answer: {
+  stopReason?: unknown;
+  toolCalls: number;
+  outputTokens: number;
+  maxTokens: number;
+}): FinishReason {
   if (answer.toolCalls > 0) return "tool_calls";
   if (typeof answer.stopReason === "string" && Object.hasOwn(STOP_REASONS, answer.stopReason)) {
     return STOP_REASONS[answer.stopReason] ?? "stop";

@@ -12,7 +12,8 @@ function malformed(reason: string): GatewayError {
   });
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
 
 function block(raw: unknown): InvokeContentBlock[] {
   if (!isRecord(raw)) return [];
@@ -34,7 +35,8 @@ export function parseInvokeResponse(body: string): InvokeResponse {
   if (!isRecord(parsed)) throw malformed("not an object");
   const { content, usage, metadata } = parsed;
   if (!Array.isArray(content)) throw malformed("no content list");
-  if (!isRecord(usage) || typeof usage.input_tokens !== "number" || typeof usage.output_tokens !== "number") throw malformed("no usage");
+  if (!isRecord(usage) || typeof usage.input_tokens !== "number" || typeof usage.output_tokens !== "number")
+    throw malformed("no usage");
   return {
     content: content.flatMap(block),
     usage: usage as InvokeResponse["usage"],

@@ -34,19 +34,26 @@ export function collectSystem(messages: readonly ChatCompletionMessageParam[]): 
   const texts: string[] = [];
   for (const m of messages) {
     if (m.role !== "system" && m.role !== "developer") continue;
-    const parts = typeof m.content === "string" ? [m.content] : m.content.map((p) => (p.type === "text" ? p.text : ""));
+    const parts =
+      typeof m.content === "string" ? [m.content] : m.content.map((p) => (p.type === "text" ? p.text : ""));
     for (const text of parts) if (text.trim() !== "") texts.push(text);
   }
   return texts;
 }
 
 function textOf(content: string | ChatCompletionContentPart[]): string {
-  return typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : "")).join("");
+  return typeof content === "string"
+    ? content
+    : content.map((p) => (p.type === "text" ? p.text : "")).join("");
 }
 
 function imageBlock(url: string, param: string, model: ModelInfo): InvokeContentBlock {
   if (!model.capabilities.vision) {
-    throw invalidRequest(`Model ${model.id} does not accept images; use a vision model (see GET /v1/models, capabilities.vision).`, param, "model_not_vision_capable");
+    throw invalidRequest(
+      `Model ${model.id} does not accept images; use a vision model (see GET /v1/models, capabilities.vision).`,
+      param,
+      "model_not_vision_capable",
+    );
   }
   if (/^https?:/i.test(url)) {
     throw invalidRequest(
@@ -58,12 +65,23 @@ function imageBlock(url: string, param: string, model: ModelInfo): InvokeContent
   const match = DATA_URL.exec(url);
   const mediaType = match?.[1] === undefined ? undefined : IMAGE_TYPES[match[1].toLowerCase()];
   if (match?.[2] === undefined || mediaType === undefined) {
-    throw invalidRequest("Images must be base64 data URLs of type png, jpeg, gif or webp.", `${param}.image_url.url`, "invalid_image_url");
+    throw invalidRequest(
+      "Images must be base64 data URLs of type png, jpeg, gif or webp.",
+      `${param}.image_url.url`,
+      "invalid_image_url",
+    );
   }
-  return { type: "image", source: { type: "base64", media_type: mediaType, data: match[2].replace(/\s/g, "") } };
+  return {
+    type: "image",
+    source: { type: "base64", media_type: mediaType, data: match[2].replace(/\s/g, "") },
+  };
 }
 
-function userBlocks(content: string | ChatCompletionContentPart[], i: number, model: ModelInfo): InvokeContentBlock[] {
+function userBlocks(
+  content: string | ChatCompletionContentPart[],
+  i: number,
+  model: ModelInfo,
+): InvokeContentBlock[] {
   if (typeof content === "string") return content.trim() === "" ? [] : [{ type: "text", text: content }];
   return content.flatMap((part, j): InvokeContentBlock[] => {
     const param = `messages[${i}].content[${j}]`;
@@ -73,7 +91,11 @@ function userBlocks(content: string | ChatCompletionContentPart[], i: number, mo
       case "image_url":
         return [imageBlock(part.image_url.url, param, model)];
       default:
-        throw invalidRequest(`Content parts of type '${part.type}' are not supported by the proxy.`, `${param}.type`, "unsupported_content_part");
+        throw invalidRequest(
+          `Content parts of type '${part.type}' are not supported by the proxy.`,
+          `${param}.type`,
+          "unsupported_content_part",
+        );
     }
   });
 }
@@ -85,33 +107,55 @@ function parseArguments(text: string, param: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw invalidRequest(`Invalid '${param}': the arguments are not valid JSON.`, param, "invalid_tool_arguments");
+    throw invalidRequest(
+      `Invalid '${param}': the arguments are not valid JSON.`,
+      param,
+      "invalid_tool_arguments",
+    );
   }
-  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {};
 }
 
 function toolCallText(name: string, input: Record<string, unknown>): string {
   return `<tool_call>${JSON.stringify({ name, arguments: input })}</tool_call>`;
 }
 
-function assistantBlocks(m: Extract<ChatCompletionMessageParam, { role: "assistant" }>, i: number, opts: ConvertOptions): InvokeContentBlock[] {
+function assistantBlocks(
+  m: Extract<ChatCompletionMessageParam, { role: "assistant" }>,
+  i: number,
+  opts: ConvertOptions,
+): InvokeContentBlock[] {
   const blocks: InvokeContentBlock[] = [];
   const text = m.content === null ? "" : textOf(m.content);
   if (text.trim() !== "") blocks.push({ type: "text", text });
   (m.tool_calls ?? []).forEach((call, j) => {
-    const input = parseArguments(call.function.arguments, `messages[${i}].tool_calls[${j}].function.arguments`);
+    const input = parseArguments(
+      call.function.arguments,
+      `messages[${i}].tool_calls[${j}].function.arguments`,
+    );
     if (opts.toolsAsText) {
       blocks.push({ type: "text", text: toolCallText(call.function.name, input) });
     } else {
-      blocks.push({ type: "tool_use", id: toUpstreamToolUseId(call.id), name: sanitizeToolName(call.function.name), input });
+      blocks.push({
+        type: "tool_use",
+        id: toUpstreamToolUseId(call.id),
+        name: sanitizeToolName(call.function.name),
+        input,
+      });
     }
   });
   return blocks;
 }
 
-function toolResultBlock(m: Extract<ChatCompletionMessageParam, { role: "tool" }>, opts: ConvertOptions): InvokeContentBlock {
+function toolResultBlock(
+  m: Extract<ChatCompletionMessageParam, { role: "tool" }>,
+  opts: ConvertOptions,
+): InvokeContentBlock {
   const content = textOf(m.content);
-  if (opts.toolsAsText) return { type: "text", text: `<tool_result tool_call_id="${m.tool_call_id}">${content}</tool_result>` };
+  if (opts.toolsAsText)
+    return { type: "text", text: `<tool_result tool_call_id="${m.tool_call_id}">${content}</tool_result>` };
   return { type: "tool_result", tool_use_id: toUpstreamToolUseId(m.tool_call_id), content };
 }
 
@@ -178,7 +222,11 @@ export function toInvokeMessage(turn: Turn): InvokeMessage {
   return { role: turn.role, content: only?.type === "text" ? only.text : turn.blocks };
 }
 
-export function convertMessages(messages: readonly ChatCompletionMessageParam[], opts: ConvertOptions, mixToolResultsAndText: boolean): Turn[] {
+export function convertMessages(
+  messages: readonly ChatCompletionMessageParam[],
+  opts: ConvertOptions,
+  mixToolResultsAndText: boolean,
+): Turn[] {
   const turns = mergeTurns(toTurns(messages, opts), mixToolResultsAndText);
   // Anthropic rejects trailing whitespace in a final assistant (prefill) turn (LiteLLM-F).
   const last = turns.at(-1);

@@ -60,9 +60,11 @@ function sampling(params: ChatCompletionCreateParams, model: ModelInfo): Partial
   const keys = new Set(model.family.samplingKeys);
   const out: Partial<InvokeRequest> = {};
   // OpenAI's range is 0–2; Bedrock models take 0–1, so clamp (PK-A does the same).
-  if (params.temperature !== undefined && keys.has("temperature")) out.temperature = Math.min(params.temperature, 1);
+  if (params.temperature !== undefined && keys.has("temperature"))
+    out.temperature = Math.min(params.temperature, 1);
   if (params.top_p !== undefined && keys.has("top_p")) {
-    if (!(out.temperature !== undefined && TEMPERATURE_TOP_P_CONFLICT.test(model.id))) out.top_p = params.top_p;
+    if (!(out.temperature !== undefined && TEMPERATURE_TOP_P_CONFLICT.test(model.id)))
+      out.top_p = params.top_p;
   }
   if (params.stop !== undefined && keys.has("stop_sequences")) out.stop_sequences = params.stop;
   return out;
@@ -81,14 +83,21 @@ function toolNameMap(tools: readonly ChatCompletionFunctionTool[]): Record<strin
   tools.forEach((tool, j) => {
     const safe = sanitizeToolName(tool.function.name);
     if (Object.hasOwn(names, safe)) {
-      throw invalidRequest(`Tool names must be unique (after replacing characters other than letters, digits, _ and -): '${tool.function.name}'.`, `tools[${j}].function.name`, "duplicate_tool_name");
+      throw invalidRequest(
+        `Tool names must be unique (after replacing characters other than letters, digits, _ and -): '${tool.function.name}'.`,
+        `tools[${j}].function.name`,
+        "duplicate_tool_name",
+      );
     }
     names[safe] = tool.function.name;
   });
   return names;
 }
 
-function toolChoice(params: ChatCompletionCreateParams, names: Record<string, string>): InvokeToolChoice | undefined {
+function toolChoice(
+  params: ChatCompletionCreateParams,
+  names: Record<string, string>,
+): InvokeToolChoice | undefined {
   const choice = params.tool_choice;
   if (choice === undefined) return undefined;
   if (choice === "auto") return { type: "auto" };
@@ -96,16 +105,31 @@ function toolChoice(params: ChatCompletionCreateParams, names: Record<string, st
   if (choice === "none") return { type: "none" };
   const name = sanitizeToolName(choice.function.name);
   if (!Object.hasOwn(names, name)) {
-    throw invalidRequest(`tool_choice names '${choice.function.name}', which is not among 'tools'.`, "tool_choice.function.name", "invalid_value");
+    throw invalidRequest(
+      `tool_choice names '${choice.function.name}', which is not among 'tools'.`,
+      "tool_choice.function.name",
+      "invalid_value",
+    );
   }
   return { type: "tool", name };
 }
 
-function emulationPrompt(tools: readonly ChatCompletionFunctionTool[], choice: ChatCompletionCreateParams["tool_choice"]): string {
+function emulationPrompt(
+  tools: readonly ChatCompletionFunctionTool[],
+  choice: ChatCompletionCreateParams["tool_choice"],
+): string {
   const list = tools
-    .map((t) => `- ${t.function.name}: ${t.function.description ?? ""}\n  parameters (JSON schema): ${JSON.stringify(t.function.parameters ?? { type: "object", properties: {} })}`)
+    .map(
+      (t) =>
+        `- ${t.function.name}: ${t.function.description ?? ""}\n  parameters (JSON schema): ${JSON.stringify(t.function.parameters ?? { type: "object", properties: {} })}`,
+    )
     .join("\n");
-  const must = choice === "required" ? "You must call at least one tool." : typeof choice === "object" ? `You must call the tool ${choice.function.name}.` : "Call a tool only when it helps.";
+  const must =
+    choice === "required"
+      ? "You must call at least one tool."
+      : typeof choice === "object"
+        ? `You must call the tool ${choice.function.name}.`
+        : "Call a tool only when it helps.";
   return (
     `You can call these tools:\n${list}\n${must} To call tools, reply with nothing but one line per call of the form ` +
     `<tool_call>{"name": "<tool name>", "arguments": {…}}</tool_call>. Tool results come back as <tool_result> messages.`
@@ -113,38 +137,69 @@ function emulationPrompt(tools: readonly ChatCompletionFunctionTool[], choice: C
 }
 
 function hasToolBlocks(turns: readonly Turn[]): boolean {
-  return turns.some((t) => t.blocks.some((b: InvokeContentBlock) => b.type === "tool_use" || b.type === "tool_result"));
+  return turns.some((t) =>
+    t.blocks.some((b: InvokeContentBlock) => b.type === "tool_use" || b.type === "tool_result"),
+  );
 }
 
-function responseFormat(params: ChatCompletionCreateParams, model: ModelInfo, system: string[]): Partial<InvokeRequest> {
+function responseFormat(
+  params: ChatCompletionCreateParams,
+  model: ModelInfo,
+  system: string[],
+): Partial<InvokeRequest> {
   const format = params.response_format;
   if (format === undefined || format.type === "text") return {};
   if (params.tools !== undefined && params.tool_choice !== "none") {
-    throw invalidRequest("The proxy cannot combine 'tools' with 'response_format' (it answers 500); send them in separate requests.", "response_format", "unsupported_parameter");
+    throw invalidRequest(
+      "The proxy cannot combine 'tools' with 'response_format' (it answers 500); send them in separate requests.",
+      "response_format",
+      "unsupported_parameter",
+    );
   }
   if (!model.capabilities.structuredOutput) {
     if (format.type === "json_schema") {
-      throw invalidRequest(`Model ${model.id} cannot enforce a JSON schema; use a model with capabilities.structured_output (GET /v1/models).`, "response_format", "unsupported_parameter");
+      throw invalidRequest(
+        `Model ${model.id} cannot enforce a JSON schema; use a model with capabilities.structured_output (GET /v1/models).`,
+        "response_format",
+        "unsupported_parameter",
+      );
     }
     // json_object without native support: best effort through the prompt (translation.md §5).
     system.push("Reply with one valid JSON object and nothing else.");
     return {};
   }
   if (format.type === "json_object") {
-    return { response_format: { type: "json_schema", json_schema: { name: "json_object", schema: { type: "object" } } } };
+    return {
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "json_object", schema: { type: "object" } },
+      },
+    };
   }
   const { name, schema, strict } = format.json_schema;
   return {
     response_format: {
       type: "json_schema",
-      json_schema: { name, schema: schema ?? { type: "object" }, ...(strict === undefined || strict === null ? {} : { strict }) },
+      json_schema: {
+        name,
+        schema: schema ?? { type: "object" },
+        ...(strict === undefined || strict === null ? {} : { strict }),
+      },
     },
   };
 }
 
-export function toInvokeRequest(params: ChatCompletionCreateParams, model: ModelInfo, options: RequestOptions): TranslatedRequest {
+export function toInvokeRequest(
+  params: ChatCompletionCreateParams,
+  model: ModelInfo,
+  options: RequestOptions,
+): TranslatedRequest {
   if (params.n > options.maxN) {
-    throw invalidRequest(`'n' may be at most ${options.maxN} (translation.max_n): each choice is one upstream call.`, "n", "invalid_value");
+    throw invalidRequest(
+      `'n' may be at most ${options.maxN} (translation.max_n): each choice is one upstream call.`,
+      "n",
+      "invalid_value",
+    );
   }
   const native = model.family.nativeTools;
   const wantsTools = params.tools !== undefined && params.tool_choice !== "none";
@@ -158,7 +213,11 @@ export function toInvokeRequest(params: ChatCompletionCreateParams, model: Model
   const emulated = wantsTools && !native;
   const tools = params.tools ?? [];
   const toolNames = toolNameMap(tools);
-  const turns = convertMessages(params.messages, { model, toolsAsText: !native }, MIXES_TOOL_RESULTS_AND_TEXT[model.family.id]);
+  const turns = convertMessages(
+    params.messages,
+    { model, toolsAsText: !native },
+    MIXES_TOOL_RESULTS_AND_TEXT[model.family.id],
+  );
 
   const system = collectSystem(params.messages);
   const extra = responseFormat(params, model, system);
@@ -166,7 +225,11 @@ export function toInvokeRequest(params: ChatCompletionCreateParams, model: Model
 
   const first = turns[0];
   if (first !== undefined && first.role !== "user") {
-    throw invalidRequest("The first non-system message must come from the user.", `messages[${first.from}]`, "invalid_value");
+    throw invalidRequest(
+      "The first non-system message must come from the user.",
+      `messages[${first.from}]`,
+      "invalid_value",
+    );
   }
   const topLevel = options.systemPrompt === "top_level" && model.family.topLevelSystem;
   if (system.length > 0 && !topLevel) {
@@ -175,7 +238,8 @@ export function toInvokeRequest(params: ChatCompletionCreateParams, model: Model
     if (first === undefined) turns.push({ role: "user", blocks: [text], from: 0 });
     else first.blocks.unshift(text);
   }
-  if (turns.length === 0) throw invalidRequest("'messages' holds no user content to send.", "messages", "invalid_value");
+  if (turns.length === 0)
+    throw invalidRequest("'messages' holds no user content to send.", "messages", "invalid_value");
 
   const request: InvokeRequest = {
     model: model.id,
@@ -186,7 +250,11 @@ export function toInvokeRequest(params: ChatCompletionCreateParams, model: Model
     ...extra,
   };
   if (native && hasToolBlocks(turns) && tools.length === 0) {
-    throw invalidRequest("The conversation holds tool calls, so 'tools' must be given (Bedrock requires the definitions).", "tools", "missing_required_parameter");
+    throw invalidRequest(
+      "The conversation holds tool calls, so 'tools' must be given (Bedrock requires the definitions).",
+      "tools",
+      "missing_required_parameter",
+    );
   }
   if (native && tools.length > 0 && (wantsTools || hasToolBlocks(turns))) {
     request.tools = tools.map(toInvokeTool);
@@ -195,6 +263,13 @@ export function toInvokeRequest(params: ChatCompletionCreateParams, model: Model
   }
   return {
     request,
-    plan: { requestedModel: params.model, model, maxTokens: request.max_tokens, n: params.n, toolNames, emulatedTools: emulated },
+    plan: {
+      requestedModel: params.model,
+      model,
+      maxTokens: request.max_tokens,
+      n: params.n,
+      toolNames,
+      emulatedTools: emulated,
+    },
   };
 }

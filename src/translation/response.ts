@@ -1,7 +1,12 @@
 // InvokeResponse → ChatCompletion (CONTRACT §3, translation.md §7): text blocks → content, tool_use →
 // tool_calls (ids `call_<upstream id>`), `<think>` → reasoning_content, empty content survives,
 // finish_reason synthesised, usage with `cost`, the upstream metadata under `bedrock`.
-import type { ChatCompletion, ChatCompletionChoice, ChatCompletionMessageToolCall, CompletionUsage } from "../openai/types.ts";
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionMessageToolCall,
+  CompletionUsage,
+} from "../openai/types.ts";
 import type { InvokeResponse } from "../upstream/types.ts";
 import { finishReason } from "./finish.ts";
 import type { TranslationPlan } from "./request.ts";
@@ -17,7 +22,10 @@ export interface CompletionIdentity {
 const EMULATED_CALL = /<tool_call>\s*(\{[\s\S]*?\})\s*<\/tool_call>/g;
 
 /** Tool calls written as `<tool_call>{…}</tool_call>` by a model without native tools (tool emulation). */
-function emulatedCalls(text: string, plan: TranslationPlan): { text: string; calls: ChatCompletionMessageToolCall[] } {
+function emulatedCalls(
+  text: string,
+  plan: TranslationPlan,
+): { text: string; calls: ChatCompletionMessageToolCall[] } {
   const calls: ChatCompletionMessageToolCall[] = [];
   const rest = text.replace(EMULATED_CALL, (whole, json: string) => {
     try {
@@ -26,7 +34,11 @@ function emulatedCalls(text: string, plan: TranslationPlan): { text: string; cal
       if (name === undefined || !Object.values(plan.toolNames).includes(name)) return whole;
       const args = JSON.stringify(parsed.arguments ?? {});
       // Stateless, deterministic id: nothing needs mapping back, results are rendered as text.
-      calls.push({ id: `call_${shortHash(`${calls.length}:${name}:${args}`)}`, type: "function", function: { name, arguments: args } });
+      calls.push({
+        id: `call_${shortHash(`${calls.length}:${name}:${args}`)}`,
+        type: "function",
+        function: { name, arguments: args },
+      });
       return "";
     } catch {
       return whole;
@@ -39,11 +51,18 @@ function toChoice(answer: InvokeResponse, index: number, plan: TranslationPlan):
   let text = answer.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
   let calls: ChatCompletionMessageToolCall[] = answer.content.flatMap((b) =>
     b.type === "tool_use"
-      ? [{ id: toClientToolCallId(b.id), type: "function" as const, function: { name: plan.toolNames[b.name] ?? b.name, arguments: JSON.stringify(b.input ?? {}) } }]
+      ? [
+          {
+            id: toClientToolCallId(b.id),
+            type: "function" as const,
+            function: { name: plan.toolNames[b.name] ?? b.name, arguments: JSON.stringify(b.input ?? {}) },
+          },
+        ]
       : [],
   );
   let reasoning: string | undefined;
-  if (plan.model.family.inlineReasoning || /^\s*<think>/.test(text)) ({ content: text, reasoning } = splitThinking(text));
+  if (plan.model.family.inlineReasoning || /^\s*<think>/.test(text))
+    ({ content: text, reasoning } = splitThinking(text));
   if (plan.emulatedTools) {
     const emulated = emulatedCalls(text, plan);
     if (emulated.calls.length > 0) ({ text, calls } = emulated);
@@ -60,7 +79,12 @@ function toChoice(answer: InvokeResponse, index: number, plan: TranslationPlan):
       ...(reasoning === undefined ? {} : { reasoning_content: reasoning }),
     },
     logprobs: null,
-    finish_reason: finishReason({ stopReason, toolCalls: calls.length, outputTokens: answer.usage.output_tokens, maxTokens: plan.maxTokens }),
+    finish_reason: finishReason({
+      stopReason,
+      toolCalls: calls.length,
+      outputTokens: answer.usage.output_tokens,
+      maxTokens: plan.maxTokens,
+    }),
   };
 }
 
@@ -78,7 +102,10 @@ export function toUsage(answers: readonly InvokeResponse[]): CompletionUsage {
     const p = count(u.input_tokens) + count(u.cache_read_input_tokens) + count(u.cache_creation_input_tokens);
     prompt += p;
     completion += count(u.output_tokens);
-    total += u.total_tokens === undefined || u.total_tokens === null ? p + count(u.output_tokens) : count(u.total_tokens);
+    total +=
+      u.total_tokens === undefined || u.total_tokens === null
+        ? p + count(u.output_tokens)
+        : count(u.total_tokens);
     cached += count(u.cache_read_input_tokens);
     cost += count(a.metadata.cost_usd);
   }
@@ -97,12 +124,20 @@ export function latestMetadata(answers: readonly InvokeResponse[]): InvokeRespon
   let latest: InvokeResponse["metadata"] | undefined;
   for (const a of answers) {
     const remaining = a.metadata.remaining_quota?.remaining_budget;
-    if (latest === undefined || (typeof remaining === "number" && remaining < (latest.remaining_quota?.remaining_budget ?? Infinity))) latest = a.metadata;
+    if (
+      latest === undefined ||
+      (typeof remaining === "number" && remaining < (latest.remaining_quota?.remaining_budget ?? Infinity))
+    )
+      latest = a.metadata;
   }
   return latest;
 }
 
-export function toChatCompletion(answers: readonly InvokeResponse[], plan: TranslationPlan, identity: CompletionIdentity): ChatCompletion {
+export function toChatCompletion(
+  answers: readonly InvokeResponse[],
+  plan: TranslationPlan,
+  identity: CompletionIdentity,
+): ChatCompletion {
   const metadata = latestMetadata(answers);
   return {
     id: identity.id,

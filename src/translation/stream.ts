@@ -2,7 +2,12 @@
 // per choice a role chunk, reasoning and content deltas, tool-call deltas (dense 0-based `index`; id,
 // type and name only on a call's first chunk), one finish chunk; then the optional usage chunk with
 // `choices: []`. The last chunk carries `bedrock`. Only the SSE writer turns these into frames.
-import type { ChatCompletion, ChatCompletionChoice, ChatCompletionChunk, ChatCompletionChunkChoice } from "../openai/types.ts";
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+} from "../openai/types.ts";
 
 export interface ChunkOptions {
   includeUsage: boolean;
@@ -34,7 +39,10 @@ function slices(text: string, size: number): string[] {
 }
 
 function choiceDeltas(choice: ChatCompletionChoice, size: number): ChatCompletionChunkChoice[] {
-  const at = (delta: ChatCompletionChunkChoice["delta"], finish: ChatCompletionChunkChoice["finish_reason"] = null): ChatCompletionChunkChoice => ({
+  const at = (
+    delta: ChatCompletionChunkChoice["delta"],
+    finish: ChatCompletionChunkChoice["finish_reason"] = null,
+  ): ChatCompletionChunkChoice => ({
     index: choice.index,
     delta,
     logprobs: null,
@@ -42,11 +50,19 @@ function choiceDeltas(choice: ChatCompletionChoice, size: number): ChatCompletio
   });
   const { message } = choice;
   const out = [at({ role: "assistant", content: "" })];
-  for (const piece of splitText(message.reasoning_content ?? "", size)) out.push(at({ reasoning_content: piece }));
+  for (const piece of splitText(message.reasoning_content ?? "", size))
+    out.push(at({ reasoning_content: piece }));
   for (const piece of splitText(message.content ?? "", size)) out.push(at({ content: piece }));
   (message.tool_calls ?? []).forEach((call, index) => {
-    out.push(at({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }] }));
-    for (const part of slices(call.function.arguments, size * 2)) out.push(at({ tool_calls: [{ index, function: { arguments: part } }] }));
+    out.push(
+      at({
+        tool_calls: [
+          { index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } },
+        ],
+      }),
+    );
+    for (const part of slices(call.function.arguments, size * 2))
+      out.push(at({ tool_calls: [{ index, function: { arguments: part } }] }));
   });
   out.push(at({}, choice.finish_reason));
   return out;
@@ -54,7 +70,12 @@ function choiceDeltas(choice: ChatCompletionChoice, size: number): ChatCompletio
 
 export function toChunks(completion: ChatCompletion, options: ChunkOptions): ChatCompletionChunk[] {
   const size = options.pieceSize ?? DEFAULT_PIECE;
-  const base = { id: completion.id, object: "chat.completion.chunk" as const, created: completion.created, model: completion.model };
+  const base = {
+    id: completion.id,
+    object: "chat.completion.chunk" as const,
+    created: completion.created,
+    model: completion.model,
+  };
   const usageField = options.includeUsage ? { usage: null } : {};
   const chunks: ChatCompletionChunk[] = completion.choices.flatMap((choice) =>
     choiceDeltas(choice, size).map((c) => ({ ...base, choices: [c], ...usageField })),

@@ -14,7 +14,10 @@ export function splitThinking(text: string): SplitThinking {
     // Some R1 outputs omit the opening tag and only close it.
     const close = text.indexOf("</think>");
     if (close < 0) return { content: text, reasoning: undefined };
-    return { reasoning: text.slice(0, close).trim(), content: text.slice(close + "</think>".length).trimStart() };
+    return {
+      reasoning: text.slice(0, close).trim(),
+      content: text.slice(close + "</think>".length).trimStart(),
+    };
   }
   return { reasoning: (match[1] ?? "").trim(), content: text.slice(match[0].length).trimStart() };
 }

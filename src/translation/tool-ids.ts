@@ -35,7 +35,10 @@ export function toClientToolCallId(upstreamId: string): string {
 
 /** A client's tool_call id (from `tool_calls[].id` or `tool_call_id`) → the upstream tool_use id. */
 export function toUpstreamToolUseId(clientId: string): string {
-  const stripped = clientId.startsWith(CALL_PREFIX) && clientId.length > CALL_PREFIX.length ? clientId.slice(CALL_PREFIX.length) : clientId;
+  const stripped =
+    clientId.startsWith(CALL_PREFIX) && clientId.length > CALL_PREFIX.length
+      ? clientId.slice(CALL_PREFIX.length)
+      : clientId;
   return makeSafe(stripped);
 }
 

@@ -63,9 +63,15 @@ export function withRetries(inner: UpstreamClient, options: RetryOptions): Upstr
           if (response.status < 400 || last || !errorFromUpstream(response).shouldRetry) return response;
           retryAfter = response.headers["retry-after"];
         } catch (error) {
-          if (last || !(error instanceof GatewayError) || !error.shouldRetry || context.signal?.aborted) throw error;
+          if (last || !(error instanceof GatewayError) || !error.shouldRetry || context.signal?.aborted)
+            throw error;
         }
-        if (context.signal?.aborted) throw new GatewayError("The client went away.", { status: 499, type: "api_error", code: "client_closed" });
+        if (context.signal?.aborted)
+          throw new GatewayError("The client went away.", {
+            status: 499,
+            type: "api_error",
+            code: "client_closed",
+          });
         await sleep(backoff(attempt, retryAfter), context.signal);
       }
     },

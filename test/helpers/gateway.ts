@@ -25,7 +25,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...structuredClone(DEFAULT_CONFIG), ...overrides };
 }
 
-export async function startTestGateway(upstream: UpstreamClient, config: Config = testConfig()): Promise<TestGateway> {
+export async function startTestGateway(
+  upstream: UpstreamClient,
+  config: Config = testConfig(),
+): Promise<TestGateway> {
   const deps = {
     config,
     logger: createLogger("silent"),
@@ -34,8 +37,16 @@ export async function startTestGateway(upstream: UpstreamClient, config: Config 
     clock: new ManualClock(),
   };
   // Gateway retries with tiny delays so retry paths stay fast.
-  const retrying = withRetries(upstream, { retries: config.upstream.retries, baseDelayMs: 1, maxDelayMs: 20 });
-  const router = openAIRouter({ ...deps, upstream: retrying, models: createModelResolver(config.models.aliases) });
+  const retrying = withRetries(upstream, {
+    retries: config.upstream.retries,
+    baseDelayMs: 1,
+    maxDelayMs: 20,
+  });
+  const router = openAIRouter({
+    ...deps,
+    upstream: retrying,
+    models: createModelResolver(config.models.aliases),
+  });
   const app = createApp({ ...deps, upstream, routers: [router] });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

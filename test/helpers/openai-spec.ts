@@ -41,6 +41,8 @@ export function assertSpec(name: string, body: unknown): void {
     cache.set(name, validate);
   }
   if (!validate(body)) {
-    throw new Error(`${name} does not match the OpenAI spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 800)}`);
+    throw new Error(
+      `${name} does not match the OpenAI spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 800)}`,
+    );
   }
 }

@@ -51,7 +51,12 @@ describe("/v1/chat/completions stream on the wire", () => {
   test("exact frame sequence with include_usage", async () => {
     const res = await supertest(gw.url)
       .post("/v1/chat/completions")
-      .send({ model: "gpt-4o", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] });
+      .send({
+        model: "gpt-4o",
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: "user", content: "hi" }],
+      });
     expect(res.status).toBe(200);
     const frames = res.text.split("\n\n").filter((f) => f !== "");
     expect(frames.every((f) => f.startsWith("data: "))).toBe(true);
@@ -59,7 +64,9 @@ describe("/v1/chat/completions stream on the wire", () => {
     const chunks = frames.slice(0, -1).map((f) => JSON.parse(f.slice(6)) as Record<string, unknown>);
     const simplified = chunks.map((c) => {
       const choice = (c.choices as { delta: unknown; finish_reason: unknown }[])[0];
-      return choice === undefined ? { usage: (c.usage as { total_tokens: number }).total_tokens > 0 } : { delta: choice.delta, finish: choice.finish_reason };
+      return choice === undefined
+        ? { usage: (c.usage as { total_tokens: number }).total_tokens > 0 }
+        : { delta: choice.delta, finish: choice.finish_reason };
     });
     expect(simplified).toEqual([
       { delta: { role: "assistant", content: "" }, finish: null },
@@ -88,7 +95,10 @@ describe("client disconnects", () => {
     };
     const gw = await startTestGateway(hanging, testConfig());
     try {
-      const req = httpRequest(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } });
+      const req = httpRequest(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      });
       req.on("error", () => {});
       req.end(JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "hi" }] }));
       // Give the request time to reach the upstream call, then hang up.
@@ -106,23 +116,34 @@ describe("client disconnects", () => {
     const gw = await startTestGateway(createUpstreamDouble(), config);
     try {
       const frames = await new Promise<number>((resolve) => {
-        const req = httpRequest(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-          let seen = 0;
-          res.on("data", (data: Buffer) => {
-            seen += data.toString().split("\n\n").length - 1;
-            if (seen >= 2) {
-              req.destroy();
-              resolve(seen);
-            }
-          });
-        });
+        const req = httpRequest(
+          `${gw.url}/v1/chat/completions`,
+          { method: "POST", headers: { "content-type": "application/json" } },
+          (res) => {
+            let seen = 0;
+            res.on("data", (data: Buffer) => {
+              seen += data.toString().split("\n\n").length - 1;
+              if (seen >= 2) {
+                req.destroy();
+                resolve(seen);
+              }
+            });
+          },
+        );
         req.on("error", () => {});
-        req.end(JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "a long answer ".repeat(40) }] }));
+        req.end(
+          JSON.stringify({
+            model: "gpt-4o",
+            stream: true,
+            messages: [{ role: "user", content: "a long answer ".repeat(40) }],
+          }),
+        );
       });
       expect(frames).toBeGreaterThanOrEqual(2);
       // The server side ends the response instead of pacing through the remaining pieces.
       await new Promise<void>((resolve) => {
-        const check = (): void => void gw.server.getConnections((_e, n) => (n === 0 ? resolve() : setTimeout(check, 20)));
+        const check = (): void =>
+          void gw.server.getConnections((_e, n) => (n === 0 ? resolve() : setTimeout(check, 20)));
         check();
       });
     } finally {

@@ -38,8 +38,15 @@ function sdk(options: { maxRetries?: number; fault?: string } = {}): OpenAI {
 
 async function failure(client: OpenAI, body: Record<string, unknown> = {}): Promise<APIError> {
   const error = await client.chat.completions
-    .create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], ...body } as OpenAI.ChatCompletionCreateParamsNonStreaming)
-    .then(() => undefined, (e: unknown) => e);
+    .create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+      ...body,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(error).toBeInstanceOf(OpenAI.APIError);
   const apiError = error as APIError;
   assertSpec("ErrorResponse", { error: apiError.error });
@@ -55,7 +62,13 @@ function callsDuring(): () => number {
 describe("our own validation", () => {
   test("bad message content → BadRequestError naming the param, no upstream call", async () => {
     const calls = callsDuring();
-    const error = await failure(sdk(), { messages: [{ role: "user", content: "a" }, { role: "assistant", content: "b" }, { role: "user", content: 42 }] });
+    const error = await failure(sdk(), {
+      messages: [
+        { role: "user", content: "a" },
+        { role: "assistant", content: "b" },
+        { role: "user", content: 42 },
+      ],
+    });
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.param).toBe("messages[2].content");
     expect(error.type).toBe("invalid_request_error");
@@ -67,7 +80,12 @@ describe("our own validation", () => {
     const calls = callsDuring();
     const error = await failure(sdk(), {
       model: "us.anthropic.claude-3-5-haiku-20241022-v1:0",
-      messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } }] }],
+      messages: [
+        {
+          role: "user",
+          content: [{ type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } }],
+        },
+      ],
     });
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.param).toBe("messages[0].content[0]");
@@ -113,7 +131,10 @@ describe("upstream failures", () => {
   });
 
   test("throttling → RateLimitError rate_limit_exceeded, retried by the gateway and then the SDK", async () => {
-    const throttle = { ...PROXY_ERRORS.throttle!, headers: { ...PROXY_ERRORS.throttle!.headers, "retry-after": "0.01" } };
+    const throttle = {
+      ...PROXY_ERRORS.throttle!,
+      headers: { ...PROXY_ERRORS.throttle!.headers, "retry-after": "0.01" },
+    };
     const calls = callsDuring();
     upstream.queue(throttle, throttle, throttle, throttle, throttle, throttle);
     const error = await failure(sdk({ maxRetries: 2 }));
@@ -127,7 +148,10 @@ describe("upstream failures", () => {
   test("a throttle that clears is retried away by the gateway", async () => {
     upstream.queue(PROXY_ERRORS.throttle!);
     const calls = callsDuring();
-    const data = await sdk().chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    const data = await sdk().chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(data.choices[0]?.message.content).toBe("You said: hi");
     expect(calls()).toBe(2);
   });
@@ -180,20 +204,35 @@ describe("upstream failures", () => {
   test("an error before the first byte of a stream is a normal HTTP error", async () => {
     const error = await sdk({ fault: "forbidden" })
       .chat.completions.create({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "hi" }] })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
   });
 });
 
 describe("server.api_keys", () => {
   test("a wrong gateway key → AuthenticationError; a right one works", async () => {
-    const locked = await startTestGateway(createUpstreamDouble(), testConfig({ server: { ...testConfig().server, api_keys: ["k-1", "k-2"] } }));
+    const locked = await startTestGateway(
+      createUpstreamDouble(),
+      testConfig({ server: { ...testConfig().server, api_keys: ["k-1", "k-2"] } }),
+    );
     try {
-      const bad = await new OpenAI({ baseURL: locked.baseURL, apiKey: "nope", maxRetries: 0 }).models.list().then(() => undefined, (e: unknown) => e);
+      const bad = await new OpenAI({ baseURL: locked.baseURL, apiKey: "nope", maxRetries: 0 }).models
+        .list()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(bad).toBeInstanceOf(OpenAI.AuthenticationError);
       expect((bad as APIError).code).toBe("invalid_api_key");
       assertSpec("ErrorResponse", { error: (bad as APIError).error });
-      const ok = await new OpenAI({ baseURL: locked.baseURL, apiKey: "k-2", maxRetries: 0 }).chat.completions.create({
+      const ok = await new OpenAI({
+        baseURL: locked.baseURL,
+        apiKey: "k-2",
+        maxRetries: 0,
+      }).chat.completions.create({
         model: "gpt-4o",
         messages: [{ role: "user", content: "hi" }],
       });

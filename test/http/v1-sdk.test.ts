@@ -30,7 +30,10 @@ const weather: ChatCompletionTool = {
 };
 const time: ChatCompletionTool = {
   type: "function",
-  function: { name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } }, required: ["zone"] } },
+  function: {
+    name: "get_time",
+    parameters: { type: "object", properties: { zone: { type: "string" } }, required: ["zone"] },
+  },
 };
 
 describe("non-streaming", () => {
@@ -45,7 +48,9 @@ describe("non-streaming", () => {
     expect(data.choices[0]?.finish_reason).toBe("stop");
     const usage = data.usage as OpenAI.CompletionUsage & { cost: number };
     expect(usage.cost).toBeGreaterThan(0);
-    const bedrock = (data as unknown as { bedrock: { team_id: string; remaining_quota: { budget_limit: number } } }).bedrock;
+    const bedrock = (
+      data as unknown as { bedrock: { team_id: string; remaining_quota: { budget_limit: number } } }
+    ).bedrock;
     expect(bedrock.team_id).toBe("demo");
     expect(response.headers.get("x-bedrock-cost-usd")).toBe(String(usage.cost));
     expect(response.headers.get("x-bedrock-budget-limit")).toBe("50");
@@ -61,12 +66,21 @@ describe("non-streaming", () => {
       { role: "assistant", content: "4" },
       { role: "user", content: "And 3+3?" },
     ];
-    const data = await client.chat.completions.create({ model: "us.anthropic.claude-3-haiku-20240307-v1:0", messages });
+    const data = await client.chat.completions.create({
+      model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+      messages,
+    });
     assertSpec("CreateChatCompletionResponse", data);
     expect(data.choices[0]?.message.content).toBe("You said: And 3+3?");
     const sent = upstream.calls.at(-1)!.request;
     expect(sent.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Be brief." }, { type: "text", text: "What is 2+2?" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Be brief." },
+          { type: "text", text: "What is 2+2?" },
+        ],
+      },
       { role: "assistant", content: "4" },
       { role: "user", content: "And 3+3?" },
     ]);
@@ -75,14 +89,21 @@ describe("non-streaming", () => {
 
   test("n > 1 makes one upstream call per choice", async () => {
     const before = upstream.calls.length;
-    const data = await client.chat.completions.create({ model: "gpt-4o", n: 3, messages: [{ role: "user", content: "hi" }] });
+    const data = await client.chat.completions.create({
+      model: "gpt-4o",
+      n: 3,
+      messages: [{ role: "user", content: "hi" }],
+    });
     assertSpec("CreateChatCompletionResponse", data);
     expect(data.choices.map((c) => c.index)).toEqual([0, 1, 2]);
     expect(upstream.calls.length - before).toBe(3);
   });
 
   test("DeepSeek <think> text becomes reasoning_content", async () => {
-    const data = await client.chat.completions.create({ model: "deepseek-r1", messages: [{ role: "user", content: "why?" }] });
+    const data = await client.chat.completions.create({
+      model: "deepseek-r1",
+      messages: [{ role: "user", content: "why?" }],
+    });
     assertSpec("CreateChatCompletionResponse", data);
     const message = data.choices[0]!.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string };
     expect(message.content).toBe("Here is the answer.");
@@ -90,7 +111,10 @@ describe("non-streaming", () => {
   });
 
   test("empty upstream content survives as an empty string", async () => {
-    const data = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "say empty" }] });
+    const data = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "say empty" }],
+    });
     assertSpec("CreateChatCompletionResponse", data);
     expect(data.choices[0]?.message.content).toBe("");
     expect(data.choices[0]?.finish_reason).toBe("stop");
@@ -140,7 +164,10 @@ describe("streaming", () => {
   });
 
   test("the SDK's .stream() helper and finalChatCompletion()", async () => {
-    const runner = client.chat.completions.stream({ model: "gpt-4o", messages: [{ role: "user", content: "stream me" }] });
+    const runner = client.chat.completions.stream({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "stream me" }],
+    });
     const deltas: string[] = [];
     runner.on("content", (delta) => deltas.push(delta));
     const final = await runner.finalChatCompletion();
@@ -158,14 +185,19 @@ describe("streaming", () => {
     const final = await runner.finalChatCompletion();
     const calls = final.choices[0]?.message.tool_calls ?? [];
     expect(calls.map((c) => c.type === "function" && c.function.name)).toEqual(["get_weather", "get_time"]);
-    expect(calls.map((c) => c.id)).toEqual([expect.stringMatching(/^call_toolu_bdrk_/), expect.stringMatching(/^call_toolu_bdrk_/)]);
+    expect(calls.map((c) => c.id)).toEqual([
+      expect.stringMatching(/^call_toolu_bdrk_/),
+      expect.stringMatching(/^call_toolu_bdrk_/),
+    ]);
     expect(final.choices[0]?.finish_reason).toBe("tool_calls");
   });
 });
 
 describe("tools", () => {
   test("full tool loop with parallel calls: call → results → answer; ids round-trip to upstream ids", async () => {
-    const messages: ChatCompletionMessageParam[] = [{ role: "user", content: "What's the weather and time in Paris? Use parallel calls." }];
+    const messages: ChatCompletionMessageParam[] = [
+      { role: "user", content: "What's the weather and time in Paris? Use parallel calls." },
+    ];
     const first = await client.chat.completions.create({ model: "gpt-4o", tools: [weather, time], messages });
     assertSpec("CreateChatCompletionResponse", first);
     const choice = first.choices[0]!;
@@ -173,11 +205,17 @@ describe("tools", () => {
     expect(choice.message.content).toBe("Let me check.");
     const calls = choice.message.tool_calls!;
     expect(calls).toHaveLength(2);
-    const upstreamIds = upstream.calls.at(-1) && JSON.parse(JSON.stringify(calls.map((c) => c.id.replace(/^call_/, ""))));
+    const upstreamIds =
+      upstream.calls.at(-1) && JSON.parse(JSON.stringify(calls.map((c) => c.id.replace(/^call_/, ""))));
 
     messages.push(choice.message);
-    for (const call of calls) messages.push({ role: "tool", tool_call_id: call.id, content: `result for ${call.id}` });
-    const second = await client.chat.completions.create({ model: "gpt-4o", tools: [weather, time], messages });
+    for (const call of calls)
+      messages.push({ role: "tool", tool_call_id: call.id, content: `result for ${call.id}` });
+    const second = await client.chat.completions.create({
+      model: "gpt-4o",
+      tools: [weather, time],
+      messages,
+    });
     assertSpec("CreateChatCompletionResponse", second);
     expect(second.choices[0]?.finish_reason).toBe("stop");
     expect(second.choices[0]?.message.content).toContain("The tools said:");
@@ -210,14 +248,20 @@ describe("structured output", () => {
       messages: [{ role: "user", content: "A person please" }],
       response_format: {
         type: "json_schema",
-        json_schema: { name: "person", schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } },
+        json_schema: {
+          name: "person",
+          schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+        },
       },
     });
     assertSpec("CreateChatCompletionResponse", data);
     expect(JSON.parse(data.choices[0]!.message.content!)).toEqual({ name: "sample" });
     expect(upstream.calls.at(-1)?.request.response_format).toEqual({
       type: "json_schema",
-      json_schema: { name: "person", schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } },
+      json_schema: {
+        name: "person",
+        schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+      },
     });
   });
 
@@ -235,14 +279,24 @@ describe("structured output", () => {
 describe("models", () => {
   test("list and retrieve validate against the spec and carry capabilities and prices", async () => {
     const page = await client.models.list();
-    const all = page.data as (OpenAI.Model & { capabilities: Record<string, boolean>; pricing: Record<string, number> })[];
+    const all = page.data as (OpenAI.Model & {
+      capabilities: Record<string, boolean>;
+      pricing: Record<string, number>;
+    })[];
     assertSpec("ListModelsResponse", { object: "list", data: all });
     expect(all.filter((m) => !("alias_for" in m))).toHaveLength(28);
     expect(all.some((m) => m.id === "gpt-4o")).toBe(true);
     for (const m of all) assertSpec("Model", m);
-    const one = (await client.models.retrieve("us.amazon.nova-pro-v1:0")) as OpenAI.Model & { capabilities: unknown; pricing: unknown; context_window: number };
+    const one = (await client.models.retrieve("us.amazon.nova-pro-v1:0")) as OpenAI.Model & {
+      capabilities: unknown;
+      pricing: unknown;
+      context_window: number;
+    };
     expect(one.capabilities).toEqual({ tools: true, vision: true, structured_output: true });
-    expect(one.pricing).toEqual({ input_usd_per_mtok: expect.any(Number), output_usd_per_mtok: expect.any(Number) });
+    expect(one.pricing).toEqual({
+      input_usd_per_mtok: expect.any(Number),
+      output_usd_per_mtok: expect.any(Number),
+    });
     expect(one.context_window).toBeGreaterThan(0);
     const missing = await client.models.retrieve("no-such-model").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);

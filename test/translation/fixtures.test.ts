@@ -45,7 +45,9 @@ function translate(fixture: Fixture) {
 }
 
 test("the fixture set covers all 15 cases of translation.md §12", () => {
-  const numbered = new Set(fixtures.flatMap((f) => (/^(\d\d)/.exec(f.name)?.[1] ? [Number(f.name.slice(0, 2))] : [])));
+  const numbered = new Set(
+    fixtures.flatMap((f) => (/^(\d\d)/.exec(f.name)?.[1] ? [Number(f.name.slice(0, 2))] : [])),
+  );
   expect([...numbered].sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
 });
 
@@ -60,7 +62,10 @@ describe.each(fixtures)("$name", (fixture) => {
       }
       expect(caught).toBeInstanceOf(GatewayError);
       const error = caught as GatewayError;
-      expect({ status: error.status, param: error.param }).toEqual({ status: fixture.expect.error.status, param: fixture.expect.error.param });
+      expect({ status: error.status, param: error.param }).toEqual({
+        status: fixture.expect.error.status,
+        param: fixture.expect.error.param,
+      });
       if (fixture.expect.error.code !== undefined) expect(error.code).toBe(fixture.expect.error.code);
       return;
     }
@@ -69,11 +74,22 @@ describe.each(fixtures)("$name", (fixture) => {
     if (fixture.answers === undefined) return;
     const completion = toChatCompletion(fixture.answers, plan, IDENTITY);
     assertSpec("CreateChatCompletionResponse", completion);
-    if (fixture.expect.completion !== undefined) expect(completion).toMatchObject(fixture.expect.completion as object);
+    if (fixture.expect.completion !== undefined)
+      expect(completion).toMatchObject(fixture.expect.completion as object);
     if (fixture.kind === "stream") {
-      const chunks = toChunks(completion, { includeUsage: fixture.includeUsage ?? params.stream_options?.include_usage === true });
+      const chunks = toChunks(completion, {
+        includeUsage: fixture.includeUsage ?? params.stream_options?.include_usage === true,
+      });
       for (const chunk of chunks) assertSpec("CreateChatCompletionStreamResponse", chunk);
-      const deltas = chunks.map((c) => (c.choices[0] === undefined ? "usage" : { index: c.choices[0].index, delta: c.choices[0].delta, finish_reason: c.choices[0].finish_reason }));
+      const deltas = chunks.map((c) =>
+        c.choices[0] === undefined
+          ? "usage"
+          : {
+              index: c.choices[0].index,
+              delta: c.choices[0].delta,
+              finish_reason: c.choices[0].finish_reason,
+            },
+      );
       expect(deltas).toEqual(fixture.expect.deltas);
       expect(chunks.at(-1)?.bedrock).toEqual(fixture.answers[0]?.metadata);
     }

@@ -22,7 +22,13 @@ export interface LiveClientOptions {
 }
 
 /** Response headers passed on; everything else (cookies, hop-by-hop, tracing) stays behind. */
-const KEPT_HEADERS = ["content-type", "retry-after", "x-amzn-requestid", "x-amzn-errortype", "access-control-allow-origin"];
+const KEPT_HEADERS = [
+  "content-type",
+  "retry-after",
+  "x-amzn-requestid",
+  "x-amzn-errortype",
+  "access-control-allow-origin",
+];
 
 function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const kept: Record<string, string> = {};
@@ -40,7 +46,11 @@ function invokeBody(body: InvokeRequest, context: InvokeContext): string {
 
 function transportError(error: unknown, timedOut: boolean, timeoutMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
-  if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+  if (
+    timedOut ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  ) {
     return upstreamTimeout(timeoutMs, error);
   }
   const code = (error as { code?: unknown } | null)?.code;
@@ -49,7 +59,9 @@ function transportError(error: unknown, timedOut: boolean, timeoutMs: number): G
 
 export function createLiveClient(options: LiveClientOptions): UpstreamClient {
   const owned = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 64 });
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 64 });
   const count = (outcome: string): void => options.metrics?.upstreamRequests.inc({ outcome });
 
   return {
@@ -57,7 +69,10 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
       const timeout = AbortSignal.timeout(options.timeoutMs);
       const signal = context.signal === undefined ? timeout : AbortSignal.any([timeout, context.signal]);
       const started = performance.now();
-      const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        accept: "application/json",
+      };
       if (context.credentials !== undefined) {
         headers["x-team-id"] = context.credentials.teamId;
         headers["x-api-token"] = context.credentials.apiToken;
@@ -74,16 +89,31 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
         });
         const text = await res.body.text();
         count(`${Math.floor(res.statusCode / 100)}xx`);
-        options.logger.debug({ requestId: context.requestId, status: res.statusCode, ms: Math.round(performance.now() - started) }, "upstream answered");
+        options.logger.debug(
+          {
+            requestId: context.requestId,
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          "upstream answered",
+        );
         return { status: res.statusCode, headers: keptHeaders(res.headers), body: text };
       } catch (error) {
         if (context.signal?.aborted && !timeout.aborted) {
           count("client_closed");
-          throw new GatewayError("The client went away.", { status: 499, type: "api_error", code: "client_closed", cause: error });
+          throw new GatewayError("The client went away.", {
+            status: 499,
+            type: "api_error",
+            code: "client_closed",
+            cause: error,
+          });
         }
         const typed = transportError(error, timeout.aborted, options.timeoutMs);
         count(typed.code === "upstream_timeout" ? "timeout" : "unreachable");
-        options.logger.warn({ requestId: context.requestId, code: typed.code, ms: Math.round(performance.now() - started) }, "upstream failed");
+        options.logger.warn(
+          { requestId: context.requestId, code: typed.code, ms: Math.round(performance.now() - started) },
+          "upstream failed",
+        );
         throw typed;
       }
     },

@@ -13,8 +13,15 @@ import { PROXY_ERRORS } from "../../helpers/upstream-double.ts";
 
 const ORIGIN = "https://proxy.example.test";
 const URL_ = `${ORIGIN}/prod/invoke`;
-const REQUEST: InvokeRequest = { model: "us.anthropic.claude-3-haiku-20240307-v1:0", messages: [{ role: "user", content: "2+2?" }], max_tokens: 10 };
-const CONTEXT: InvokeContext = { credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" }, requestId: "req_1" };
+const REQUEST: InvokeRequest = {
+  model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+  messages: [{ role: "user", content: "2+2?" }],
+  max_tokens: 10,
+};
+const CONTEXT: InvokeContext = {
+  credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
+  requestId: "req_1",
+};
 // A recorded-shape success (PROXY.md "Success response").
 const SUCCESS =
   '{"content": [{"type": "text", "text": "4"}], "usage": {"input_tokens": 14, "output_tokens": 5, "total_tokens": 19}, "metadata": {"team_id": "team_1", "model": "us.anthropic.claude-3-haiku-20240307-v1:0", "cost_usd": 1e-05, "latency_ms": 539.97, "remaining_quota": {"requests_today": 5, "tokens_today": 165, "llm_cost": 2.15215495, "gpu_cost": 0.0, "total_cost": 2.15215495, "budget_limit": 50.0, "remaining_budget": 47.847845050000004, "budget_usage_percent": 4.3043099}}}';
@@ -25,7 +32,12 @@ let client: UpstreamClient;
 beforeEach(() => {
   agent = new MockAgent();
   agent.disableNetConnect();
-  client = createLiveClient({ url: URL_, timeoutMs: 1_000, logger: createLogger("silent"), dispatcher: agent });
+  client = createLiveClient({
+    url: URL_,
+    timeoutMs: 1_000,
+    logger: createLogger("silent"),
+    dispatcher: agent,
+  });
 });
 afterEach(() => agent.close());
 
@@ -36,10 +48,16 @@ describe("success", () => {
     let seen: { body: unknown; headers: Record<string, string> } | undefined;
     pool()
       .intercept({ path: "/prod/invoke", method: "POST" })
-      .reply(200, (opts) => {
-        seen = { body: JSON.parse(String(opts.body)), headers: opts.headers as Record<string, string> };
-        return SUCCESS;
-      }, { headers: { "content-type": "application/json", "x-amzn-RequestId": "abc-123", "set-cookie": "x=y" } });
+      .reply(
+        200,
+        (opts) => {
+          seen = { body: JSON.parse(String(opts.body)), headers: opts.headers as Record<string, string> };
+          return SUCCESS;
+        },
+        {
+          headers: { "content-type": "application/json", "x-amzn-RequestId": "abc-123", "set-cookie": "x=y" },
+        },
+      );
 
     const response = await client.invoke(REQUEST, CONTEXT);
     expect(response.status).toBe(200);
@@ -53,8 +71,13 @@ describe("success", () => {
 
   test("participant_id deployments get the team under that field", async () => {
     let body: Record<string, unknown> = {};
-    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, (opts) => ((body = JSON.parse(String(opts.body))), SUCCESS));
-    await client.invoke(REQUEST, { ...CONTEXT, credentials: { ...CONTEXT.credentials!, teamField: "participant_id" } });
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(200, (opts) => ((body = JSON.parse(String(opts.body))), SUCCESS));
+    await client.invoke(REQUEST, {
+      ...CONTEXT,
+      credentials: { ...CONTEXT.credentials!, teamField: "participant_id" },
+    });
     expect(body.participant_id).toBe("team_1");
     expect(body.team_id).toBeUndefined();
   });
@@ -90,18 +113,33 @@ describe("each PROXY.md error comes back as an answer and maps by meaning", () =
     ["too_large", 413, "request_too_large", false],
   ])("%s → %i %s", async (name, status, code, retry) => {
     const answer = PROXY_ERRORS[name]!;
-    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(answer.status, answer.body, { headers: answer.headers });
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(answer.status, answer.body, { headers: answer.headers });
     const response = await client.invoke(REQUEST, CONTEXT);
-    expect(response).toEqual({ status: answer.status, headers: { "content-type": "application/json" }, body: answer.body });
+    expect(response).toEqual({
+      status: answer.status,
+      headers: { "content-type": "application/json" },
+      body: answer.body,
+    });
     const error = errorFromUpstream(response);
-    expect({ status: error.status, code: error.code, retry: error.shouldRetry }).toEqual({ status, code, retry });
+    expect({ status: error.status, code: error.code, retry: error.shouldRetry }).toEqual({
+      status,
+      code,
+      retry,
+    });
     expect(error.message).not.toContain("tok_secret");
   });
 });
 
 describe("transport failures", () => {
   test("no answer within upstream.timeout_ms → 504 upstream_timeout", async () => {
-    const slow = createLiveClient({ url: URL_, timeoutMs: 30, logger: createLogger("silent"), dispatcher: agent });
+    const slow = createLiveClient({
+      url: URL_,
+      timeoutMs: 30,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+    });
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS).delay(2_000);
     const error = await slow.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
@@ -117,7 +155,12 @@ describe("transport failures", () => {
   });
 
   test("unreachable host (network disabled) → 502 upstream_unreachable", async () => {
-    const elsewhere = createLiveClient({ url: "https://nowhere.example.test/prod/invoke", timeoutMs: 1_000, logger: createLogger("silent"), dispatcher: agent });
+    const elsewhere = createLiveClient({
+      url: "https://nowhere.example.test/prod/invoke",
+      timeoutMs: 1_000,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+    });
     const error = await elsewhere.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
   });
@@ -146,7 +189,12 @@ describe("transport failures", () => {
 
 describe("withRetries around the live client", () => {
   function retrying(sleeps: number[]): UpstreamClient {
-    return withRetries(client, { retries: 2, baseDelayMs: 100, random: () => 0, sleep: async (ms) => void sleeps.push(ms) });
+    return withRetries(client, {
+      retries: 2,
+      baseDelayMs: 100,
+      random: () => 0,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
   }
 
   test("throttling is retried with backoff, then succeeds", async () => {
@@ -161,7 +209,9 @@ describe("withRetries around the live client", () => {
 
   test("Retry-After is honoured", async () => {
     const sleeps: number[] = [];
-    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(503, "Service Unavailable", { headers: { "retry-after": "2" } });
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(503, "Service Unavailable", { headers: { "retry-after": "2" } });
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
     expect((await retrying(sleeps).invoke(REQUEST, CONTEXT)).status).toBe(200);
     expect(sleeps).toEqual([2_000]);
@@ -173,7 +223,9 @@ describe("withRetries around the live client", () => {
       .intercept({ path: "/prod/invoke", method: "POST" })
       .replyWithError(Object.assign(new Error("reset"), { code: "ECONNRESET" }))
       .times(3);
-    const error = await retrying(sleeps).invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
+    const error = await retrying(sleeps)
+      .invoke(REQUEST, CONTEXT)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
     expect(sleeps).toHaveLength(2);
   });
