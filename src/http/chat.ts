@@ -10,7 +10,7 @@ import type { Clock } from "../shared/clock.ts";
 import { notFound } from "../shared/errors.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
-import { parseInvokeResponse } from "../translation/invoke-response.ts";
+import { parseInvokeResponse } from "../upstream/invoke-response.ts";
 import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";

@@ -88,3 +88,10 @@ export function upstreamUnreachable(detail: string, cause?: unknown): GatewayErr
     status: 502, type: "api_error", code: "upstream_unreachable", shouldRetry: true, cause,
   });
 }
+
+/** The upstream answered 2xx with a body that is not a proxy answer (not JSON, or missing keys). */
+export function upstreamMalformed(reason: string): GatewayError {
+  return new GatewayError(`The upstream proxy sent a malformed answer (${reason}).`, {
+    status: 502, type: "api_error", code: "upstream_malformed", shouldRetry: true,
+  });
+}

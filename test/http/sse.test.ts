@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createSseWriter } from "../../src/http/sse.ts";
 import type { InvokeContext, UpstreamClient } from "../../src/upstream/types.ts";
 import { startTestGateway, testConfig, type TestGateway } from "../helpers/gateway.ts";
+import { assertSpec } from "../helpers/openai-spec.ts";
 import { createUpstreamDouble } from "../helpers/upstream-double.ts";
 
 describe("SSE writer", () => {
@@ -35,6 +36,7 @@ describe("SSE writer", () => {
     });
     const res = await supertest(app).get("/s");
     expect(res.status).toBe(200);
+    assertSpec("ErrorResponse", JSON.parse(res.text.split("\n\n")[1]!.slice("data: ".length)));
     expect(res.text).toBe(
       'data: {"a":1}\n\ndata: {"error":{"message":"boom","type":"api_error","param":null,"code":"upstream_error"}}\n\n',
     );

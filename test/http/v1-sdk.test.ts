@@ -292,6 +292,7 @@ describe("models", () => {
       pricing: unknown;
       context_window: number;
     };
+    assertSpec("Model", one);
     expect(one.capabilities).toEqual({ tools: true, vision: true, structured_output: true });
     expect(one.pricing).toEqual({
       input_usd_per_mtok: expect.any(Number),

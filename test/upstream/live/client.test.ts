@@ -4,7 +4,7 @@ import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createLogger } from "../../../src/shared/logger.ts";
 import { GatewayError } from "../../../src/shared/errors.ts";
-import { parseInvokeResponse } from "../../../src/translation/invoke-response.ts";
+import { parseInvokeResponse } from "../../../src/upstream/invoke-response.ts";
 import { errorFromUpstream } from "../../../src/upstream/errors.ts";
 import { createLiveClient } from "../../../src/upstream/live/client.ts";
 import { withRetries } from "../../../src/upstream/retry.ts";

@@ -1,16 +1,8 @@
-// The upstream's 2xx body (text) → a typed InvokeResponse, or a retryable 502 when it is not one.
+// The upstream's 2xx body (text) → a typed InvokeResponse, or the factory's retryable 502 when it is not
+// one. Shared by every consumer of an UpstreamResponse (the /v1 surface today).
 // The body is hostile: only the shapes PROXY.md documents get through.
-import { GatewayError } from "../shared/errors.ts";
-import type { InvokeContentBlock, InvokeResponse } from "../upstream/types.ts";
-
-function malformed(reason: string): GatewayError {
-  return new GatewayError(`The upstream proxy sent a malformed answer (${reason}).`, {
-    status: 502,
-    type: "api_error",
-    code: "upstream_malformed",
-    shouldRetry: true,
-  });
-}
+import { upstreamMalformed as malformed } from "./errors.ts";
+import type { InvokeContentBlock, InvokeResponse } from "./types.ts";
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
