@@ -40,6 +40,9 @@ export function retryAfterMs(value: string | undefined, now: number = Date.now()
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+const clientClosed = (): GatewayError =>
+  new GatewayError("The client went away.", { status: 499, type: "api_error", code: "client_closed" });
+
 export function withRetries(inner: UpstreamClient, options: RetryOptions): UpstreamClient {
   const base = options.baseDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 8_000;
@@ -66,13 +69,9 @@ export function withRetries(inner: UpstreamClient, options: RetryOptions): Upstr
           if (last || !(error instanceof GatewayError) || !error.shouldRetry || context.signal?.aborted)
             throw error;
         }
-        if (context.signal?.aborted)
-          throw new GatewayError("The client went away.", {
-            status: 499,
-            type: "api_error",
-            code: "client_closed",
-          });
+        if (context.signal?.aborted) throw clientClosed();
         await sleep(backoff(attempt, retryAfter), context.signal);
+        if (context.signal?.aborted) throw clientClosed();
       }
     },
     close: () => inner.close(),
