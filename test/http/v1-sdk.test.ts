@@ -228,6 +228,26 @@ describe("tools", () => {
     expect(results.map((b) => b.tool_use_id)).toEqual(upstreamIds);
   });
 
+  test("the SDK's runTools() helper drives the loop to a final answer", async () => {
+    const runner = client.chat.completions.runTools({
+      model: "claude-sonnet",
+      messages: [{ role: "user", content: "What's the weather in Paris?" }],
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "get_weather",
+            description: "Current weather for a city",
+            parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+            parse: (text: string) => JSON.parse(text) as { city: string },
+            function: (args: { city: string }) => `sunny in ${args.city}`,
+          },
+        },
+      ],
+    });
+    expect(await runner.finalContent()).toBe("The tools said: sunny in sample");
+  });
+
   test("tools on Llama get a 400 before any upstream call", async () => {
     const before = upstream.calls.length;
     const error = await client.chat.completions
