@@ -7,6 +7,7 @@ import { Agent, type Dispatcher, errors as undiciErrors, request } from "undici"
 import { GatewayError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { Metrics } from "../../shared/metrics.ts";
+import { PACKAGE_NAME, VERSION } from "../../shared/version.ts";
 import { upstreamTimeout, upstreamUnreachable } from "../errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
 
@@ -20,6 +21,8 @@ export interface LiveClientOptions {
   /** Injected in tests (undici MockAgent); default a keep-alive Agent owned by the client. */
   dispatcher?: Dispatcher;
 }
+
+const USER_AGENT = `${PACKAGE_NAME}/${VERSION}`;
 
 /** Response headers passed on; everything else (cookies, hop-by-hop, tracing) stays behind. */
 const KEPT_HEADERS = [
@@ -72,6 +75,7 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
       const headers: Record<string, string> = {
         "content-type": "application/json",
         accept: "application/json",
+        "user-agent": USER_AGENT,
       };
       if (context.credentials !== undefined) {
         headers["x-team-id"] = context.credentials.teamId;

@@ -66,6 +66,7 @@ describe("success", () => {
     expect(seen?.body).toEqual({ team_id: "team_1", api_token: "tok_secret", ...REQUEST });
     expect(seen?.headers["x-team-id"]).toBe("team_1");
     expect(seen?.headers["x-api-token"]).toBe("tok_secret");
+    expect(seen?.headers["user-agent"]).toMatch(/^bedrock-proxy-gateway\//);
     expect(parseInvokeResponse(response.body).content).toEqual([{ type: "text", text: "4" }]);
   });
 
