@@ -1,6 +1,7 @@
 // POST /v1/chat/completions: parse → resolve the model → translate → one upstream call per choice →
 // translate back → JSON, or SSE chunks through the SSE writer. Errors before the first byte are normal
 // HTTP errors (the one error middleware); after it, the writer's error frame.
+import { setTimeout as delay } from "node:timers/promises";
 import { Router, type Request, type Response } from "express";
 import type { Config } from "../config/types.ts";
 import type { ModelResolver } from "../models/catalog.ts";
@@ -67,11 +68,9 @@ function setBedrockHeaders(res: Response, completion: ChatCompletion): void {
     res.setHeader("x-bedrock-budget-limit", String(quota.budget_limit));
 }
 
+/** Wait, or stop waiting as soon as the client leaves (the listener is removed either way). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /** Simulated token pacing (mock.stream_tokens_per_second): about 4 characters per token. */
@@ -91,8 +90,9 @@ function pacing(config: Readonly<Config>): ((chunk: ChatCompletionChunk) => numb
 async function stream(
   res: Response,
   chunks: readonly ChatCompletionChunk[],
-  delay: ((c: ChatCompletionChunk) => number) | undefined,
+  pace: ((c: ChatCompletionChunk) => number) | undefined,
   signal: AbortSignal,
+  logger: Logger,
 ): Promise<void> {
   const writer = createSseWriter(res);
   writer.open();
@@ -100,12 +100,15 @@ async function stream(
     for (const chunk of chunks) {
       if (writer.closed) return;
       await writer.send(chunk);
-      const ms = delay?.(chunk) ?? 0;
+      const ms = pace?.(chunk) ?? 0;
       if (ms > 0) await sleep(ms, signal);
     }
     writer.done();
   } catch (error) {
-    writer.fail(openAIErrorBody(toGatewayError(error)));
+    const typed = toGatewayError(error);
+    if (typed.code === "internal_error")
+      logger.error({ err: error, requestId: res.locals.requestId }, "stream failed");
+    writer.fail(openAIErrorBody(typed));
   }
 }
 
@@ -117,7 +120,7 @@ export function chatRouter(deps: ChatDeps): Router {
     toolEmulation: config.translation.tool_emulation,
     maxN: config.translation.max_n,
   };
-  const delay = pacing(config);
+  const pace = pacing(config);
 
   router.post("/v1/chat/completions", async (req, res) => {
     const params = parseChatCompletionCreateParams(req.body);
@@ -159,8 +162,9 @@ export function chatRouter(deps: ChatDeps): Router {
     await stream(
       res,
       toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
-      delay,
+      pace,
       abort.signal,
+      deps.logger,
     );
   });
   return router;
