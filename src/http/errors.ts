@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { GatewayError, internalError, invalidRequest, notFound } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
+import type { OpenAIErrorBody } from "../openai/types.ts";
 
 /** The proxy-compatible surface answers errors the way the real proxy does (PROXY.md "Errors"). */
 export function isProxySurface(path: string): boolean {
@@ -11,7 +12,7 @@ export function isProxySurface(path: string): boolean {
 }
 
 /** The OpenAI error body (`ErrorResponse` in the OpenAI spec). */
-export function openAIErrorBody(error: GatewayError): { error: Record<string, unknown> } {
+export function openAIErrorBody(error: GatewayError): OpenAIErrorBody {
   return {
     error: { message: error.message, type: error.type, param: error.param, code: error.code, ...error.details },
   };

@@ -5,6 +5,9 @@ import { adminRouter } from "../http/admin.ts";
 import { gpuRouter } from "../http/gpu.ts";
 import { invokeRouter } from "../http/invoke.ts";
 import { quotaRouter } from "../http/quota.ts";
+import { openAIRouter } from "../http/v1.ts";
+import { createModelResolver } from "../models/catalog.ts";
+import { withRetries } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
 import type { UpstreamStack } from "./upstream.ts";
 
@@ -12,7 +15,11 @@ export type SurfaceDeps = Omit<AppDeps, "routers" | "upstream"> & { stack: Upstr
 
 export function createSurfaces(deps: SurfaceDeps): Router[] {
   const { stack, config } = deps;
-  const routers = [invokeRouter({ upstream: stack.upstream })];
+  const models = createModelResolver(config.models.aliases);
+  // /v1 retries retryable upstream failures (whatever the mode, so X-Mock-Fault reaches every attempt,
+  // CONTRACT §5); /prod/invoke stays a faithful proxy and passes failures on as they came.
+  const retrying = withRetries(stack.upstream, { retries: config.upstream.retries });
+  const routers = [openAIRouter({ ...deps, upstream: retrying, models }), invokeRouter({ upstream: stack.upstream })];
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
     const quota = stack.quota;

@@ -2,7 +2,7 @@
 import { createAccounting, type Accounting } from "../accounting/accounting.ts";
 import { withCassettes } from "../cassettes/recorder.ts";
 import type { Config } from "../config/types.ts";
-import { GatewayError } from "../shared/errors.ts";
+import { internalError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -10,6 +10,7 @@ import type { Metrics } from "../shared/metrics.ts";
 import { createSimulator } from "../upstream/mock/simulator.ts";
 import { createTeamDirectory } from "../upstream/mock/teams.ts";
 import type { QuotaService } from "../upstream/quota.ts";
+import { createLiveClient } from "../upstream/live/client.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
 export interface UpstreamDeps {
@@ -20,17 +21,11 @@ export interface UpstreamDeps {
   metrics: Metrics;
 }
 
-/** Placeholder until each mode's upstream lands: answers like an upstream that is not there. */
-function unavailableUpstream(what: string): UpstreamClient {
-  return {
-    invoke() {
-      return Promise.reject(
-        new GatewayError(`${what} is not available in this build.`, { status: 501, type: "api_error", code: "not_implemented" }),
-      );
-    },
-    close: () => Promise.resolve(),
-  };
-}
+/** What replay sits on: nothing. The recorder never calls it; if it ever did, fail loudly, offline. */
+const NO_UPSTREAM: UpstreamClient = {
+  invoke: () => Promise.reject(internalError(new Error("replay mode reached for an upstream"))),
+  close: () => Promise.resolve(),
+};
 
 /** What answers invoke requests, plus the simulator's own controls when one is in the stack. */
 export interface UpstreamStack {
@@ -49,6 +44,12 @@ function closingAccounting(upstream: UpstreamClient, accounting: Accounting): Up
   };
 }
 
+/** The real proxy over an undici keep-alive pool. */
+function liveStack(deps: UpstreamDeps): UpstreamStack {
+  const { config, logger, metrics } = deps;
+  return { upstream: createLiveClient({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms, logger, metrics }) };
+}
+
 /** The simulator with its accounting (clock, ledger, GPU fleet, state file) and team directory. */
 function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
   const { config, ids, logger } = deps;
@@ -65,7 +66,7 @@ function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
 function baseStack(deps: UpstreamDeps): UpstreamStack {
   switch (deps.config.upstream.kind) {
     case "live":
-      return { upstream: unavailableUpstream("The live proxy client") };
+      return liveStack(deps);
     case "mock":
       return simulatorStack(deps);
   }
@@ -77,13 +78,13 @@ export function createUpstream(deps: UpstreamDeps): UpstreamStack {
     case "mock":
       return simulatorStack(deps);
     case "live":
-      return { upstream: unavailableUpstream("The live proxy client") };
+      return liveStack(deps);
     case "record":
     case "replay":
     case "auto": {
       const { config, clock, logger } = deps;
       // Replay never touches the network, so it does not even build a base.
-      const base = mode === "replay" ? { upstream: unavailableUpstream("An upstream in replay mode") } : baseStack(deps);
+      const base = mode === "replay" ? { upstream: NO_UPSTREAM } : baseStack(deps);
       return { ...base, upstream: withCassettes(base.upstream, { mode, recording: config.recording, clock, logger }) };
     }
   }

@@ -53,6 +53,9 @@ export function errorFromUpstream(response: UpstreamResponse): GatewayError {
   if (status === 504) {
     return new GatewayError(message, { status: 504, type: "api_error", code: "upstream_timeout", shouldRetry: true });
   }
+  if (/model identifier is invalid/i.test(message)) {
+    return new GatewayError(message, { status: 404, type: "invalid_request_error", code: "model_not_found", param: "model" });
+  }
   if (status === 400 || /ValidationException|does not support|Malformed input/i.test(message)) {
     const code = CONTEXT_EXCEEDED.test(message) ? "context_length_exceeded" : "invalid_request_error";
     return new GatewayError(message, { status: 400, type: "invalid_request_error", code });
@@ -61,7 +64,9 @@ export function errorFromUpstream(response: UpstreamResponse): GatewayError {
     return new GatewayError(message, { status: 400, type: "invalid_request_error", code: "context_length_exceeded" });
   }
   // Other Bedrock 5xx (ServiceUnavailable, ModelNotReady…) are transient on AWS's side.
-  const transient = status >= 500 && /ServiceUnavailable|ModelNotReady|InternalServer|temporarily/i.test(message);
+  // A bare 502/503 comes from the API gateway in front of the proxy, not from a rejected request.
+  const transient =
+    status === 502 || status === 503 || (status >= 500 && /ServiceUnavailable|ModelNotReady|InternalServer|temporarily/i.test(message));
   return new GatewayError(message, {
     status: transient ? 503 : 502,
     type: "api_error",
@@ -91,5 +96,12 @@ export function upstreamUnreachable(detail: string, cause?: unknown): GatewayErr
 export function upstreamReset(): GatewayError {
   return new GatewayError("The upstream proxy closed the connection without answering (connection reset).", {
     status: 502, type: "api_error", code: "upstream_reset", shouldRetry: true,
+  });
+}
+
+/** The upstream answered 2xx with a body that is not a proxy answer (not JSON, or missing keys). */
+export function upstreamMalformed(reason: string): GatewayError {
+  return new GatewayError(`The upstream proxy sent a malformed answer (${reason}).`, {
+    status: 502, type: "api_error", code: "upstream_malformed", shouldRetry: true,
   });
 }

@@ -1,0 +1,171 @@
+// POST /v1/chat/completions: parse → resolve the model → translate → one upstream call per choice →
+// translate back → JSON, or SSE chunks through the SSE writer. Errors before the first byte are normal
+// HTTP errors (the one error middleware); after it, the writer's error frame.
+import { setTimeout as delay } from "node:timers/promises";
+import { Router, type Request, type Response } from "express";
+import type { Config } from "../config/types.ts";
+import type { ModelResolver } from "../models/catalog.ts";
+import { parseChatCompletionCreateParams } from "../openai/parse.ts";
+import type { ChatCompletion, ChatCompletionChunk } from "../openai/types.ts";
+import type { Clock } from "../shared/clock.ts";
+import { notFound } from "../shared/errors.ts";
+import type { IdSource } from "../shared/ids.ts";
+import type { Logger } from "../shared/logger.ts";
+import { parseInvokeResponse } from "../upstream/invoke-response.ts";
+import { toInvokeRequest } from "../translation/request.ts";
+import { toChatCompletion } from "../translation/response.ts";
+import { toChunks } from "../translation/stream.ts";
+import { errorFromUpstream } from "../upstream/errors.ts";
+import type { InvokeContext, InvokeRequest, InvokeResponse, UpstreamClient } from "../upstream/types.ts";
+import { resolveCredentials, usesSimulator } from "./credentials.ts";
+import { openAIErrorBody, toGatewayError } from "./errors.ts";
+import { createSseWriter } from "./sse.ts";
+
+export interface ChatDeps {
+  config: Readonly<Config>;
+  upstream: UpstreamClient;
+  models: ModelResolver;
+  ids: IdSource;
+  clock: Clock;
+  logger: Logger;
+}
+
+async function invokeOnce(
+  upstream: UpstreamClient,
+  request: InvokeRequest,
+  context: InvokeContext,
+): Promise<InvokeResponse> {
+  const response = await upstream.invoke(request, context);
+  if (response.status < 200 || response.status >= 300) throw errorFromUpstream(response);
+  return parseInvokeResponse(response.body);
+}
+
+function invokeContext(
+  req: Request,
+  config: Readonly<Config>,
+  requestId: string,
+  signal: AbortSignal,
+): InvokeContext {
+  const fault = req.get("x-mock-fault");
+  const cassette = req.get("x-cassette");
+  return {
+    credentials: resolveCredentials(req, config),
+    requestId,
+    signal,
+    ...(fault === undefined ? {} : { fault }),
+    ...(cassette === undefined ? {} : { cassette }),
+  };
+}
+
+/** The upstream metadata, summarised in headers (CONTRACT §3). */
+function setBedrockHeaders(res: Response, completion: ChatCompletion): void {
+  if (completion.usage.cost !== undefined) res.setHeader("x-bedrock-cost-usd", String(completion.usage.cost));
+  const quota = (completion.bedrock as { remaining_quota?: Record<string, unknown> } | undefined)
+    ?.remaining_quota;
+  if (typeof quota?.remaining_budget === "number")
+    res.setHeader("x-bedrock-remaining-budget", String(quota.remaining_budget));
+  if (typeof quota?.budget_limit === "number")
+    res.setHeader("x-bedrock-budget-limit", String(quota.budget_limit));
+}
+
+/** Wait, or stop waiting as soon as the client leaves (the listener is removed either way). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
+}
+
+/** Simulated token pacing (mock.stream_tokens_per_second): about 4 characters per token. */
+function pacing(config: Readonly<Config>): ((chunk: ChatCompletionChunk) => number) | undefined {
+  const tps = config.mock.stream_tokens_per_second;
+  if (!usesSimulator(config) || tps <= 0) return undefined;
+  return (chunk) => {
+    const delta = chunk.choices[0]?.delta;
+    const text =
+      (delta?.content ?? "") +
+      (delta?.reasoning_content ?? "") +
+      (delta?.tool_calls?.[0]?.function.arguments ?? "");
+    return text === "" ? 0 : (Math.max(1, Math.ceil(text.length / 4)) / tps) * 1000;
+  };
+}
+
+async function stream(
+  res: Response,
+  chunks: readonly ChatCompletionChunk[],
+  pace: ((c: ChatCompletionChunk) => number) | undefined,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<void> {
+  const writer = createSseWriter(res);
+  writer.open();
+  try {
+    for (const chunk of chunks) {
+      if (writer.closed) return;
+      await writer.send(chunk);
+      const ms = pace?.(chunk) ?? 0;
+      if (ms > 0) await sleep(ms, signal);
+    }
+    writer.done();
+  } catch (error) {
+    const typed = toGatewayError(error);
+    if (typed.code === "internal_error")
+      logger.error({ err: error, requestId: res.locals.requestId }, "stream failed");
+    writer.fail(openAIErrorBody(typed));
+  }
+}
+
+export function chatRouter(deps: ChatDeps): Router {
+  const router = Router();
+  const { config } = deps;
+  const options = {
+    systemPrompt: config.translation.system_prompt,
+    toolEmulation: config.translation.tool_emulation,
+    maxN: config.translation.max_n,
+  };
+  const pace = pacing(config);
+
+  router.post("/v1/chat/completions", async (req, res) => {
+    const params = parseChatCompletionCreateParams(req.body);
+    const model = deps.models.resolve(params.model);
+    if (model === undefined) {
+      throw notFound(
+        `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
+        "model_not_found",
+        "model",
+      );
+    }
+    const { request, plan } = toInvokeRequest(params, model, options);
+    res.locals.logFields = { model: model.id, n: params.n, stream: params.stream };
+
+    // Stop upstream work (and retries) when the client goes away.
+    const abort = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const context = invokeContext(req, config, String(res.locals.requestId), abort.signal);
+    const calls = Array.from({ length: params.n }, () => invokeOnce(deps.upstream, request, context));
+    let answers: InvokeResponse[];
+    try {
+      answers = await Promise.all(calls);
+    } catch (error) {
+      abort.abort(); // the sibling calls of a failed choice are no longer needed
+      await Promise.allSettled(calls);
+      throw error;
+    }
+    const completion = toChatCompletion(answers, plan, {
+      id: `chatcmpl-${deps.ids.token(29)}`,
+      created: Math.floor(deps.clock.now() / 1000),
+    });
+    setBedrockHeaders(res, completion);
+    if (!params.stream) {
+      res.json(completion);
+      return;
+    }
+    await stream(
+      res,
+      toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
+      pace,
+      abort.signal,
+      deps.logger,
+    );
+  });
+  return router;
+}

@@ -1,0 +1,59 @@
+// The SSE writer: the only code that knows what a frame looks like, writes `[DONE]`, or writes the
+// mid-stream error frame (STYLE.md #3). Chunks arrive as typed objects; frames are never edited as strings.
+import type { Response } from "express";
+import type { OpenAIErrorBody } from "../openai/types.ts";
+
+export interface SseWriter {
+  /** Send status 200 and the event-stream headers now, so the client sees the stream start. */
+  open(): void;
+  /** Write one `data:` frame; resolves when the socket can take more (backpressure). */
+  send(payload: object): Promise<void>;
+  /** `data: [DONE]`, then end. */
+  done(): void;
+  /** The mid-stream error frame (`data: {"error": …}`), then end without `[DONE]` (CONTRACT §3). */
+  fail(body: OpenAIErrorBody): void;
+  /** True once the client has gone away: stop working. */
+  readonly closed: boolean;
+}
+
+export function createSseWriter(res: Response): SseWriter {
+  let closed = false;
+  res.on("close", () => {
+    closed = true;
+  });
+  const frame = (data: string): boolean => res.write(`data: ${data}\n\n`);
+  return {
+    get closed() {
+      return closed || res.destroyed;
+    },
+    open() {
+      res.status(200);
+      res.setHeader("content-type", "text/event-stream; charset=utf-8");
+      res.setHeader("cache-control", "no-cache, no-transform");
+      res.setHeader("connection", "keep-alive");
+      res.setHeader("x-accel-buffering", "no");
+      res.flushHeaders();
+    },
+    send(payload) {
+      if (closed || res.destroyed) return Promise.resolve();
+      if (frame(JSON.stringify(payload))) return Promise.resolve();
+      return new Promise((resolve) => {
+        const settle = (): void => {
+          res.off("drain", settle);
+          res.off("close", settle);
+          resolve();
+        };
+        res.on("drain", settle);
+        res.on("close", settle);
+      });
+    },
+    done() {
+      if (!closed && !res.destroyed) frame("[DONE]");
+      res.end();
+    },
+    fail(body) {
+      if (!closed && !res.destroyed) frame(JSON.stringify(body));
+      res.end();
+    },
+  };
+}

@@ -1,0 +1,275 @@
+// ChatCompletionCreateParams → InvokeRequest (CONTRACT §3, translation.md §§1–6). Pure: the model is
+// resolved by the caller, options come from config, and everything that cannot work is refused with a
+// 400 before any upstream call, so no budget is spent on it.
+import type { ModelInfo } from "../models/catalog.ts";
+import type { FamilyId } from "../models/families.ts";
+import type { ChatCompletionCreateParams, ChatCompletionFunctionTool } from "../openai/types.ts";
+import { invalidRequest } from "../shared/errors.ts";
+import type { InvokeContentBlock, InvokeRequest, InvokeTool, InvokeToolChoice } from "../upstream/types.ts";
+import { collectSystem, convertMessages, toInvokeMessage, type Turn } from "./messages.ts";
+import { sanitizeToolName } from "./tool-ids.ts";
+
+export interface RequestOptions {
+  /** `translation.system_prompt`: fold into the first user turn, or top-level `system` (Claude only). */
+  systemPrompt: "fold" | "top_level";
+  /** `translation.tool_emulation`: describe tools in the prompt for families without native tools. */
+  toolEmulation: boolean;
+  /** `translation.max_n`. */
+  maxN: number;
+}
+
+/** What the response side needs to know about the request it answers. */
+export interface TranslationPlan {
+  /** The model name the client sent (echoed as `model`). */
+  requestedModel: string;
+  model: ModelInfo;
+  maxTokens: number;
+  n: number;
+  /** Sanitised tool name → the client's own name. */
+  toolNames: Record<string, string>;
+  /** Tools were described in the prompt; parse `<tool_call>` tags out of the answer. */
+  emulatedTools: boolean;
+}
+
+export interface TranslatedRequest {
+  request: InvokeRequest;
+  plan: TranslationPlan;
+}
+
+const DEFAULT_MAX_TOKENS = 1024; // CONTRACT §3; the guide's default
+
+/** Families whose upstream accepts user text and tool results in one turn (translation.md §1.4). */
+const MIXES_TOOL_RESULTS_AND_TEXT: Readonly<Record<FamilyId, boolean>> = {
+  "anthropic-claude": true, // Anthropic Messages: tool_results first, then text, one turn
+  "amazon-nova": false, // Converse-backed: "Conversation blocks and tool result blocks cannot be provided in the same turn"
+  "meta-llama": false, // same Bedrock rule (strands-agents issue #1223)
+  mistral: false,
+  deepseek: false,
+};
+
+/** Claude 4.5+ rejects temperature and top_p together (BAG TEMPERATURE_TOPP_CONFLICT_MODELS). */
+const TEMPERATURE_TOP_P_CONFLICT = /claude-(?:sonnet|haiku|opus)-4-[5-9]/;
+
+function maxTokens(params: ChatCompletionCreateParams, model: ModelInfo): number {
+  // max_completion_tokens wins: max_tokens is deprecated in the spec (translation.md §6).
+  const asked = params.max_completion_tokens ?? params.max_tokens ?? DEFAULT_MAX_TOKENS;
+  return Math.min(asked, model.maxOutputTokens);
+}
+
+function sampling(params: ChatCompletionCreateParams, model: ModelInfo): Partial<InvokeRequest> {
+  const keys = new Set(model.family.samplingKeys);
+  const out: Partial<InvokeRequest> = {};
+  // OpenAI's range is 0–2; Bedrock models take 0–1, so clamp (PK-A does the same).
+  if (params.temperature !== undefined && keys.has("temperature"))
+    out.temperature = Math.min(params.temperature, 1);
+  if (params.top_p !== undefined && keys.has("top_p")) {
+    if (!(out.temperature !== undefined && TEMPERATURE_TOP_P_CONFLICT.test(model.id)))
+      out.top_p = params.top_p;
+  }
+  if (params.stop !== undefined && keys.has("stop_sequences")) out.stop_sequences = params.stop;
+  return out;
+}
+
+function toInvokeTool(tool: ChatCompletionFunctionTool): InvokeTool {
+  const name = sanitizeToolName(tool.function.name);
+  const { $schema: _ignored, ...schema } = tool.function.parameters ?? { type: "object", properties: {} };
+  // Bedrock rejects an empty description; LiteLLM sends the name instead (translation.md §12 #2).
+  const description = tool.function.description?.trim() ? tool.function.description : tool.function.name;
+  return { name, description, input_schema: schema };
+}
+
+function toolNameMap(tools: readonly ChatCompletionFunctionTool[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  tools.forEach((tool, j) => {
+    const safe = sanitizeToolName(tool.function.name);
+    if (Object.hasOwn(names, safe)) {
+      throw invalidRequest(
+        `Tool names must be unique (after replacing characters other than letters, digits, _ and -): '${tool.function.name}'.`,
+        `tools[${j}].function.name`,
+        "duplicate_tool_name",
+      );
+    }
+    names[safe] = tool.function.name;
+  });
+  return names;
+}
+
+function toolChoice(
+  params: ChatCompletionCreateParams,
+  names: Record<string, string>,
+): InvokeToolChoice | undefined {
+  const choice = params.tool_choice;
+  if (choice === undefined) return undefined;
+  if (choice === "auto") return { type: "auto" };
+  if (choice === "required") return { type: "any" };
+  if (choice === "none") return { type: "none" };
+  const name = sanitizeToolName(choice.function.name);
+  if (!Object.hasOwn(names, name)) {
+    throw invalidRequest(
+      `tool_choice names '${choice.function.name}', which is not among 'tools'.`,
+      "tool_choice.function.name",
+      "invalid_value",
+    );
+  }
+  return { type: "tool", name };
+}
+
+function emulationPrompt(
+  tools: readonly ChatCompletionFunctionTool[],
+  choice: ChatCompletionCreateParams["tool_choice"],
+): string {
+  const list = tools
+    .map(
+      (t) =>
+        `- ${t.function.name}: ${t.function.description ?? ""}\n  parameters (JSON schema): ${JSON.stringify(t.function.parameters ?? { type: "object", properties: {} })}`,
+    )
+    .join("\n");
+  const must =
+    choice === "required"
+      ? "You must call at least one tool."
+      : typeof choice === "object"
+        ? `You must call the tool ${choice.function.name}.`
+        : "Call a tool only when it helps.";
+  return (
+    `You can call these tools:\n${list}\n${must} To call tools, reply with nothing but one line per call of the form ` +
+    `<tool_call>{"name": "<tool name>", "arguments": {…}}</tool_call>. Tool results come back as <tool_result> messages.`
+  );
+}
+
+function hasToolBlocks(turns: readonly Turn[]): boolean {
+  return turns.some((t) =>
+    t.blocks.some((b: InvokeContentBlock) => b.type === "tool_use" || b.type === "tool_result"),
+  );
+}
+
+function responseFormat(
+  params: ChatCompletionCreateParams,
+  model: ModelInfo,
+  system: string[],
+): Partial<InvokeRequest> {
+  const format = params.response_format;
+  if (format === undefined || format.type === "text") return {};
+  if (params.tools !== undefined && params.tool_choice !== "none") {
+    throw invalidRequest(
+      "The proxy cannot combine 'tools' with 'response_format' (it answers 500); send them in separate requests.",
+      "response_format",
+      "unsupported_parameter",
+    );
+  }
+  if (!model.capabilities.structuredOutput) {
+    if (format.type === "json_schema") {
+      throw invalidRequest(
+        `Model ${model.id} cannot enforce a JSON schema; use a model with capabilities.structured_output (GET /v1/models).`,
+        "response_format",
+        "unsupported_parameter",
+      );
+    }
+    // json_object without native support: best effort through the prompt (translation.md §5).
+    system.push("Reply with one valid JSON object and nothing else.");
+    return {};
+  }
+  if (format.type === "json_object") {
+    return {
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "json_object", schema: { type: "object" } },
+      },
+    };
+  }
+  const { name, schema, strict } = format.json_schema;
+  return {
+    response_format: {
+      type: "json_schema",
+      json_schema: {
+        name,
+        schema: schema ?? { type: "object" },
+        ...(strict === undefined || strict === null ? {} : { strict }),
+      },
+    },
+  };
+}
+
+export function toInvokeRequest(
+  params: ChatCompletionCreateParams,
+  model: ModelInfo,
+  options: RequestOptions,
+): TranslatedRequest {
+  if (params.n > options.maxN) {
+    throw invalidRequest(
+      `'n' may be at most ${options.maxN} (translation.max_n): each choice is one upstream call.`,
+      "n",
+      "invalid_value",
+    );
+  }
+  const native = model.family.nativeTools;
+  const wantsTools = params.tools !== undefined && params.tool_choice !== "none";
+  if (wantsTools && !native && !options.toolEmulation) {
+    throw invalidRequest(
+      `Model ${model.id} (${model.family.id}) has no native tool use; pick a model with capabilities.tools (GET /v1/models) or enable translation.tool_emulation.`,
+      "tools",
+      "tools_not_supported",
+    );
+  }
+  const emulated = wantsTools && !native;
+  const tools = params.tools ?? [];
+  const toolNames = toolNameMap(tools);
+  const turns = convertMessages(
+    params.messages,
+    { model, toolsAsText: !native },
+    MIXES_TOOL_RESULTS_AND_TEXT[model.family.id],
+  );
+
+  const system = collectSystem(params.messages);
+  const extra = responseFormat(params, model, system);
+  if (emulated) system.push(emulationPrompt(tools, params.tool_choice));
+
+  const first = turns[0];
+  if (first !== undefined && first.role !== "user") {
+    throw invalidRequest(
+      "The first non-system message must come from the user.",
+      `messages[${first.from}]`,
+      "invalid_value",
+    );
+  }
+  const topLevel = options.systemPrompt === "top_level" && model.family.topLevelSystem;
+  if (system.length > 0 && !topLevel) {
+    // Fold into the first user turn (PROXY.md: what every real client of the proxy does).
+    const text: InvokeContentBlock = { type: "text", text: system.join("\n\n") };
+    if (first === undefined) turns.push({ role: "user", blocks: [text], from: 0 });
+    else first.blocks.unshift(text);
+  }
+  if (turns.length === 0)
+    throw invalidRequest("'messages' holds no user content to send.", "messages", "invalid_value");
+
+  const request: InvokeRequest = {
+    model: model.id,
+    messages: turns.map(toInvokeMessage),
+    max_tokens: maxTokens(params, model),
+    ...(topLevel && system.length > 0 ? { system: system.join("\n\n") } : {}),
+    ...sampling(params, model),
+    ...extra,
+  };
+  if (native && hasToolBlocks(turns) && tools.length === 0) {
+    throw invalidRequest(
+      "The conversation holds tool calls, so 'tools' must be given (Bedrock requires the definitions).",
+      "tools",
+      "missing_required_parameter",
+    );
+  }
+  if (native && tools.length > 0 && (wantsTools || hasToolBlocks(turns))) {
+    request.tools = tools.map(toInvokeTool);
+    const choice = toolChoice(params, toolNames);
+    if (choice !== undefined) request.tool_choice = choice;
+  }
+  return {
+    request,
+    plan: {
+      requestedModel: params.model,
+      model,
+      maxTokens: request.max_tokens,
+      n: params.n,
+      toolNames,
+      emulatedTools: emulated,
+    },
+  };
+}

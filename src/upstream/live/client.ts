@@ -1,0 +1,128 @@
+// createLiveClient(options): POST /prod/invoke on the real proxy over an undici keep-alive pool.
+// Credentials go in the body (the real service needs them there, PROXY.md) and in the headers; the answer
+// comes back as it was — status, the headers worth keeping, the body text — so /prod/invoke can pass it
+// on byte for byte. Transport failures become typed errors (timeout → 504, unreachable/reset → 502).
+// Retrying is not done here: withRetries (upstream/retry.ts) wraps any client. Bodies are never logged.
+import { Agent, type Dispatcher, errors as undiciErrors, request } from "undici";
+import { GatewayError } from "../../shared/errors.ts";
+import type { Logger } from "../../shared/logger.ts";
+import type { Metrics } from "../../shared/metrics.ts";
+import { PACKAGE_NAME, VERSION } from "../../shared/version.ts";
+import { upstreamTimeout, upstreamUnreachable } from "../errors.ts";
+import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
+
+export interface LiveClientOptions {
+  /** `upstream.url`, the full invoke URL. */
+  url: string;
+  /** `upstream.timeout_ms`, per attempt. */
+  timeoutMs: number;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Injected in tests (undici MockAgent); default a keep-alive Agent owned by the client. */
+  dispatcher?: Dispatcher;
+}
+
+const USER_AGENT = `${PACKAGE_NAME}/${VERSION}`;
+
+/** Response headers passed on; everything else (cookies, hop-by-hop, tracing) stays behind. */
+const KEPT_HEADERS = [
+  "content-type",
+  "retry-after",
+  "x-amzn-requestid",
+  "x-amzn-errortype",
+  "access-control-allow-origin",
+];
+
+function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) kept[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return kept;
+}
+
+function invokeBody(body: InvokeRequest, context: InvokeContext): string {
+  const c = context.credentials;
+  return JSON.stringify(c === undefined ? body : { [c.teamField]: c.teamId, api_token: c.apiToken, ...body });
+}
+
+function transportError(error: unknown, timedOut: boolean, timeoutMs: number): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (
+    timedOut ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  ) {
+    return upstreamTimeout(timeoutMs, error);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return upstreamUnreachable(typeof code === "string" ? code : "connection failed", error);
+}
+
+export function createLiveClient(options: LiveClientOptions): UpstreamClient {
+  const owned = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 64 });
+  const count = (outcome: string): void => options.metrics?.upstreamRequests.inc({ outcome });
+
+  return {
+    async invoke(body, context): Promise<UpstreamResponse> {
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      const signal = context.signal === undefined ? timeout : AbortSignal.any([timeout, context.signal]);
+      const started = performance.now();
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        accept: "application/json",
+        "user-agent": USER_AGENT,
+      };
+      if (context.credentials !== undefined) {
+        headers["x-team-id"] = context.credentials.teamId;
+        headers["x-api-token"] = context.credentials.apiToken;
+      }
+      try {
+        const res = await request(options.url, {
+          method: "POST",
+          dispatcher,
+          headers,
+          body: invokeBody(body, context),
+          signal,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        });
+        const text = await res.body.text();
+        count(`${Math.floor(res.statusCode / 100)}xx`);
+        options.logger.debug(
+          {
+            requestId: context.requestId,
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          "upstream answered",
+        );
+        return { status: res.statusCode, headers: keptHeaders(res.headers), body: text };
+      } catch (error) {
+        if (context.signal?.aborted && !timeout.aborted) {
+          count("client_closed");
+          throw new GatewayError("The client went away.", {
+            status: 499,
+            type: "api_error",
+            code: "client_closed",
+            cause: error,
+          });
+        }
+        const typed = transportError(error, timeout.aborted, options.timeoutMs);
+        count(typed.code === "upstream_timeout" ? "timeout" : "unreachable");
+        options.logger.warn(
+          { requestId: context.requestId, code: typed.code, ms: Math.round(performance.now() - started) },
+          "upstream failed",
+        );
+        throw typed;
+      }
+    },
+    async close() {
+      if (owned) await dispatcher.close();
+    },
+  };
+}

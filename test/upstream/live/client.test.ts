@@ -1,0 +1,241 @@
+// The live client against undici's MockAgent (no network): credentials in body and headers, answers
+// passed on as they came, each PROXY.md error mapped by the one factory, timeouts, resets, bad JSON.
+import { MockAgent } from "undici";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { createLogger } from "../../../src/shared/logger.ts";
+import { GatewayError } from "../../../src/shared/errors.ts";
+import { parseInvokeResponse } from "../../../src/upstream/invoke-response.ts";
+import { errorFromUpstream } from "../../../src/upstream/errors.ts";
+import { createLiveClient } from "../../../src/upstream/live/client.ts";
+import { withRetries } from "../../../src/upstream/retry.ts";
+import type { InvokeContext, InvokeRequest, UpstreamClient } from "../../../src/upstream/types.ts";
+import { PROXY_ERRORS } from "../../helpers/upstream-double.ts";
+
+const ORIGIN = "https://proxy.example.test";
+const URL_ = `${ORIGIN}/prod/invoke`;
+const REQUEST: InvokeRequest = {
+  model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+  messages: [{ role: "user", content: "2+2?" }],
+  max_tokens: 10,
+};
+const CONTEXT: InvokeContext = {
+  credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
+  requestId: "req_1",
+};
+// A recorded-shape success (PROXY.md "Success response").
+const SUCCESS =
+  '{"content": [{"type": "text", "text": "4"}], "usage": {"input_tokens": 14, "output_tokens": 5, "total_tokens": 19}, "metadata": {"team_id": "team_1", "model": "us.anthropic.claude-3-haiku-20240307-v1:0", "cost_usd": 1e-05, "latency_ms": 539.97, "remaining_quota": {"requests_today": 5, "tokens_today": 165, "llm_cost": 2.15215495, "gpu_cost": 0.0, "total_cost": 2.15215495, "budget_limit": 50.0, "remaining_budget": 47.847845050000004, "budget_usage_percent": 4.3043099}}}';
+
+let agent: MockAgent;
+let client: UpstreamClient;
+
+beforeEach(() => {
+  agent = new MockAgent();
+  agent.disableNetConnect();
+  client = createLiveClient({
+    url: URL_,
+    timeoutMs: 1_000,
+    logger: createLogger("silent"),
+    dispatcher: agent,
+  });
+});
+afterEach(() => agent.close());
+
+const pool = () => agent.get(ORIGIN);
+
+describe("success", () => {
+  test("sends credentials in body and headers and returns the answer byte for byte", async () => {
+    let seen: { body: unknown; headers: Record<string, string> } | undefined;
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(
+        200,
+        (opts) => {
+          seen = { body: JSON.parse(String(opts.body)), headers: opts.headers as Record<string, string> };
+          return SUCCESS;
+        },
+        {
+          headers: { "content-type": "application/json", "x-amzn-RequestId": "abc-123", "set-cookie": "x=y" },
+        },
+      );
+
+    const response = await client.invoke(REQUEST, CONTEXT);
+    expect(response.status).toBe(200);
+    expect(response.body).toBe(SUCCESS);
+    expect(response.headers).toEqual({ "content-type": "application/json", "x-amzn-requestid": "abc-123" });
+    expect(seen?.body).toEqual({ team_id: "team_1", api_token: "tok_secret", ...REQUEST });
+    expect(seen?.headers["x-team-id"]).toBe("team_1");
+    expect(seen?.headers["x-api-token"]).toBe("tok_secret");
+    expect(seen?.headers["user-agent"]).toMatch(/^bedrock-proxy-gateway\//);
+    expect(parseInvokeResponse(response.body).content).toEqual([{ type: "text", text: "4" }]);
+  });
+
+  test("participant_id deployments get the team under that field", async () => {
+    let body: Record<string, unknown> = {};
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(200, (opts) => ((body = JSON.parse(String(opts.body))), SUCCESS));
+    await client.invoke(REQUEST, {
+      ...CONTEXT,
+      credentials: { ...CONTEXT.credentials!, teamField: "participant_id" },
+    });
+    expect(body.participant_id).toBe("team_1");
+    expect(body.team_id).toBeUndefined();
+  });
+
+  test("without credentials nothing is invented: the proxy answers 401", async () => {
+    let seen: { body: Record<string, unknown>; headers: Record<string, string> } | undefined;
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply((opts) => {
+        seen = { body: JSON.parse(String(opts.body)), headers: opts.headers as Record<string, string> };
+        return { statusCode: 401, data: PROXY_ERRORS.unauthorized!.body };
+      });
+    const response = await client.invoke(REQUEST, { requestId: "r", credentials: undefined });
+    expect(response.status).toBe(401);
+    expect(seen?.body.api_token).toBeUndefined();
+    expect(seen?.headers["x-api-token"]).toBeUndefined();
+    expect(errorFromUpstream(response).code).toBe("invalid_api_key");
+  });
+});
+
+describe("each PROXY.md error comes back as an answer and maps by meaning", () => {
+  test.each([
+    ["unauthorized", 401, "invalid_api_key", false],
+    ["forbidden", 403, "model_not_allowed", false],
+    ["budget", 429, "insufficient_quota", false],
+    ["malformed_request", 400, "invalid_request_error", false],
+    ["validation", 400, "invalid_request_error", false],
+    ["context", 400, "context_length_exceeded", false],
+    ["unknown_model", 404, "model_not_found", false],
+    ["throttle", 429, "rate_limit_exceeded", true],
+    ["500", 503, "upstream_unavailable", true],
+    ["timeout", 504, "upstream_timeout", true],
+    ["too_large", 413, "request_too_large", false],
+  ])("%s → %i %s", async (name, status, code, retry) => {
+    const answer = PROXY_ERRORS[name]!;
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(answer.status, answer.body, { headers: answer.headers });
+    const response = await client.invoke(REQUEST, CONTEXT);
+    expect(response).toEqual({
+      status: answer.status,
+      headers: { "content-type": "application/json" },
+      body: answer.body,
+    });
+    const error = errorFromUpstream(response);
+    expect({ status: error.status, code: error.code, retry: error.shouldRetry }).toEqual({
+      status,
+      code,
+      retry,
+    });
+    expect(error.message).not.toContain("tok_secret");
+  });
+});
+
+describe("transport failures", () => {
+  test("no answer within upstream.timeout_ms → 504 upstream_timeout", async () => {
+    const slow = createLiveClient({
+      url: URL_,
+      timeoutMs: 30,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+    });
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS).delay(2_000);
+    const error = await slow.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ status: 504, code: "upstream_timeout", shouldRetry: true });
+  });
+
+  test("connection reset → 502 upstream_unreachable", async () => {
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    const error = await client.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: "upstream_unreachable", shouldRetry: true });
+  });
+
+  test("unreachable host (network disabled) → 502 upstream_unreachable", async () => {
+    const elsewhere = createLiveClient({
+      url: "https://nowhere.example.test/prod/invoke",
+      timeoutMs: 1_000,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+    });
+    const error = await elsewhere.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
+  });
+
+  test("invalid JSON in a 200 is passed on as is; the /v1 parser turns it into a retryable 502", async () => {
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, "<html>oops</html>");
+    const response = await client.invoke(REQUEST, CONTEXT);
+    expect(response.body).toBe("<html>oops</html>");
+    let caught: unknown;
+    try {
+      parseInvokeResponse(response.body);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ status: 502, code: "upstream_malformed", shouldRetry: true });
+  });
+
+  test("a client that went away aborts the request", async () => {
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS).delay(2_000);
+    const abort = new AbortController();
+    const pending = client.invoke(REQUEST, { ...CONTEXT, signal: abort.signal }).catch((e: unknown) => e);
+    abort.abort();
+    expect(await pending).toMatchObject({ code: "client_closed" });
+  });
+});
+
+describe("withRetries around the live client", () => {
+  function retrying(sleeps: number[]): UpstreamClient {
+    return withRetries(client, {
+      retries: 2,
+      baseDelayMs: 100,
+      random: () => 0,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+  }
+
+  test("throttling is retried with backoff, then succeeds", async () => {
+    const sleeps: number[] = [];
+    const t = PROXY_ERRORS.throttle!;
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(t.status, t.body).times(2);
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
+    const response = await retrying(sleeps).invoke(REQUEST, CONTEXT);
+    expect(response.status).toBe(200);
+    expect(sleeps).toEqual([50, 100]); // equal jitter with random() = 0: half of 100, half of 200
+  });
+
+  test("Retry-After is honoured", async () => {
+    const sleeps: number[] = [];
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(503, "Service Unavailable", { headers: { "retry-after": "2" } });
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
+    expect((await retrying(sleeps).invoke(REQUEST, CONTEXT)).status).toBe(200);
+    expect(sleeps).toEqual([2_000]);
+  });
+
+  test("resets are retried; a persistent failure comes back after the last attempt", async () => {
+    const sleeps: number[] = [];
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .replyWithError(Object.assign(new Error("reset"), { code: "ECONNRESET" }))
+      .times(3);
+    const error = await retrying(sleeps)
+      .invoke(REQUEST, CONTEXT)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
+    expect(sleeps).toHaveLength(2);
+  });
+
+  test.each(["budget", "forbidden", "validation", "unauthorized"])("%s is never retried", async (name) => {
+    const sleeps: number[] = [];
+    const answer = PROXY_ERRORS[name]!;
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(answer.status, answer.body);
+    expect((await retrying(sleeps).invoke(REQUEST, CONTEXT)).status).toBe(answer.status);
+    expect(sleeps).toEqual([]);
+  });
+});
