@@ -86,12 +86,16 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["server", "cassettes", "upstream/live", "upstream/mock"].flatMap((f) => [`**/${f}`, `**/${f}/**`]),
+              group: ["server", "cassettes", "upstream/live", "upstream/mock"].flatMap((f) => [
+                `**/${f}`,
+                `**/${f}/**`,
+              ]),
               message: "http/ talks to the UpstreamClient interface, never to a concrete implementation.",
             },
             {
               group: ["**/accounting/**", "!**/accounting/types.ts", "!**/accounting/pricing.ts"],
-              message: "http/ may import only accounting/types.ts (interfaces) and accounting/pricing.ts (pure arithmetic).",
+              message:
+                "http/ may import only accounting/types.ts (interfaces) and accounting/pricing.ts (pure arithmetic).",
             },
           ],
         },

@@ -5,4 +5,10 @@ export { loadConfig, ConfigError, type LoadConfigOptions } from "./config/load.t
 export type { Config, ConfigOverrides, Mode } from "./config/types.ts";
 export { ManualClock, systemClock, type Clock } from "./shared/clock.ts";
 export { GatewayError } from "./shared/errors.ts";
-export type { UpstreamClient, InvokeRequest, InvokeResponse, InvokeContext, UpstreamResponse } from "./upstream/types.ts";
+export type {
+  UpstreamClient,
+  InvokeRequest,
+  InvokeResponse,
+  InvokeContext,
+  UpstreamResponse,
+} from "./upstream/types.ts";

@@ -8,7 +8,14 @@ import type { Logger } from "../shared/logger.ts";
 import { createSimulatorClock, type SimulatorClock } from "./clock.ts";
 import { GpuFleet } from "./gpu.ts";
 import { Ledger } from "./ledger.ts";
-import { createStateWriter, readStateFile, STATE_FORMAT, STATE_VERSION, type StateDocument, type StateWriter } from "./state.ts";
+import {
+  createStateWriter,
+  readStateFile,
+  STATE_FORMAT,
+  STATE_VERSION,
+  type StateDocument,
+  type StateWriter,
+} from "./state.ts";
 import type { AccountingAdmin, ClockView } from "./types.ts";
 
 export interface AccountingOptions {
@@ -43,11 +50,21 @@ export function createAccounting(options: AccountingOptions): Accounting {
   const statePath = mock.state === "memory" ? null : mock.state;
   const saved = statePath === null ? undefined : readStateFile(statePath);
 
-  const clock = createSimulatorClock({ mode: mock.clock, timeScale: mock.time_scale, base: options.clock, resumeFrom: saved?.clock });
+  const clock = createSimulatorClock({
+    mode: mock.clock,
+    timeScale: mock.time_scale,
+    base: options.clock,
+    resumeFrom: saved?.clock,
+  });
   let writer: StateWriter | undefined;
   const changed = (): void => writer?.schedule();
   const ledger = new Ledger(mock.teams, clock, { onChange: changed });
-  const gpu = new GpuFleet({ ledger, clock, onChange: changed, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const gpu = new GpuFleet({
+    ledger,
+    clock,
+    onChange: changed,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   if (saved !== undefined) {
     ledger.restore(saved.accounts);
     gpu.restore(saved.gpu, (teamId) => ledger.has(teamId));
@@ -75,14 +92,30 @@ export function createAccounting(options: AccountingOptions): Accounting {
 
   const clockView = (): ClockView => {
     const nowMs = Math.floor(clock.now());
-    return { mode: clock.mode, time_scale: clock.timeScale, now: new Date(nowMs).toISOString(), now_ms: nowMs };
+    return {
+      mode: clock.mode,
+      time_scale: clock.timeScale,
+      now: new Date(nowMs).toISOString(),
+      now_ms: nowMs,
+    };
   };
 
   const admin: AccountingAdmin = {
-    teams: () => ledger.teams().map((teamId) => ({ team_id: teamId, remaining_quota: ledger.quota(teamId), instances: gpu.list(teamId) })),
+    teams: () =>
+      ledger
+        .teams()
+        .map((teamId) => ({
+          team_id: teamId,
+          remaining_quota: ledger.quota(teamId),
+          instances: gpu.list(teamId),
+        })),
     reset(teamId) {
       if (teamId !== undefined && !ledger.has(teamId)) {
-        throw notFound(`Unknown team "${teamId.slice(0, 64)}". Teams: ${ledger.teams().join(", ")}.`, "unknown_team", "team_id");
+        throw notFound(
+          `Unknown team "${teamId.slice(0, 64)}". Teams: ${ledger.teams().join(", ")}.`,
+          "unknown_team",
+          "team_id",
+        );
       }
       const ids = teamId === undefined ? ledger.teams() : [teamId];
       for (const id of ids) {
@@ -93,13 +126,26 @@ export function createAccounting(options: AccountingOptions): Accounting {
     },
     clock: clockView,
     advanceClock(seconds) {
-      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_ADVANCE_SECONDS) {
-        throw invalidRequest(`seconds must be a number from 0 to ${MAX_ADVANCE_SECONDS}, e.g. {"seconds": 3600}.`, "seconds");
+      if (
+        typeof seconds !== "number" ||
+        !Number.isFinite(seconds) ||
+        seconds < 0 ||
+        seconds > MAX_ADVANCE_SECONDS
+      ) {
+        throw invalidRequest(
+          `seconds must be a number from 0 to ${MAX_ADVANCE_SECONDS}, e.g. {"seconds": 3600}.`,
+          "seconds",
+        );
       }
       if (clock.mode !== "manual") {
-        throw new GatewayError("The simulator clock is real; set mock.clock: manual to move time with /admin/clock/advance.", {
-          status: 409, type: "invalid_request_error", code: "clock_not_manual",
-        });
+        throw new GatewayError(
+          "The simulator clock is real; set mock.clock: manual to move time with /admin/clock/advance.",
+          {
+            status: 409,
+            type: "invalid_request_error",
+            code: "clock_not_manual",
+          },
+        );
       }
       clock.advance(Math.round(seconds * 1000));
       changed();

@@ -34,7 +34,8 @@ export interface SimulatorClockOptions {
 export function createSimulatorClock(options: SimulatorClockOptions): SimulatorClock {
   const { base, mode } = options;
   const timeScale = options.timeScale ?? 1;
-  if (!(Number.isFinite(timeScale) && timeScale > 0)) throw new RangeError(`time_scale must be a positive number, got ${timeScale}`);
+  if (!(Number.isFinite(timeScale) && timeScale > 0))
+    throw new RangeError(`time_scale must be a positive number, got ${timeScale}`);
   const startReal = base.now();
   const resume = options.resumeFrom;
 

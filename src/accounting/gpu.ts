@@ -11,7 +11,13 @@
 import type { Clock } from "../shared/clock.ts";
 import type { Logger } from "../shared/logger.ts";
 import { GatewayError, invalidRequest, notFound } from "../shared/errors.ts";
-import { GPU_INSTANCE_TYPES, findInstanceType, gpuCost, MS_PER_HOUR, type GpuInstanceType } from "./gpu-types.ts";
+import {
+  GPU_INSTANCE_TYPES,
+  findInstanceType,
+  gpuCost,
+  MS_PER_HOUR,
+  type GpuInstanceType,
+} from "./gpu-types.ts";
 import type { Ledger } from "./ledger.ts";
 import type { GpuInstanceView, GpuService, InstanceStatus } from "./types.ts";
 
@@ -58,9 +64,14 @@ function conflict(message: string, code: string, param: string | null = null): G
 }
 
 function budgetExhausted(teamId: string): GatewayError {
-  return new GatewayError(`Team ${teamId} has no budget left (remaining_budget ≤ 0); GPU instances cannot start.`, {
-    status: 429, type: "insufficient_quota", code: "insufficient_quota",
-  });
+  return new GatewayError(
+    `Team ${teamId} has no budget left (remaining_budget ≤ 0); GPU instances cannot start.`,
+    {
+      status: 429,
+      type: "insufficient_quota",
+      code: "insufficient_quota",
+    },
+  );
 }
 
 const TYPE_NAMES = GPU_INSTANCE_TYPES.map((t) => t.instance_type).join(", ");
@@ -133,7 +144,11 @@ export class GpuFleet implements GpuService {
     this.#bill(teamId, running, step);
     if (exhausted) {
       // Rounding can leave a hair of budget at the computed moment: bill on, one ms at a time (bounded).
-      for (let extra = 0; extra < 5 && last + step < now && this.#ledger.quota(teamId).remaining_budget > 0; extra++) {
+      for (
+        let extra = 0;
+        extra < 5 && last + step < now && this.#ledger.quota(teamId).remaining_budget > 0;
+        extra++
+      ) {
         this.#bill(teamId, running, 1);
         step += 1;
       }
@@ -202,7 +217,11 @@ export class GpuFleet implements GpuService {
   #find(teamId: string, name: string): Instance {
     const instance = this.#byTeam.get(teamId)?.get(name);
     if (instance === undefined) {
-      throw notFound(`No GPU instance named "${name.slice(0, 64)}" for team ${teamId}. GET /gpu/instances lists yours.`, "instance_not_found", "name");
+      throw notFound(
+        `No GPU instance named "${name.slice(0, 64)}" for team ${teamId}. GET /gpu/instances lists yours.`,
+        "instance_not_found",
+        "name",
+      );
     }
     return instance;
   }
@@ -223,20 +242,34 @@ export class GpuFleet implements GpuService {
 
   create(teamId: string, input: unknown): GpuInstanceView {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      throw invalidRequest('The body must be a JSON object such as {"instance_type": "ml.t3.medium", "name": "my-notebook"}.');
+      throw invalidRequest(
+        'The body must be a JSON object such as {"instance_type": "ml.t3.medium", "name": "my-notebook"}.',
+      );
     }
     const body = input as Record<string, unknown>;
     const unknownField = Object.keys(body).find((k) => k !== "instance_type" && k !== "name");
     if (unknownField !== undefined) {
-      throw invalidRequest(`Unknown field "${unknownField}". Accepted fields: instance_type, name.`, unknownField, "unknown_parameter");
+      throw invalidRequest(
+        `Unknown field "${unknownField}". Accepted fields: instance_type, name.`,
+        unknownField,
+        "unknown_parameter",
+      );
     }
     const typeName = body.instance_type;
     if (typeof typeName !== "string" || typeName === "") {
-      throw invalidRequest(`instance_type is required. Valid types: ${TYPE_NAMES}.`, "instance_type", "missing_required_parameter");
+      throw invalidRequest(
+        `instance_type is required. Valid types: ${TYPE_NAMES}.`,
+        "instance_type",
+        "missing_required_parameter",
+      );
     }
     const type = findInstanceType(typeName);
     if (type === undefined) {
-      throw invalidRequest(`Unknown instance_type "${typeName.slice(0, 64)}". Valid types: ${TYPE_NAMES}.`, "instance_type", "invalid_instance_type");
+      throw invalidRequest(
+        `Unknown instance_type "${typeName.slice(0, 64)}". Valid types: ${TYPE_NAMES}.`,
+        "instance_type",
+        "invalid_instance_type",
+      );
     }
     if (body.name !== undefined && (typeof body.name !== "string" || !NAME_PATTERN.test(body.name))) {
       throw invalidRequest(
@@ -251,16 +284,31 @@ export class GpuFleet implements GpuService {
     const name = body.name ?? this.#freeName(team, type.instance_type);
     if (team.has(name)) {
       const status = this.#status(team.get(name) as Instance, now);
-      throw conflict(`A GPU instance named "${name}" already exists (${status ?? "Deleting"}). Pick another name.`, "name_taken", "name");
+      throw conflict(
+        `A GPU instance named "${name}" already exists (${status ?? "Deleting"}). Pick another name.`,
+        "name_taken",
+        "name",
+      );
     }
     if (team.size >= MAX_INSTANCES_PER_TEAM) {
-      throw conflict(`Team ${teamId} already has ${MAX_INSTANCES_PER_TEAM} GPU instances; delete one first.`, "too_many_instances");
+      throw conflict(
+        `Team ${teamId} already has ${MAX_INSTANCES_PER_TEAM} GPU instances; delete one first.`,
+        "too_many_instances",
+      );
     }
     if (this.#ledger.exhausted(teamId)) throw budgetExhausted(teamId);
 
     const instance: Instance = {
-      teamId, name, type: type.instance_type, usdPerHour: type.usd_per_hour,
-      running: true, deleted: false, createdMs: now, sinceMs: now, billedMs: 0, stopReason: null,
+      teamId,
+      name,
+      type: type.instance_type,
+      usdPerHour: type.usd_per_hour,
+      running: true,
+      deleted: false,
+      createdMs: now,
+      sinceMs: now,
+      billedMs: 0,
+      stopReason: null,
     };
     team.set(name, instance);
     this.#settledAt.set(teamId, now);
@@ -281,7 +329,11 @@ export class GpuFleet implements GpuService {
     const instance = this.#find(teamId, name);
     const status = this.#status(instance, now);
     if (!instance.running) {
-      throw conflict(`GPU instance "${name}" is ${status ?? "Deleting"}; only a Pending or InService instance can be stopped.`, "invalid_state", "name");
+      throw conflict(
+        `GPU instance "${name}" is ${status ?? "Deleting"}; only a Pending or InService instance can be stopped.`,
+        "invalid_state",
+        "name",
+      );
     }
     instance.running = false;
     instance.sinceMs = now;
@@ -295,7 +347,11 @@ export class GpuFleet implements GpuService {
     const instance = this.#find(teamId, name);
     const status = this.#status(instance, now);
     if (status !== "Stopped") {
-      throw conflict(`GPU instance "${name}" is ${status ?? "Deleting"}; only a Stopped instance can be started.`, "invalid_state", "name");
+      throw conflict(
+        `GPU instance "${name}" is ${status ?? "Deleting"}; only a Stopped instance can be started.`,
+        "invalid_state",
+        "name",
+      );
     }
     if (this.#ledger.exhausted(teamId)) throw budgetExhausted(teamId);
     instance.running = true;
@@ -309,7 +365,8 @@ export class GpuFleet implements GpuService {
   delete(teamId: string, name: string): GpuInstanceView {
     const now = this.#prepare(teamId);
     const instance = this.#find(teamId, name);
-    if (instance.deleted) throw conflict(`GPU instance "${name}" is already being deleted.`, "invalid_state", "name");
+    if (instance.deleted)
+      throw conflict(`GPU instance "${name}" is already being deleted.`, "invalid_state", "name");
     instance.running = false;
     instance.deleted = true;
     instance.sinceMs = now;
@@ -329,8 +386,15 @@ export class GpuFleet implements GpuService {
     for (const team of this.#byTeam.values()) {
       for (const i of team.values()) {
         instances.push({
-          team_id: i.teamId, name: i.name, instance_type: i.type, running: i.running, deleted: i.deleted,
-          created_ms: i.createdMs, since_ms: i.sinceMs, billed_ms: i.billedMs, stop_reason: i.stopReason,
+          team_id: i.teamId,
+          name: i.name,
+          instance_type: i.type,
+          running: i.running,
+          deleted: i.deleted,
+          created_ms: i.createdMs,
+          since_ms: i.sinceMs,
+          billed_ms: i.billedMs,
+          stop_reason: i.stopReason,
         });
       }
     }
@@ -339,14 +403,22 @@ export class GpuFleet implements GpuService {
 
   /** Load persisted instances of known teams; billing resumes from each team's settled moment. */
   restore(saved: PersistedFleet, knownTeam: (teamId: string) => boolean): void {
-    for (const [teamId, at] of Object.entries(saved.settled_at)) if (knownTeam(teamId)) this.#settledAt.set(teamId, at);
+    for (const [teamId, at] of Object.entries(saved.settled_at))
+      if (knownTeam(teamId)) this.#settledAt.set(teamId, at);
     for (const p of saved.instances) {
       const type = findInstanceType(p.instance_type);
       if (type === undefined || !knownTeam(p.team_id)) continue;
       this.#team(p.team_id).set(p.name, {
-        teamId: p.team_id, name: p.name, type: type.instance_type, usdPerHour: type.usd_per_hour,
-        running: p.running, deleted: p.deleted, createdMs: p.created_ms, sinceMs: p.since_ms,
-        billedMs: p.billed_ms, stopReason: p.stop_reason,
+        teamId: p.team_id,
+        name: p.name,
+        type: type.instance_type,
+        usdPerHour: type.usd_per_hour,
+        running: p.running,
+        deleted: p.deleted,
+        createdMs: p.created_ms,
+        sinceMs: p.since_ms,
+        billedMs: p.billed_ms,
+        stopReason: p.stop_reason,
       });
       if (!this.#settledAt.has(p.team_id)) this.#settledAt.set(p.team_id, p.since_ms);
     }

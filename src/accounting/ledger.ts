@@ -77,8 +77,15 @@ export class Ledger {
 
   #fresh(teamId: string, budgetLimit: number): TeamAccount {
     return {
-      teamId, budgetLimit, llmCost: 0, gpuCost: 0, requestsToday: 0, tokensToday: 0,
-      day: utcDay(this.#clock.now()), gpuMs: {}, gpuExtra: 0,
+      teamId,
+      budgetLimit,
+      llmCost: 0,
+      gpuCost: 0,
+      requestsToday: 0,
+      tokensToday: 0,
+      day: utcDay(this.#clock.now()),
+      gpuMs: {},
+      gpuExtra: 0,
     };
   }
 
@@ -184,8 +191,12 @@ export class Ledger {
     const out: Record<string, PersistedAccount> = {};
     for (const a of this.#accounts.values()) {
       out[a.teamId] = {
-        llm_cost: a.llmCost, gpu_extra: a.gpuExtra, gpu_ms: { ...a.gpuMs },
-        requests_today: a.requestsToday, tokens_today: a.tokensToday, day: a.day,
+        llm_cost: a.llmCost,
+        gpu_extra: a.gpuExtra,
+        gpu_ms: { ...a.gpuMs },
+        requests_today: a.requestsToday,
+        tokens_today: a.tokensToday,
+        day: a.day,
       };
     }
     return out;

@@ -26,7 +26,9 @@ export interface StateDocument {
 
 export class StateFileError extends Error {
   constructor(path: string, problem: string) {
-    super(`State file ${path}: ${problem} Move the file aside (or set mock.state: memory) to start with fresh counters.`);
+    super(
+      `State file ${path}: ${problem} Move the file aside (or set mock.state: memory) to start with fresh counters.`,
+    );
     this.name = "StateFileError";
   }
 }
@@ -38,7 +40,8 @@ type Check = (value: unknown, where: string) => void;
 function fail(where: string, expected: string): never {
   throw new Error(`${where} should be ${expected}`);
 }
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 const num: Check = (v, w) => {
   if (typeof v !== "number" || !Number.isFinite(v)) fail(w, "a finite number");
 };
@@ -61,15 +64,24 @@ function record(value: unknown, where: string, check: Check): void {
 }
 
 const accountChecks: Record<string, Check> = {
-  llm_cost: num, gpu_extra: num, requests_today: ms, tokens_today: ms,
+  llm_cost: num,
+  gpu_extra: num,
+  requests_today: ms,
+  tokens_today: ms,
   day: (v, w) => {
     if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(v)) fail(w, "a YYYY-MM-DD date");
   },
   gpu_ms: (v, w) => record(v, w, ms),
 };
 const instanceChecks: Record<string, Check> = {
-  team_id: str, name: str, instance_type: str, running: bool, deleted: bool,
-  created_ms: ms, since_ms: ms, billed_ms: ms,
+  team_id: str,
+  name: str,
+  instance_type: str,
+  running: bool,
+  deleted: bool,
+  created_ms: ms,
+  since_ms: ms,
+  billed_ms: ms,
   stop_reason: (v, w) => {
     if (v !== null && v !== "user" && v !== "budget_exhausted") fail(w, 'null, "user" or "budget_exhausted"');
   },
@@ -81,9 +93,13 @@ export function parseState(text: string, path: string): StateDocument {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new StateFileError(path, `is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    throw new StateFileError(
+      path,
+      `is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+    );
   }
-  if (!isObject(doc) || doc.format !== STATE_FORMAT) throw new StateFileError(path, `is not a ${STATE_FORMAT} file.`);
+  if (!isObject(doc) || doc.format !== STATE_FORMAT)
+    throw new StateFileError(path, `is not a ${STATE_FORMAT} file.`);
   if (doc.version !== STATE_VERSION) {
     throw new StateFileError(
       path,

@@ -71,7 +71,9 @@ export function matchForm(storedRequest: unknown, rules: MatchRules): unknown {
 }
 
 export function requestKey(storedRequest: unknown, rules: MatchRules): string {
-  return `sha256:${createHash("sha256").update(canonicalJson(matchForm(storedRequest, rules))).digest("hex")}`;
+  return `sha256:${createHash("sha256")
+    .update(canonicalJson(matchForm(storedRequest, rules)))
+    .digest("hex")}`;
 }
 
 export interface PathDifference {
@@ -98,7 +100,12 @@ export function diffPaths(request: unknown, recorded: unknown): PathDifference[]
 function flatten(value: unknown, path = "", out = new Map<string, string>()): Map<string, string> {
   if (Array.isArray(value) && value.length > 0) {
     value.forEach((item, index) => flatten(item, `${path}[${index}]`, out));
-  } else if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0) {
+  } else if (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length > 0
+  ) {
     for (const [key, child] of Object.entries(value as Record<string, Json>)) {
       flatten(child, path === "" ? key : `${path}.${key}`, out);
     }

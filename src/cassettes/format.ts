@@ -60,7 +60,9 @@ function parseYaml(text: string, where: string): unknown {
   try {
     return parse(text, YAML_IN);
   } catch (error) {
-    throw cassetteError(`${where} is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    throw cassetteError(
+      `${where} is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
   }
 }
 
@@ -69,7 +71,9 @@ export function splitCassette(text: string, file: string): { header: CassetteHea
   const [head = "", ...chunks] = text.split(SEPARATOR);
   const header = parseYaml(head, `${file} (header)`);
   if (!isRecord(header) || header.format !== FORMAT_NAME) {
-    throw cassetteError(`${file} is not a bedrock-proxy-gateway cassette (its header has no "format: ${FORMAT_NAME}").`);
+    throw cassetteError(
+      `${file} is not a bedrock-proxy-gateway cassette (its header has no "format: ${FORMAT_NAME}").`,
+    );
   }
   if (header.version !== FORMAT_VERSION) {
     throw cassetteError(
@@ -80,7 +84,8 @@ export function splitCassette(text: string, file: string): { header: CassetteHea
       "cassette_version_unsupported",
     );
   }
-  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+  const strings = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
   return {
     header: {
       format: FORMAT_NAME,
@@ -107,18 +112,25 @@ export function parseEntry(chunk: string, file: string, index: number): Cassette
   if (!isRecord(raw)) throw cassetteError(`${where} is not a mapping.`);
   const response = raw.response;
   const problem =
-    typeof raw.key !== "string" ? "key" :
-    !isRecord(raw.request) || typeof raw.request.model !== "string" ? "request.model" :
-    !isRecord(response) ? "response" :
-    !Number.isInteger(response.status) ? "response.status" :
-    !isRecord(response.headers ?? {}) ? "response.headers" :
-    response.json === undefined && typeof response.text !== "string" ? "response.json or response.text" :
-    undefined;
+    typeof raw.key !== "string"
+      ? "key"
+      : !isRecord(raw.request) || typeof raw.request.model !== "string"
+        ? "request.model"
+        : !isRecord(response)
+          ? "response"
+          : !Number.isInteger(response.status)
+            ? "response.status"
+            : !isRecord(response.headers ?? {})
+              ? "response.headers"
+              : response.json === undefined && typeof response.text !== "string"
+                ? "response.json or response.text"
+                : undefined;
   if (problem !== undefined || !isRecord(response) || !isRecord(raw.request)) {
     throw cassetteError(`${where} is missing or has an invalid "${problem ?? "response"}".`);
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries((response.headers ?? {}) as Record<string, unknown>)) headers[name] = String(value);
+  for (const [name, value] of Object.entries((response.headers ?? {}) as Record<string, unknown>))
+    headers[name] = String(value);
   const stored: StoredResponse = { status: response.status as number, headers };
   if (response.json !== undefined) stored.json = response.json;
   else stored.text = response.text as string;
@@ -144,7 +156,10 @@ function exactYaml(value: Record<string, unknown>): string {
     if (!MARKER.test(text) && sameJson(text, value)) return text;
   }
   const text = Object.entries(value)
-    .map(([name, child]) => `${/^[a-z_]+$/.test(name) ? name : JSON.stringify(name)}: ${name === "key" && typeof child === "string" && /^sha256:[0-9a-f]{64}$/.test(child) ? child : JSON.stringify(child)}\n`)
+    .map(
+      ([name, child]) =>
+        `${/^[a-z_]+$/.test(name) ? name : JSON.stringify(name)}: ${name === "key" && typeof child === "string" && /^sha256:[0-9a-f]{64}$/.test(child) ? child : JSON.stringify(child)}\n`,
+    )
     .join("");
   if (!sameJson(text, value)) throw new Error("cassette entry cannot be written as YAML exactly");
   return text;

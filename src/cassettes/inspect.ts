@@ -31,7 +31,10 @@ export async function listCassettes(dir: string): Promise<string[]> {
       const path = join(folder, item.name);
       if (item.isDirectory()) await walk(path);
       else if (item.isFile() && item.name.endsWith(".yaml")) {
-        const name = relative(dir, path).split(sep).join("/").replace(/\.yaml$/, "");
+        const name = relative(dir, path)
+          .split(sep)
+          .join("/")
+          .replace(/\.yaml$/, "");
         if (cassetteNameProblem(name) === undefined) names.push(name);
       }
     }
@@ -64,7 +67,9 @@ export async function inspectCassette(dir: string, name: string, rules: MatchRul
       const entry = parseEntry(chunk, file, i + 1);
       report.entries.push(entry);
       if (requestKey(entry.request, rules) !== entry.key) {
-        report.problems.push(`entry ${i + 1}: its key does not match its request (edited by hand, or recorded with other ignore_fields); run "bpg cassettes verify --fix".`);
+        report.problems.push(
+          `entry ${i + 1}: its key does not match its request (edited by hand, or recorded with other ignore_fields); run "bpg cassettes verify --fix".`,
+        );
       }
     } catch (error) {
       report.problems.push((error as Error).message);

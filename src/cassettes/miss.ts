@@ -25,9 +25,14 @@ export function formatDifferences(differences: readonly PathDifference[]): strin
   return lines;
 }
 
-export function cassetteMiss(store: CassetteStore, storedRequest: Record<string, unknown>, key: string): GatewayError {
+export function cassetteMiss(
+  store: CassetteStore,
+  storedRequest: Record<string, unknown>,
+  key: string,
+): GatewayError {
   const head = `No recording in cassette "${store.name}" (${store.file}) matches this request`;
-  const hint = "Record it with --mode record or --mode auto, or list volatile fields in recording.ignore_fields.";
+  const hint =
+    "Record it with --mode record or --mode auto, or list volatile fields in recording.ignore_fields.";
   const closest = store.closest(storedRequest);
   let message: string;
   let details: Record<string, unknown>;
@@ -46,5 +51,10 @@ export function cassetteMiss(store: CassetteStore, storedRequest: Record<string,
       closest: { entry: closest.index, differences: closest.differences.slice(0, MAX_LINES) },
     };
   }
-  return new GatewayError(message, { status: 404, type: "invalid_request_error", code: "cassette_miss", details });
+  return new GatewayError(message, {
+    status: 404,
+    type: "invalid_request_error",
+    code: "cassette_miss",
+    details,
+  });
 }

@@ -10,7 +10,8 @@ export function cassetteNameProblem(name: string): string | undefined {
   if (!NAME.test(name)) return "use 1 to 200 letters, digits, '.', '_', '-' or '/'";
   if (name.startsWith("/")) return "absolute paths are not allowed";
   if (name.includes("..")) return "'..' is not allowed";
-  if (name.split("/").some((segment) => segment === "" || segment === ".")) return "empty or '.' path segments are not allowed";
+  if (name.split("/").some((segment) => segment === "" || segment === "."))
+    return "empty or '.' path segments are not allowed";
   return undefined;
 }
 
@@ -19,7 +20,11 @@ export function checkCassetteName(raw: string, param = "X-Cassette"): string {
   const name = raw.trim().replace(/\.ya?ml$/, "");
   const problem = cassetteNameProblem(name);
   if (problem !== undefined) {
-    throw invalidRequest(`Invalid cassette name ${JSON.stringify(raw.slice(0, 100))}: ${problem}.`, param, "invalid_cassette_name");
+    throw invalidRequest(
+      `Invalid cassette name ${JSON.stringify(raw.slice(0, 100))}: ${problem}.`,
+      param,
+      "invalid_cassette_name",
+    );
   }
   return name;
 }
@@ -30,7 +35,11 @@ export function cassettePath(dir: string, name: string): string {
   const file = resolve(root, `${name}.yaml`);
   const rel = relative(root, file);
   if (rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).includes("..")) {
-    throw invalidRequest(`Cassette name ${JSON.stringify(name)} escapes the cassette directory.`, "X-Cassette", "invalid_cassette_name");
+    throw invalidRequest(
+      `Cassette name ${JSON.stringify(name)} escapes the cassette directory.`,
+      "X-Cassette",
+      "invalid_cassette_name",
+    );
   }
   return file;
 }

@@ -87,7 +87,10 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     const started = clock.now();
     const response = await inner.invoke(call.request, call.context);
     if (!keepTransient && response.status >= 400 && errorFromUpstream(response).shouldRetry) {
-      logger.info({ cassette: store.name, key: key.slice(0, 19), outcome: "not_recorded", status: response.status }, "cassette");
+      logger.info(
+        { cassette: store.name, key: key.slice(0, 19), outcome: "not_recorded", status: response.status },
+        "cassette",
+      );
       return response;
     }
     store.record({
@@ -98,7 +101,10 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
       response: encodeResponse(response, call.scrubber),
     });
     await store.persist();
-    logger.debug({ cassette: store.name, key: key.slice(0, 19), outcome: "recorded", status: response.status }, "cassette");
+    logger.debug(
+      { cassette: store.name, key: key.slice(0, 19), outcome: "recorded", status: response.status },
+      "cassette",
+    );
     return response;
   }
 

@@ -9,13 +9,24 @@ import type { Credentials } from "../upstream/types.ts";
 export const NEVER_STORED_REQUEST_FIELDS: readonly string[] = ["api_token", "team_id", "participant_id"];
 
 /** Keys whose values are replaced by [REDACTED] at any depth of a stored request or response. */
-export const SECRET_KEYS: readonly string[] = ["api_token", "apitoken", "authorization", "x-api-token", "x-api-key"];
+export const SECRET_KEYS: readonly string[] = [
+  "api_token",
+  "apitoken",
+  "authorization",
+  "x-api-token",
+  "x-api-key",
+];
 
 /** Keys whose string values are team ids: replaced by the placeholder at any depth. */
 export const TEAM_KEYS: readonly string[] = ["team_id", "participant_id"];
 
 /** Response headers worth keeping; every other header (cookies, auth echoes, dates) is dropped. */
-export const KEPT_RESPONSE_HEADERS: readonly string[] = ["content-type", "retry-after", "x-amzn-errortype", "x-amzn-requestid"];
+export const KEPT_RESPONSE_HEADERS: readonly string[] = [
+  "content-type",
+  "retry-after",
+  "x-amzn-errortype",
+  "x-amzn-requestid",
+];
 
 export const REDACTED = "[REDACTED]";
 export const TEAM_PLACEHOLDER = "<team_id>";
@@ -38,7 +49,10 @@ export function compileRedactions(patterns: readonly string[]): RegExp[] {
     try {
       return new RegExp(pattern, "g");
     } catch (error) {
-      throw new Error(`recording.redact_patterns: ${JSON.stringify(pattern)} is not a valid regular expression (${String(error)}).`, { cause: error });
+      throw new Error(
+        `recording.redact_patterns: ${JSON.stringify(pattern)} is not a valid regular expression (${String(error)}).`,
+        { cause: error },
+      );
     }
   });
 }
@@ -58,7 +72,8 @@ export class Scrubber {
   request(request: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(request)) {
-      if (!NEVER_STORED_REQUEST_FIELDS.includes(key) && value !== undefined) setOwn(out, key, this.value(value, key));
+      if (!NEVER_STORED_REQUEST_FIELDS.includes(key) && value !== undefined)
+        setOwn(out, key, this.value(value, key));
     }
     return out;
   }
@@ -74,7 +89,8 @@ export class Scrubber {
     if (Array.isArray(value)) return value.map((item) => this.value(item));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [childKey, child] of Object.entries(value)) setOwn(out, childKey, this.value(child, childKey));
+      for (const [childKey, child] of Object.entries(value))
+        setOwn(out, childKey, this.value(child, childKey));
       return out;
     }
     return value;

@@ -8,8 +8,16 @@ import { GatewayError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
 import { diffPaths, matchForm, requestKey, type MatchRules, type PathDifference } from "./canonical.ts";
 import {
-  FORMAT_NAME, FORMAT_VERSION, declaredKey, formatEntry, formatHeader, joinCassette, parseEntry, splitCassette,
-  type CassetteEntry, type CassetteHeader,
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  declaredKey,
+  formatEntry,
+  formatHeader,
+  joinCassette,
+  parseEntry,
+  splitCassette,
+  type CassetteEntry,
+  type CassetteHeader,
 } from "./format.ts";
 
 interface Slot {
@@ -75,13 +83,16 @@ export class CassetteStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return store;
       throw new GatewayError(`Cannot read cassette ${options.file}: ${(error as Error).message}`, {
-        status: 500, type: "api_error", code: "cassette_unreadable",
+        status: 500,
+        type: "api_error",
+        code: "cassette_unreadable",
       });
     }
     store.#exists = true;
     const { header, chunks } = splitCassette(text, options.file);
     store.#header = header;
-    const sameRules = options.rehash !== true && header.ignore_fields.join("\n") === options.rules.ignoredFields.join("\n");
+    const sameRules =
+      options.rehash !== true && header.ignore_fields.join("\n") === options.rules.ignoredFields.join("\n");
     chunks.forEach((chunk, i) => {
       const declared = sameRules ? declaredKey(chunk) : undefined;
       if (declared !== undefined) {
@@ -91,7 +102,11 @@ export class CassetteStore {
       // Other matching rules than the file was written with (or a hand-edited entry): re-hash it.
       const entry = parseEntry(chunk, options.file, i + 1);
       const key = requestKey(entry.request, options.rules);
-      store.#add(key === entry.key ? { key, chunk, entry } : { key, chunk: formatEntry({ ...entry, key }), entry: { ...entry, key } });
+      store.#add(
+        key === entry.key
+          ? { key, chunk, entry }
+          : { key, chunk: formatEntry({ ...entry, key }), entry: { ...entry, key } },
+      );
     });
     return store;
   }
@@ -138,7 +153,14 @@ export class CassetteStore {
     const nth = this.#recorded.get(entry.key) ?? 0;
     this.#recorded.set(entry.key, nth + 1);
     const existing = this.#index.get(entry.key)?.[nth];
-    const full: CassetteEntry = { key: entry.key, order: existing === undefined ? (this.#index.get(entry.key)?.length ?? 0) : nth, recorded_at: entry.recorded_at, latency_ms: entry.latency_ms, request: entry.request, response: entry.response };
+    const full: CassetteEntry = {
+      key: entry.key,
+      order: existing === undefined ? (this.#index.get(entry.key)?.length ?? 0) : nth,
+      recorded_at: entry.recorded_at,
+      latency_ms: entry.latency_ms,
+      request: entry.request,
+      response: entry.response,
+    };
     const slot: Slot = { key: entry.key, chunk: formatEntry(full), entry: full };
     if (existing === undefined) this.#add(slot);
     else this.#slots[existing] = slot;
@@ -198,7 +220,10 @@ export class CassetteStore {
       ignore_fields: [...this.#options.rules.ignoredFields],
     };
     this.#header = header;
-    return joinCassette(formatHeader(header), this.#slots.map((slot) => slot.chunk));
+    return joinCassette(
+      formatHeader(header),
+      this.#slots.map((slot) => slot.chunk),
+    );
   }
 
   /** Remove temp files a killed writer left behind (their pid is gone), once per process. */
@@ -207,7 +232,8 @@ export class CassetteStore {
     const prefix = `.${basename(this.file)}.`;
     for (const name of await readdir(dirname(this.file))) {
       const pid = Number(/^\.(?:.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
-      if (!name.startsWith(prefix) || !Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+      if (!name.startsWith(prefix) || !Number.isInteger(pid) || pid === process.pid || processAlive(pid))
+        continue;
       await unlink(join(dirname(this.file), name)).catch(() => undefined);
     }
   }
@@ -230,7 +256,10 @@ export class CassetteStore {
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw new GatewayError(`Cannot write cassette ${this.file}: ${(error as Error).message}`, {
-        status: 500, type: "api_error", code: "cassette_write_failed", cause: error,
+        status: 500,
+        type: "api_error",
+        code: "cassette_write_failed",
+        cause: error,
       });
     }
   }

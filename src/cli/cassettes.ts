@@ -26,7 +26,8 @@ function recordingConfig(env: Env, flags: Flags): Config["recording"] {
 
 async function reports(recording: Config["recording"], names: readonly string[]): Promise<CassetteReport[]> {
   const rules = matchRules(recording.ignore_fields);
-  const chosen = names.length > 0 ? names.map((n) => checkCassetteName(n, "NAME")) : await listCassettes(recording.dir);
+  const chosen =
+    names.length > 0 ? names.map((n) => checkCassetteName(n, "NAME")) : await listCassettes(recording.dir);
   return Promise.all(chosen.map((name) => inspectCassette(recording.dir, name, rules)));
 }
 
@@ -36,10 +37,21 @@ function kilobytes(bytes: number): string {
 
 /** The last user turn of a stored request, on one short line. */
 function summary(entry: CassetteEntry): string {
-  const messages = Array.isArray(entry.request.messages) ? (entry.request.messages as Array<{ role?: unknown; content?: unknown }>) : [];
+  const messages = Array.isArray(entry.request.messages)
+    ? (entry.request.messages as Array<{ role?: unknown; content?: unknown }>)
+    : [];
   const last = messages.at(-1);
   const content = last?.content;
-  const text = typeof content === "string" ? content : Array.isArray(content) ? content.map((b: { type?: unknown; text?: unknown }) => (typeof b.text === "string" ? b.text : `[${String(b.type)}]`)).join(" ") : "";
+  const text =
+    typeof content === "string"
+      ? content
+      : Array.isArray(content)
+        ? content
+            .map((b: { type?: unknown; text?: unknown }) =>
+              typeof b.text === "string" ? b.text : `[${String(b.type)}]`,
+            )
+            .join(" ")
+        : "";
   const line = `${String(last?.role ?? "?")}: ${text}`.replace(/\s+/g, " ");
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
@@ -74,7 +86,15 @@ function list(all: CassetteReport[], io: CliIo): number {
   ]);
   const right = { align: "right" } as const;
   formatTable(
-    [{ title: "CASSETTE" }, { title: "ENTRIES", ...right }, { title: "ERRORS", ...right }, { title: "MODELS", ...right }, { title: "UPDATED" }, { title: "SIZE", ...right }, { title: "STATUS" }],
+    [
+      { title: "CASSETTE" },
+      { title: "ENTRIES", ...right },
+      { title: "ERRORS", ...right },
+      { title: "MODELS", ...right },
+      { title: "UPDATED" },
+      { title: "SIZE", ...right },
+      { title: "STATUS" },
+    ],
     rows,
   ).forEach((line) => io.out(line));
   return 0;
@@ -83,23 +103,56 @@ function list(all: CassetteReport[], io: CliIo): number {
 function show(report: CassetteReport, io: CliIo): number {
   const h = report.header;
   io.out(`cassette ${report.name}: ${report.file}`);
-  if (h !== undefined) io.out(`format version ${h.version}, created ${h.created}, updated ${h.updated}, by ${h.creator}; ${report.entries.length} entries`);
-  const rows = report.entries.map((e, i) => [String(i + 1), String(e.response.status), String(e.request.model), `${Math.round(e.latency_ms)} ms`, e.recorded_at, summary(e), e.key.slice(7, 19)]);
+  if (h !== undefined)
+    io.out(
+      `format version ${h.version}, created ${h.created}, updated ${h.updated}, by ${h.creator}; ${report.entries.length} entries`,
+    );
+  const rows = report.entries.map((e, i) => [
+    String(i + 1),
+    String(e.response.status),
+    String(e.request.model),
+    `${Math.round(e.latency_ms)} ms`,
+    e.recorded_at,
+    summary(e),
+    e.key.slice(7, 19),
+  ]);
   formatTable(
-    [{ title: "#", align: "right" }, { title: "STATUS" }, { title: "MODEL" }, { title: "LATENCY", align: "right" }, { title: "RECORDED" }, { title: "REQUEST" }, { title: "KEY" }],
+    [
+      { title: "#", align: "right" },
+      { title: "STATUS" },
+      { title: "MODEL" },
+      { title: "LATENCY", align: "right" },
+      { title: "RECORDED" },
+      { title: "REQUEST" },
+      { title: "KEY" },
+    ],
     rows,
   ).forEach((line) => io.out(line));
   report.problems.forEach((p) => io.err(`problem: ${p}`));
   return report.problems.length === 0 ? 0 : 1;
 }
 
-async function verify(all: CassetteReport[], recording: Config["recording"], fix: boolean, io: CliIo): Promise<number> {
+async function verify(
+  all: CassetteReport[],
+  recording: Config["recording"],
+  fix: boolean,
+  io: CliIo,
+): Promise<number> {
   let failed = 0;
   for (const report of all) {
-    if (fix && report.header !== undefined && report.problems.length > 0 && report.problems.every((p) => p.includes("its key does not match"))) {
+    if (
+      fix &&
+      report.header !== undefined &&
+      report.problems.length > 0 &&
+      report.problems.every((p) => p.includes("its key does not match"))
+    ) {
       const store = await CassetteStore.open({
-        name: report.name, file: report.file, rules: matchRules(recording.ignore_fields), clock: systemClock,
-        creator: `${PACKAGE_NAME} ${VERSION}`, rehash: true,
+        name: report.name,
+        file: report.file,
+        rules: matchRules(recording.ignore_fields),
+        clock: systemClock,
+        creator: `${PACKAGE_NAME} ${VERSION}`,
+        rehash: true,
       });
       await store.persist();
       io.out(`fixed ${report.name}: ${report.problems.length} key(s) re-hashed`);
@@ -118,7 +171,10 @@ async function verify(all: CassetteReport[], recording: Config["recording"], fix
 }
 
 function cost(all: CassetteReport[], io: CliIo): number {
-  const byModel = new Map<string, { calls: number; input: number; output: number; usd: number | undefined }>();
+  const byModel = new Map<
+    string,
+    { calls: number; input: number; output: number; usd: number | undefined }
+  >();
   for (const entry of all.flatMap((r) => r.entries)) {
     const usage = entry.response.status < 300 ? usageOf(entry) : undefined;
     if (usage === undefined) continue;
@@ -128,7 +184,10 @@ function cost(all: CassetteReport[], io: CliIo): number {
     row.calls++;
     row.input += usage.input;
     row.output += usage.output;
-    row.usd = model === undefined || row.usd === undefined ? undefined : row.usd + llmCost(model, usage.input, usage.output);
+    row.usd =
+      model === undefined || row.usd === undefined
+        ? undefined
+        : row.usd + llmCost(model, usage.input, usage.output);
     byModel.set(id, row);
   }
   if (byModel.size === 0) {
@@ -136,19 +195,42 @@ function cost(all: CassetteReport[], io: CliIo): number {
     return 0;
   }
   const money = (usd: number | undefined): string => (usd === undefined ? "unpriced" : `$${usd.toFixed(6)}`);
-  const rows = [...byModel.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, r]) => [id, String(r.calls), String(r.input), String(r.output), money(r.usd)]);
+  const rows = [...byModel.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, r]) => [id, String(r.calls), String(r.input), String(r.output), money(r.usd)]);
   const totals = [...byModel.values()].reduce<{ calls: number; input: number; output: number; usd: number }>(
-    (t, r) => ({ calls: t.calls + r.calls, input: t.input + r.input, output: t.output + r.output, usd: t.usd + (r.usd ?? 0) }),
+    (t, r) => ({
+      calls: t.calls + r.calls,
+      input: t.input + r.input,
+      output: t.output + r.output,
+      usd: t.usd + (r.usd ?? 0),
+    }),
     { calls: 0, input: 0, output: 0, usd: 0 },
   );
   rows.push(["TOTAL", String(totals.calls), String(totals.input), String(totals.output), money(totals.usd)]);
   const right = { align: "right" } as const;
-  formatTable([{ title: "MODEL" }, { title: "CALLS", ...right }, { title: "INPUT TOKENS", ...right }, { title: "OUTPUT TOKENS", ...right }, { title: "LIVE COST", ...right }], rows).forEach((line) => io.out(line));
-  io.out(`Replaying ${all.length === 1 ? "this cassette" : `these ${all.length} cassettes`} costs $0; running the same calls live would cost about ${money(totals.usd)} (list prices).`);
+  formatTable(
+    [
+      { title: "MODEL" },
+      { title: "CALLS", ...right },
+      { title: "INPUT TOKENS", ...right },
+      { title: "OUTPUT TOKENS", ...right },
+      { title: "LIVE COST", ...right },
+    ],
+    rows,
+  ).forEach((line) => io.out(line));
+  io.out(
+    `Replaying ${all.length === 1 ? "this cassette" : `these ${all.length} cassettes`} costs $0; running the same calls live would cost about ${money(totals.usd)} (list prices).`,
+  );
   return 0;
 }
 
-export function addCassetteCommands(program: Command, env: Env, io: CliIo, onExit: (code: number) => void): void {
+export function addCassetteCommands(
+  program: Command,
+  env: Env,
+  io: CliIo,
+  onExit: (code: number) => void,
+): void {
   const cassettes = program
     .command("cassettes")
     .description("inspect recorded cassettes: list | show NAME | verify | cost")
@@ -156,15 +238,21 @@ export function addCassetteCommands(program: Command, env: Env, io: CliIo, onExi
     .option("--cassette-dir <dir>", "where cassettes live (default: recording.dir)");
   const flags = (): Flags => cassettes.opts<Flags>();
 
-  cassettes.command("list").description("every cassette with its entry and error counts").action(async () => {
-    const recording = recordingConfig(env, flags());
-    onExit(list(await reports(recording, []), io));
-  });
-  cassettes.command("show <name>").description("the entries of one cassette").action(async (name: string) => {
-    const recording = recordingConfig(env, flags());
-    const [report] = await reports(recording, [name]);
-    onExit(report === undefined ? 1 : show(report, io));
-  });
+  cassettes
+    .command("list")
+    .description("every cassette with its entry and error counts")
+    .action(async () => {
+      const recording = recordingConfig(env, flags());
+      onExit(list(await reports(recording, []), io));
+    });
+  cassettes
+    .command("show <name>")
+    .description("the entries of one cassette")
+    .action(async (name: string) => {
+      const recording = recordingConfig(env, flags());
+      const [report] = await reports(recording, [name]);
+      onExit(report === undefined ? 1 : show(report, io));
+    });
   cassettes
     .command("verify [names...]")
     .description("check every cassette loads and every key re-hashes to its request (exit 1 if not)")

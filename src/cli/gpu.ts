@@ -26,15 +26,23 @@ function baseUrl(flags: ClientFlags, env: Env): string {
     }
   }
   const { config } = loadConfig({ file: flags.config, env, overrides: {} });
-  const host = config.server.host === "0.0.0.0" || config.server.host === "::" ? "127.0.0.1" : config.server.host;
+  const host =
+    config.server.host === "0.0.0.0" || config.server.host === "::" ? "127.0.0.1" : config.server.host;
   return `http://${host.includes(":") ? `[${host}]` : host}:${config.server.port}`;
 }
 
-async function call(flags: ClientFlags, env: Env, method: string, path: string, body?: unknown): Promise<unknown> {
+async function call(
+  flags: ClientFlags,
+  env: Env,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const url = `${baseUrl(flags, env)}${path}`;
   const headers: Record<string, string> = { accept: "application/json" };
   if (flags.team !== undefined || flags.token !== undefined) {
-    if (flags.team === undefined || flags.token === undefined) throw new CliRequestError("--team and --token go together.");
+    if (flags.team === undefined || flags.token === undefined)
+      throw new CliRequestError("--team and --token go together.");
     headers["x-team-id"] = flags.team;
     headers["x-api-token"] = flags.token;
   }
@@ -49,7 +57,9 @@ async function call(flags: ClientFlags, env: Env, method: string, path: string, 
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new CliRequestError(`cannot reach the gateway at ${new URL(url).origin} (${cause}); is \`bpg serve\` running? (--url to point elsewhere)`);
+    throw new CliRequestError(
+      `cannot reach the gateway at ${new URL(url).origin} (${cause}); is \`bpg serve\` running? (--url to point elsewhere)`,
+    );
   }
   const text = await res.text();
   let parsed: unknown;
@@ -60,7 +70,9 @@ async function call(flags: ClientFlags, env: Env, method: string, path: string, 
   }
   if (!res.ok) {
     const message = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
-    throw new CliRequestError(`${method} ${path}: HTTP ${res.status}: ${typeof message === "string" ? message : "no error message"}`);
+    throw new CliRequestError(
+      `${method} ${path}: HTTP ${res.status}: ${typeof message === "string" ? message : "no error message"}`,
+    );
   }
   return parsed;
 }
@@ -71,7 +83,10 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number"));
   const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? "").length)));
   return cells.map((r) =>
-    r.map((cell, c) => (numeric[c] === true ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join("  ").trimEnd(),
+    r
+      .map((cell, c) => (numeric[c] === true ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+      .join("  ")
+      .trimEnd(),
   );
 }
 
@@ -81,7 +96,11 @@ function duration(seconds: number): string {
   const s = Math.floor(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+  return h > 0
+    ? `${h}h${String(m).padStart(2, "0")}m`
+    : m > 0
+      ? `${m}m${String(s % 60).padStart(2, "0")}s`
+      : `${s}s`;
 }
 
 interface InstanceRow {
@@ -117,30 +136,55 @@ function addClientOptions(command: Command): Command {
     .option("--token <token>", "the team's API token");
 }
 
-export function registerGpuCommands(program: Command, env: Env, io: CliIo, onExit: (code: number) => void): void {
+export function registerGpuCommands(
+  program: Command,
+  env: Env,
+  io: CliIo,
+  onExit: (code: number) => void,
+): void {
   const print = (lines: readonly string[]): void => lines.forEach((l) => io.out(l));
   const gpu = program.command("gpu").description("simulated GPU notebooks of a running gateway (mock mode)");
 
-  addClientOptions(gpu.command("list").description("list your team's GPU instances")).action(async (flags: ClientFlags) => {
-    const res = (await call(flags, env, "GET", "/gpu/instances")) as { data: InstanceRow[] };
-    print(instanceTable(res.data));
-    onExit(0);
-  });
+  addClientOptions(gpu.command("list").description("list your team's GPU instances")).action(
+    async (flags: ClientFlags) => {
+      const res = (await call(flags, env, "GET", "/gpu/instances")) as { data: InstanceRow[] };
+      print(instanceTable(res.data));
+      onExit(0);
+    },
+  );
 
-  addClientOptions(gpu.command("types").description("instance types and hourly prices")).action(async (flags: ClientFlags) => {
-    const res = (await call(flags, env, "GET", "/gpu/instance-types")) as {
-      data: { instance_type: string; gpu: string | null; vram_gb: number | null; vcpus: number; ram_gb: number; usd_per_hour: number }[];
-    };
-    print(
-      table(
-        ["TYPE", "GPU", "VRAM", "CPU", "RAM", "$/HOUR"],
-        res.data.map((t) => [t.instance_type, t.gpu ?? "-", t.vram_gb === null ? "-" : `${t.vram_gb}GB`, t.vcpus, `${t.ram_gb}GB`, usd(t.usd_per_hour)]),
-      ),
-    );
-    onExit(0);
-  });
+  addClientOptions(gpu.command("types").description("instance types and hourly prices")).action(
+    async (flags: ClientFlags) => {
+      const res = (await call(flags, env, "GET", "/gpu/instance-types")) as {
+        data: {
+          instance_type: string;
+          gpu: string | null;
+          vram_gb: number | null;
+          vcpus: number;
+          ram_gb: number;
+          usd_per_hour: number;
+        }[];
+      };
+      print(
+        table(
+          ["TYPE", "GPU", "VRAM", "CPU", "RAM", "$/HOUR"],
+          res.data.map((t) => [
+            t.instance_type,
+            t.gpu ?? "-",
+            t.vram_gb === null ? "-" : `${t.vram_gb}GB`,
+            t.vcpus,
+            `${t.ram_gb}GB`,
+            usd(t.usd_per_hour),
+          ]),
+        ),
+      );
+      onExit(0);
+    },
+  );
 
-  addClientOptions(gpu.command("start").argument("<type>", "instance type, e.g. ml.g5.xlarge (see `bpg gpu types`)"))
+  addClientOptions(
+    gpu.command("start").argument("<type>", "instance type, e.g. ml.g5.xlarge (see `bpg gpu types`)"),
+  )
     .description("create an instance of TYPE, or start the stopped instance --name")
     .option("-n, --name <name>", "instance name (default: generated)")
     .action(async (type: string, flags: ClientFlags & { name?: string }) => {
@@ -150,11 +194,18 @@ export function registerGpuCommands(program: Command, env: Env, io: CliIo, onExi
         existing = list.data.find((i) => i.name === flags.name);
       }
       if (existing !== undefined && existing.instance_type !== type) {
-        throw new CliRequestError(`instance ${existing.name} exists with type ${existing.instance_type}, not ${type}; pick another --name.`);
+        throw new CliRequestError(
+          `instance ${existing.name} exists with type ${existing.instance_type}, not ${type}; pick another --name.`,
+        );
       }
-      const started = (existing === undefined
-        ? await call(flags, env, "POST", "/gpu/instances", { instance_type: type, ...(flags.name === undefined ? {} : { name: flags.name }) })
-        : await call(flags, env, "POST", `/gpu/instances/${encodeURIComponent(existing.name)}/start`)) as InstanceRow;
+      const started = (
+        existing === undefined
+          ? await call(flags, env, "POST", "/gpu/instances", {
+              instance_type: type,
+              ...(flags.name === undefined ? {} : { name: flags.name }),
+            })
+          : await call(flags, env, "POST", `/gpu/instances/${encodeURIComponent(existing.name)}/start`)
+      ) as InstanceRow;
       io.out(
         `Started ${started.name} (${started.instance_type}, ${usd(started.usd_per_hour)}/hour): ${started.status}. ` +
           `It costs money until you run: bpg gpu stop ${started.name}`,
@@ -165,27 +216,50 @@ export function registerGpuCommands(program: Command, env: Env, io: CliIo, onExi
   addClientOptions(gpu.command("stop").argument("<name>", "instance name (see `bpg gpu list`)"))
     .description("stop a running instance (stopped instances cost nothing)")
     .action(async (name: string, flags: ClientFlags) => {
-      const stopped = (await call(flags, env, "POST", `/gpu/instances/${encodeURIComponent(name)}/stop`)) as InstanceRow;
-      io.out(`Stopping ${stopped.name}: ran ${duration(stopped.running_seconds)}, cost ${usd(stopped.cost_usd)} so far.`);
+      const stopped = (await call(
+        flags,
+        env,
+        "POST",
+        `/gpu/instances/${encodeURIComponent(name)}/stop`,
+      )) as InstanceRow;
+      io.out(
+        `Stopping ${stopped.name}: ran ${duration(stopped.running_seconds)}, cost ${usd(stopped.cost_usd)} so far.`,
+      );
       onExit(0);
     });
 
   addClientOptions(gpu.command("delete").argument("<name>", "instance name"))
     .description("delete an instance")
     .action(async (name: string, flags: ClientFlags) => {
-      const deleted = (await call(flags, env, "DELETE", `/gpu/instances/${encodeURIComponent(name)}`)) as InstanceRow;
+      const deleted = (await call(
+        flags,
+        env,
+        "DELETE",
+        `/gpu/instances/${encodeURIComponent(name)}`,
+      )) as InstanceRow;
       io.out(`Deleting ${deleted.name}: it cost ${usd(deleted.cost_usd)} in total.`);
       onExit(0);
     });
 
-  addClientOptions(program.command("quota").description("your team's remaining_quota on a running gateway")).action(
-    async (flags: ClientFlags) => {
-      const q = (await call(flags, env, "GET", "/quota")) as Record<string, unknown>;
-      const quota = (q.remaining_quota ?? q) as Record<string, unknown>;
-      const show = (key: string, value: unknown): string =>
-        typeof value !== "number" ? String(value) : key.endsWith("_percent") ? `${value.toFixed(2)}%` : key.includes("cost") || key.includes("budget") ? usd(value) : String(value);
-      print(table(["", ""], Object.entries(quota).map(([k, v]) => [k, show(k, v)])).slice(1));
-      onExit(0);
-    },
-  );
+  addClientOptions(
+    program.command("quota").description("your team's remaining_quota on a running gateway"),
+  ).action(async (flags: ClientFlags) => {
+    const q = (await call(flags, env, "GET", "/quota")) as Record<string, unknown>;
+    const quota = (q.remaining_quota ?? q) as Record<string, unknown>;
+    const show = (key: string, value: unknown): string =>
+      typeof value !== "number"
+        ? String(value)
+        : key.endsWith("_percent")
+          ? `${value.toFixed(2)}%`
+          : key.includes("cost") || key.includes("budget")
+            ? usd(value)
+            : String(value);
+    print(
+      table(
+        ["", ""],
+        Object.entries(quota).map(([k, v]) => [k, show(k, v)]),
+      ).slice(1),
+    );
+    onExit(0);
+  });
 }

@@ -21,7 +21,8 @@ const defaultIo: CliIo = {
 function integerIn(min: number, max: number, what: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}.`);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}.`);
     return n;
   };
 }
@@ -67,14 +68,34 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
   program
     .command("serve", { isDefault: true })
     .description("run the gateway (the default command)")
-    .addOption(new Option("-m, --mode <mode>", "mock | live | record | replay | auto (default: mock)").choices(MODES))
-    .option("-p, --port <port>", "port to listen on, 0 for any free port (default: 8787)", integerIn(0, 65535, "--port"))
+    .addOption(
+      new Option("-m, --mode <mode>", "mock | live | record | replay | auto (default: mock)").choices(MODES),
+    )
+    .option(
+      "-p, --port <port>",
+      "port to listen on, 0 for any free port (default: 8787)",
+      integerIn(0, 65535, "--port"),
+    )
     .option("-H, --host <host>", "address to bind (default: 127.0.0.1)")
     .option("-c, --config <file>", "config file (default: ./config.yaml, or $BPG_CONFIG)")
     .option("--cassette-dir <dir>", "where cassettes live (default: fixtures/cassettes)")
     .option("--cassette <name>", "cassette used when a request names none (default: default)")
-    .option("--seed <n>", "simulator seed: same request + seed = same answer (default: 0)", integerIn(0, Number.MAX_SAFE_INTEGER, "--seed"))
-    .addOption(new Option("--log-level <level>", "log verbosity").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
+    .option(
+      "--seed <n>",
+      "simulator seed: same request + seed = same answer (default: 0)",
+      integerIn(0, Number.MAX_SAFE_INTEGER, "--seed"),
+    )
+    .addOption(
+      new Option("--log-level <level>", "log verbosity").choices([
+        "fatal",
+        "error",
+        "warn",
+        "info",
+        "debug",
+        "trace",
+        "silent",
+      ]),
+    )
     .addHelpText(
       "after",
       "\nPrecedence: flag > environment (BPG_*, BEDROCK_*) > config file > built-in default.\n" +

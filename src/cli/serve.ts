@@ -26,13 +26,16 @@ export async function serve(config: Readonly<Config>, file: string | null, io: C
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${config.server.host}:${config.server.port}`;
-    if (code === "EADDRINUSE") io.err(`bpg: ${where} is already in use; pick another port with --port or BPG_PORT.`);
+    if (code === "EADDRINUSE")
+      io.err(`bpg: ${where} is already in use; pick another port with --port or BPG_PORT.`);
     else if (code === "EACCES") io.err(`bpg: not allowed to listen on ${where}.`);
     else io.err(`bpg: could not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
   const source = file === null ? "built-in defaults" : file;
-  io.out(`bedrock-proxy-gateway ${VERSION} listening on ${gateway.url} — mode ${config.mode}, ${describeStorage(config)}, config: ${source}`);
+  io.out(
+    `bedrock-proxy-gateway ${VERSION} listening on ${gateway.url} — mode ${config.mode}, ${describeStorage(config)}, config: ${source}`,
+  );
 
   return new Promise((resolveExit) => {
     let stopping = false;

@@ -6,7 +6,9 @@ export interface Column {
 }
 
 export function formatTable(columns: readonly Column[], rows: ReadonlyArray<readonly string[]>): string[] {
-  const widths = columns.map((column, i) => Math.max(column.title.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const widths = columns.map((column, i) =>
+    Math.max(column.title.length, ...rows.map((row) => (row[i] ?? "").length)),
+  );
   const line = (cells: readonly string[]): string =>
     columns
       .map((column, i) => {

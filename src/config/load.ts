@@ -65,14 +65,18 @@ function parseNumber(value: string): unknown {
 }
 
 function parseList(value: string): string[] {
-  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Expand `${VAR}` and `${VAR:-default}` in every string of the parsed file; unset variables become "". */
 function expandEnv(value: Json, env: Env): Json {
-  if (typeof value === "string") return value.replace(ENV_REFERENCE, (_m, name: string, fallback?: string) => env[name] ?? fallback ?? "");
+  if (typeof value === "string")
+    return value.replace(ENV_REFERENCE, (_m, name: string, fallback?: string) => env[name] ?? fallback ?? "");
   if (Array.isArray(value)) return value.map((v) => expandEnv(v, env));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env)]));
@@ -94,7 +98,8 @@ function readConfigFile(path: string): Layer {
   }
   const parsed: unknown = doc.toJS({ maxAliasCount: 100 });
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError([`${path}: the top level must be a mapping of keys`]);
+  if (typeof parsed !== "object" || Array.isArray(parsed))
+    throw new ConfigError([`${path}: the top level must be a mapping of keys`]);
   return parsed as Layer;
 }
 
@@ -141,7 +146,10 @@ function displayPath(instancePath: string): string {
     .split("/")
     .slice(1)
     .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === "" ? part : `${acc}.${part}`), "");
+    .reduce(
+      (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === "" ? part : `${acc}.${part}`),
+      "",
+    );
 }
 
 function describe(error: ErrorObject, sources: Map<string, string>): string | null {
@@ -168,7 +176,11 @@ const validate = ajv.compile(CONFIG_SCHEMA);
 
 function validateConfig(candidate: Layer, sources: Map<string, string>): Config {
   if (validate(candidate)) return candidate as unknown as Config;
-  const problems = [...new Set((validate.errors ?? []).map((e) => describe(e, sources)).filter((p): p is string => p !== null))];
+  const problems = [
+    ...new Set(
+      (validate.errors ?? []).map((e) => describe(e, sources)).filter((p): p is string => p !== null),
+    ),
+  ];
   throw new ConfigError(problems);
 }
 
@@ -180,7 +192,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function pickFile(options: LoadConfigOptions, env: Env, cwd: string): { path: string; required: boolean } | null {
+function pickFile(
+  options: LoadConfigOptions,
+  env: Env,
+  cwd: string,
+): { path: string; required: boolean } | null {
   const explicit = options.file ?? env.BPG_CONFIG;
   if (explicit !== undefined && explicit !== "") return { path: resolve(cwd, explicit), required: true };
   if (options.implicitFile === false) return null;

@@ -4,7 +4,10 @@ import { LOG_LEVELS, MODES, UPSTREAM_KINDS } from "./types.ts";
 
 type Schema = Record<string, unknown>;
 
-const object = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({
+const object = (
+  properties: Record<string, Schema>,
+  required: string[] = Object.keys(properties),
+): Schema => ({
   type: "object",
   additionalProperties: false,
   properties,

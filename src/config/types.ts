@@ -83,5 +83,9 @@ export interface Config {
 
 /** Every key optional, recursively: the shape of overrides. Arrays and records are replaced whole. */
 export type ConfigOverrides = {
-  [K in keyof Config]?: Config[K] extends unknown[] ? Config[K] : Config[K] extends object ? Partial<Config[K]> : Config[K];
+  [K in keyof Config]?: Config[K] extends unknown[]
+    ? Config[K]
+    : Config[K] extends object
+      ? Partial<Config[K]>
+      : Config[K];
 };

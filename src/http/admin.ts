@@ -31,7 +31,8 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   router.use("/admin", (req, _res, next) => {
     if (isLoopback(remote(req))) return next();
     const presented = req.get("x-admin-key");
-    if (expected !== undefined && presented !== undefined && timingSafeEqual(digest(presented), expected)) return next();
+    if (expected !== undefined && presented !== undefined && timingSafeEqual(digest(presented), expected))
+      return next();
     next(
       forbidden(
         "Admin routes answer only loopback callers or requests with a valid X-Admin-Key header (server.admin_key).",
@@ -46,10 +47,20 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   router.post("/admin/reset", (req, res) => {
     const body: unknown = req.body;
     let teamId: string | undefined;
-    if (body !== undefined && body !== null && !(typeof body === "object" && Object.keys(body).length === 0)) {
-      const teamField = typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>).team_id : undefined;
+    if (
+      body !== undefined &&
+      body !== null &&
+      !(typeof body === "object" && Object.keys(body).length === 0)
+    ) {
+      const teamField =
+        typeof body === "object" && !Array.isArray(body)
+          ? (body as Record<string, unknown>).team_id
+          : undefined;
       if (typeof teamField !== "string" || teamField === "") {
-        throw invalidRequest('Send {"team_id": "<team>"} to reset one team, or an empty body to reset every team.', "team_id");
+        throw invalidRequest(
+          'Send {"team_id": "<team>"} to reset one team, or an empty body to reset every team.',
+          "team_id",
+        );
       }
       teamId = teamField;
     }
@@ -60,7 +71,10 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   });
   router.post("/admin/clock/advance", (req, res) => {
     const body: unknown = req.body;
-    const seconds = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).seconds : undefined;
+    const seconds =
+      typeof body === "object" && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>).seconds
+        : undefined;
     res.json(deps.admin.advanceClock(seconds));
   });
   return router;

@@ -18,7 +18,8 @@ export function resolveCredentials(req: Request, config: Readonly<Config>): Cred
   }
   if (teamHeader) {
     const token = tokenFromHeaders(header);
-    if (token !== undefined && !token.includes(":")) return { teamId: teamHeader, apiToken: token, teamField: "team_id" };
+    if (token !== undefined && !token.includes(":"))
+      return { teamId: teamHeader, apiToken: token, teamField: "team_id" };
   }
 
   const { team_id: teamId, api_token: apiToken } = config.upstream;

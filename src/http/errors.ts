@@ -14,7 +14,13 @@ export function isProxySurface(path: string): boolean {
 /** The OpenAI error body (`ErrorResponse` in the OpenAI spec). */
 export function openAIErrorBody(error: GatewayError): OpenAIErrorBody {
   return {
-    error: { message: error.message, type: error.type, param: error.param, code: error.code, ...error.details },
+    error: {
+      message: error.message,
+      type: error.type,
+      param: error.param,
+      code: error.code,
+      ...error.details,
+    },
   };
 }
 
@@ -32,15 +38,26 @@ export function toGatewayError(error: unknown): GatewayError {
   const framework = error as { type?: unknown; status?: unknown; limit?: unknown } | null;
   switch (framework?.type) {
     case "entity.too.large":
-      return new GatewayError(`Request body is larger than the ${String(framework.limit)}-byte limit (server.body_limit_bytes).`, {
-        status: 413, type: "invalid_request_error", code: "request_too_large",
-      });
+      return new GatewayError(
+        `Request body is larger than the ${String(framework.limit)}-byte limit (server.body_limit_bytes).`,
+        {
+          status: 413,
+          type: "invalid_request_error",
+          code: "request_too_large",
+        },
+      );
     case "entity.parse.failed":
-      return invalidRequest("We could not parse the JSON body of your request. The body must be valid JSON.", null, "invalid_json");
+      return invalidRequest(
+        "We could not parse the JSON body of your request. The body must be valid JSON.",
+        null,
+        "invalid_json",
+      );
     case "encoding.unsupported":
     case "charset.unsupported":
       return new GatewayError("The request body's encoding or charset is not supported.", {
-        status: 415, type: "invalid_request_error", code: "unsupported_media_type",
+        status: 415,
+        type: "invalid_request_error",
+        code: "unsupported_media_type",
       });
     case "request.aborted":
       return invalidRequest("The request body was not received completely.", null, "request_aborted");
@@ -76,5 +93,10 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(notFound(`Unknown route: ${req.method} ${req.path}. See GET /healthz and the README for the routes served.`, "unknown_route"));
+  next(
+    notFound(
+      `Unknown route: ${req.method} ${req.path}. See GET /healthz and the README for the routes served.`,
+      "unknown_route",
+    ),
+  );
 };

@@ -39,7 +39,8 @@ export function invokeRouter(deps: InvokeRouterDeps): Router {
     res.set({
       "Access-Control-Allow-Origin": "*",
       "Access-Control-Allow-Methods": "POST, OPTIONS",
-      "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Team-ID, X-API-Token, x-api-key, X-Mock-Fault, X-Cassette",
+      "Access-Control-Allow-Headers":
+        "Content-Type, Authorization, X-Team-ID, X-API-Token, x-api-key, X-Mock-Fault, X-Cassette",
     });
     res.status(204).end();
   });
@@ -48,7 +49,11 @@ export function invokeRouter(deps: InvokeRouterDeps): Router {
     res.setHeader("Access-Control-Allow-Origin", "*");
     const raw: unknown = req.body;
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-      throw invalidRequest("The request body must be a JSON object with model, messages and max_tokens.", null, "invalid_json");
+      throw invalidRequest(
+        "The request body must be a JSON object with model, messages and max_tokens.",
+        null,
+        "invalid_json",
+      );
     }
     const body = raw as Record<string, unknown>;
     const ctx = context(req, res, body);

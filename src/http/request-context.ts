@@ -12,14 +12,17 @@ export function requestContext(deps: { ids: IdSource; logger: Logger; metrics: M
   return function trackRequest(req, res, next) {
     const started = process.hrtime.bigint();
     const incoming = req.get("x-request-id");
-    const requestId = incoming !== undefined && CLIENT_REQUEST_ID.test(incoming) ? incoming : deps.ids.requestId();
+    const requestId =
+      incoming !== undefined && CLIENT_REQUEST_ID.test(incoming) ? incoming : deps.ids.requestId();
     res.locals.requestId = requestId;
     res.setHeader("x-request-id", requestId);
 
     res.on("close", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       // The matched route pattern keeps metric labels bounded (no per-instance-name series).
-      const route = (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? "unmatched" : req.path);
+      const route =
+        (req.route as { path?: string } | undefined)?.path ??
+        (res.statusCode === 404 ? "unmatched" : req.path);
       const labels = { method: req.method, route: `${req.baseUrl}${String(route)}` };
       deps.metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
       deps.metrics.httpDuration.observe(labels, seconds);

@@ -19,11 +19,16 @@ export function createSurfaces(deps: SurfaceDeps): Router[] {
   // /v1 retries retryable upstream failures (whatever the mode, so X-Mock-Fault reaches every attempt,
   // CONTRACT §5); /prod/invoke stays a faithful proxy and passes failures on as they came.
   const retrying = withRetries(stack.upstream, { retries: config.upstream.retries });
-  const routers = [openAIRouter({ ...deps, upstream: retrying, models }), invokeRouter({ upstream: stack.upstream })];
+  const routers = [
+    openAIRouter({ ...deps, upstream: retrying, models }),
+    invokeRouter({ upstream: stack.upstream }),
+  ];
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
     const quota = stack.quota;
-    routers.push(gpuRouter({ config, gpu: stack.accounting.gpu, authenticate: (c) => quota.authenticate(c) }));
+    routers.push(
+      gpuRouter({ config, gpu: stack.accounting.gpu, authenticate: (c) => quota.authenticate(c) }),
+    );
     routers.push(adminRouter({ admin: stack.accounting.admin, adminKey: config.server.admin_key }));
   }
   return routers;

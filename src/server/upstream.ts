@@ -47,7 +47,14 @@ function closingAccounting(upstream: UpstreamClient, accounting: Accounting): Up
 /** The real proxy over an undici keep-alive pool. */
 function liveStack(deps: UpstreamDeps): UpstreamStack {
   const { config, logger, metrics } = deps;
-  return { upstream: createLiveClient({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms, logger, metrics }) };
+  return {
+    upstream: createLiveClient({
+      url: config.upstream.url,
+      timeoutMs: config.upstream.timeout_ms,
+      logger,
+      metrics,
+    }),
+  };
 }
 
 /** The simulator with its accounting (clock, ledger, GPU fleet, state file) and team directory. */
@@ -55,7 +62,14 @@ function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
   const { config, ids, logger } = deps;
   const accounting = createAccounting({ config, clock: deps.clock, logger });
   const teams = createTeamDirectory(config.mock.teams);
-  const simulator = createSimulator({ config, clock: accounting.clock, ids, ledger: accounting.ledger, teams, logger });
+  const simulator = createSimulator({
+    config,
+    clock: accounting.clock,
+    ids,
+    ledger: accounting.ledger,
+    teams,
+    logger,
+  });
   return { upstream: closingAccounting(simulator, accounting), accounting, quota: simulator };
 }
 
@@ -85,7 +99,10 @@ export function createUpstream(deps: UpstreamDeps): UpstreamStack {
       const { config, clock, logger } = deps;
       // Replay never touches the network, so it does not even build a base.
       const base = mode === "replay" ? { upstream: NO_UPSTREAM } : baseStack(deps);
-      return { ...base, upstream: withCassettes(base.upstream, { mode, recording: config.recording, clock, logger }) };
+      return {
+        ...base,
+        upstream: withCassettes(base.upstream, { mode, recording: config.recording, clock, logger }),
+      };
     }
   }
 }

@@ -46,7 +46,11 @@ export class GatewayError extends Error {
   }
 }
 
-export function invalidRequest(message: string, param: string | null = null, code = "invalid_value"): GatewayError {
+export function invalidRequest(
+  message: string,
+  param: string | null = null,
+  code = "invalid_value",
+): GatewayError {
   return new GatewayError(message, { status: 400, type: "invalid_request_error", code, param });
 }
 

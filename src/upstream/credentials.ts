@@ -24,13 +24,20 @@ export function tokenFromHeaders(header: HeaderGetter): string | undefined {
  * Credentials as the proxy reads them: body fields first, headers second. Returns what was found even
  * when incomplete (`teamId` or `apiToken` may be empty) so the caller can answer 401 precisely.
  */
-export function proxyCredentials(body: Record<string, unknown>, header: HeaderGetter): Credentials | undefined {
+export function proxyCredentials(
+  body: Record<string, unknown>,
+  header: HeaderGetter,
+): Credentials | undefined {
   const bodyTeam = nonEmpty(body.team_id);
   const participant = nonEmpty(body.participant_id);
   const teamId = bodyTeam ?? participant ?? nonEmpty(header("x-team-id"));
   const apiToken = nonEmpty(body.api_token) ?? tokenFromHeaders(header);
   if (teamId === undefined || apiToken === undefined) return undefined;
-  return { teamId, apiToken, teamField: bodyTeam === undefined && participant !== undefined ? "participant_id" : "team_id" };
+  return {
+    teamId,
+    apiToken,
+    teamField: bodyTeam === undefined && participant !== undefined ? "participant_id" : "team_id",
+  };
 }
 
 /** Remove credential fields from an invoke body so nothing downstream can store or log them. */

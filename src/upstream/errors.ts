@@ -14,7 +14,11 @@ export function upstreamMessage(body: string): string {
       for (const key of ["error", "message", "detail", "Message"]) {
         const value = record[key];
         if (typeof value === "string" && value.length > 0) return value;
-        if (value !== null && typeof value === "object" && typeof (value as { message?: unknown }).message === "string") {
+        if (
+          value !== null &&
+          typeof value === "object" &&
+          typeof (value as { message?: unknown }).message === "string"
+        ) {
           return (value as { message: string }).message;
         }
       }
@@ -26,7 +30,8 @@ export function upstreamMessage(body: string): string {
   return text.length > 0 ? text.slice(0, 500) : "(no body)";
 }
 
-const CONTEXT_EXCEEDED = /maximum context length|Input Tokens Exceeded|prompt is too long|too many input tokens/i;
+const CONTEXT_EXCEEDED =
+  /maximum context length|Input Tokens Exceeded|prompt is too long|too many input tokens/i;
 
 /** Map a non-2xx upstream answer to the gateway's error (CONTRACT §3 error table). */
 export function errorFromUpstream(response: UpstreamResponse): GatewayError {
@@ -36,10 +41,21 @@ export function errorFromUpstream(response: UpstreamResponse): GatewayError {
   const status = response.status;
 
   if (status === 429) {
-    return new GatewayError(message, { status: 429, type: "insufficient_quota", code: "insufficient_quota", shouldRetry: false });
+    return new GatewayError(message, {
+      status: 429,
+      type: "insufficient_quota",
+      code: "insufficient_quota",
+      shouldRetry: false,
+    });
   }
   if (/ThrottlingException|Too many (tokens|requests)/i.test(message)) {
-    return new GatewayError(message, { status: 429, type: "rate_limit_error", code: "rate_limit_exceeded", shouldRetry: true, headers });
+    return new GatewayError(message, {
+      status: 429,
+      type: "rate_limit_error",
+      code: "rate_limit_exceeded",
+      shouldRetry: true,
+      headers,
+    });
   }
   if (status === 401) {
     return new GatewayError(message, { status: 401, type: "authentication_error", code: "invalid_api_key" });
@@ -48,25 +64,45 @@ export function errorFromUpstream(response: UpstreamResponse): GatewayError {
     return new GatewayError(message, { status: 403, type: "permission_error", code: "model_not_allowed" });
   }
   if (status === 413) {
-    return new GatewayError(message, { status: 413, type: "invalid_request_error", code: "request_too_large" });
+    return new GatewayError(message, {
+      status: 413,
+      type: "invalid_request_error",
+      code: "request_too_large",
+    });
   }
   if (status === 504) {
-    return new GatewayError(message, { status: 504, type: "api_error", code: "upstream_timeout", shouldRetry: true });
+    return new GatewayError(message, {
+      status: 504,
+      type: "api_error",
+      code: "upstream_timeout",
+      shouldRetry: true,
+    });
   }
   if (/model identifier is invalid/i.test(message)) {
-    return new GatewayError(message, { status: 404, type: "invalid_request_error", code: "model_not_found", param: "model" });
+    return new GatewayError(message, {
+      status: 404,
+      type: "invalid_request_error",
+      code: "model_not_found",
+      param: "model",
+    });
   }
   if (status === 400 || /ValidationException|does not support|Malformed input/i.test(message)) {
     const code = CONTEXT_EXCEEDED.test(message) ? "context_length_exceeded" : "invalid_request_error";
     return new GatewayError(message, { status: 400, type: "invalid_request_error", code });
   }
   if (CONTEXT_EXCEEDED.test(message)) {
-    return new GatewayError(message, { status: 400, type: "invalid_request_error", code: "context_length_exceeded" });
+    return new GatewayError(message, {
+      status: 400,
+      type: "invalid_request_error",
+      code: "context_length_exceeded",
+    });
   }
   // Other Bedrock 5xx (ServiceUnavailable, ModelNotReady…) are transient on AWS's side.
   // A bare 502/503 comes from the API gateway in front of the proxy, not from a rejected request.
   const transient =
-    status === 502 || status === 503 || (status >= 500 && /ServiceUnavailable|ModelNotReady|InternalServer|temporarily/i.test(message));
+    status === 502 ||
+    status === 503 ||
+    (status >= 500 && /ServiceUnavailable|ModelNotReady|InternalServer|temporarily/i.test(message));
   return new GatewayError(message, {
     status: transient ? 503 : 502,
     type: "api_error",
@@ -78,14 +114,22 @@ export function errorFromUpstream(response: UpstreamResponse): GatewayError {
 /** The upstream did not answer within `upstream.timeout_ms`. */
 export function upstreamTimeout(timeoutMs: number, cause?: unknown): GatewayError {
   return new GatewayError(`The upstream proxy did not answer within ${timeoutMs} ms.`, {
-    status: 504, type: "api_error", code: "upstream_timeout", shouldRetry: true, cause,
+    status: 504,
+    type: "api_error",
+    code: "upstream_timeout",
+    shouldRetry: true,
+    cause,
   });
 }
 
 /** The upstream could not be reached, or dropped the connection. */
 export function upstreamUnreachable(detail: string, cause?: unknown): GatewayError {
   return new GatewayError(`The upstream proxy could not be reached: ${detail}`, {
-    status: 502, type: "api_error", code: "upstream_unreachable", shouldRetry: true, cause,
+    status: 502,
+    type: "api_error",
+    code: "upstream_unreachable",
+    shouldRetry: true,
+    cause,
   });
 }
 
@@ -95,13 +139,19 @@ export function upstreamUnreachable(detail: string, cause?: unknown): GatewayErr
  */
 export function upstreamReset(): GatewayError {
   return new GatewayError("The upstream proxy closed the connection without answering (connection reset).", {
-    status: 502, type: "api_error", code: "upstream_reset", shouldRetry: true,
+    status: 502,
+    type: "api_error",
+    code: "upstream_reset",
+    shouldRetry: true,
   });
 }
 
 /** The upstream answered 2xx with a body that is not a proxy answer (not JSON, or missing keys). */
 export function upstreamMalformed(reason: string): GatewayError {
   return new GatewayError(`The upstream proxy sent a malformed answer (${reason}).`, {
-    status: 502, type: "api_error", code: "upstream_malformed", shouldRetry: true,
+    status: 502,
+    type: "api_error",
+    code: "upstream_malformed",
+    shouldRetry: true,
   });
 }

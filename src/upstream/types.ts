@@ -19,12 +19,7 @@ export interface InvokeTool {
 }
 
 export type InvokeToolChoice =
-  | "auto"
-  | "any"
-  | "none"
-  | "required"
-  | { type: "auto" | "any" | "none" }
-  | { type: "tool"; name: string };
+  "auto" | "any" | "none" | "required" | { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
 
 export interface InvokeResponseFormat {
   type: "json_schema";

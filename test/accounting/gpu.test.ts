@@ -172,12 +172,32 @@ describe("bad input changes nothing", () => {
   };
 
   it.each([
-    ["unknown type", (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.g9.huge" }), 400, "instance_type"],
+    [
+      "unknown type",
+      (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.g9.huge" }),
+      400,
+      "instance_type",
+    ],
     ["missing type", (a: Accounting) => a.gpu.create("alpha", {}), 400, "instance_type"],
     ["not an object", (a: Accounting) => a.gpu.create("alpha", ["ml.t3.medium"]), 400, null],
-    ["unknown field", (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.t3.medium", gpus: 2 }), 400, "gpus"],
-    ["bad name", (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.t3.medium", name: "no spaces" }), 400, "name"],
-    ["taken name", (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.t3.medium", name: "nb" }), 409, "name"],
+    [
+      "unknown field",
+      (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.t3.medium", gpus: 2 }),
+      400,
+      "gpus",
+    ],
+    [
+      "bad name",
+      (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.t3.medium", name: "no spaces" }),
+      400,
+      "name",
+    ],
+    [
+      "taken name",
+      (a: Accounting) => a.gpu.create("alpha", { instance_type: "ml.t3.medium", name: "nb" }),
+      409,
+      "name",
+    ],
     ["unknown instance", (a: Accounting) => a.gpu.stop("alpha", "ghost"), 404, "name"],
     ["other team's instance", (a: Accounting) => a.gpu.delete("beta", "nb"), 404, "name"],
     ["stop of a stopped instance", (a: Accounting) => a.gpu.stop("alpha", "off"), 409, "name"],
@@ -199,7 +219,9 @@ describe("bad input changes nothing", () => {
 
   it("lists the valid types when the type is unknown", () => {
     const error = errorOf(() => setup().gpu.create("alpha", { instance_type: "p3" }));
-    expect(error.message).toContain("ml.t3.medium, ml.t3.xlarge, ml.g4dn.xlarge, ml.g5.xlarge, ml.p3.2xlarge");
+    expect(error.message).toContain(
+      "ml.t3.medium, ml.t3.xlarge, ml.g4dn.xlarge, ml.g5.xlarge, ml.p3.2xlarge",
+    );
   });
 
   it("a real clock refuses to be advanced", () => {
@@ -211,7 +233,10 @@ describe("bad input changes nothing", () => {
 describe("clock", () => {
   it("time_scale speeds up a real clock", () => {
     const base = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
-    const acc = createAccounting({ config: { mock: { ...DEFAULT_CONFIG.mock, teams, time_scale: 3600 } }, clock: base });
+    const acc = createAccounting({
+      config: { mock: { ...DEFAULT_CONFIG.mock, teams, time_scale: 3600 } },
+      clock: base,
+    });
     acc.gpu.create("alpha", { instance_type: "ml.g5.xlarge", name: "nb" });
     base.advance(1000);
     expect(acc.ledger.quota("alpha").gpu_cost).toBe(1.41);
@@ -227,6 +252,11 @@ describe("daily counters", () => {
     clock.advance(59_000);
     expect(ledger.quota("alpha").requests_today).toBe(1);
     clock.advance(1_000);
-    expect(ledger.quota("alpha")).toMatchObject({ requests_today: 0, tokens_today: 0, llm_cost: 0.25, total_cost: 0.25 });
+    expect(ledger.quota("alpha")).toMatchObject({
+      requests_today: 0,
+      tokens_today: 0,
+      llm_cost: 0.25,
+      total_cost: 0.25,
+    });
   });
 });

@@ -19,7 +19,11 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function open(base: ManualClock, mock: Partial<Config["mock"]> = {}): Accounting {
-  return createAccounting({ config: { mock: { ...DEFAULT_CONFIG.mock, state: statePath, ...mock } }, clock: base, writeDelayMs: 5 });
+  return createAccounting({
+    config: { mock: { ...DEFAULT_CONFIG.mock, state: statePath, ...mock } },
+    clock: base,
+    writeDelayMs: 5,
+  });
 }
 
 describe("state file", () => {
@@ -34,7 +38,12 @@ describe("state file", () => {
 
     base.advance(HOUR_MS / 2); // the gateway is down; the instance keeps running
     const second = open(base);
-    expect(second.ledger.quota("demo")).toMatchObject({ gpu_cost: 1.41, llm_cost: 0.125, requests_today: 1, tokens_today: 42 });
+    expect(second.ledger.quota("demo")).toMatchObject({
+      gpu_cost: 1.41,
+      llm_cost: 0.125,
+      requests_today: 1,
+      tokens_today: 42,
+    });
     expect(second.gpu.get("demo", "nb")).toMatchObject({ status: "InService", running_seconds: 3600 });
     second.gpu.stop("demo", "nb");
     await second.close();
@@ -71,7 +80,10 @@ describe("state file", () => {
     const second = open(base, { teams });
     expect(second.ledger.exhausted("demo")).toBe(true);
     expect(second.ledger.quota("demo").gpu_cost).toBeLessThan(1.000_01);
-    expect(second.gpu.get("demo", "big")).toMatchObject({ status: "Stopped", stop_reason: "budget_exhausted" });
+    expect(second.gpu.get("demo", "big")).toMatchObject({
+      status: "Stopped",
+      stop_reason: "budget_exhausted",
+    });
     await second.close();
   });
 
@@ -94,13 +106,19 @@ describe("state file", () => {
     const acc = open(base);
     for (let i = 0; i < 200; i++) acc.ledger.chargeLlm("demo", 0.001, 1);
     await acc.close();
-    const doc = JSON.parse(readFileSync(statePath, "utf8")) as { version: number; accounts: { demo: { requests_today: number } } };
+    const doc = JSON.parse(readFileSync(statePath, "utf8")) as {
+      version: number;
+      accounts: { demo: { requests_today: number } };
+    };
     expect(doc.version).toBe(STATE_VERSION);
     expect(doc.accounts.demo.requests_today).toBe(200);
   });
 
   it("refuses a file of another format version with a clear error", () => {
-    writeFileSync(join(dir, "v9.json"), JSON.stringify({ format: "bedrock-proxy-gateway/state", version: 9 }));
+    writeFileSync(
+      join(dir, "v9.json"),
+      JSON.stringify({ format: "bedrock-proxy-gateway/state", version: 9 }),
+    );
     statePath = join(dir, "v9.json");
     const base = new ManualClock();
     expect(() => open(base)).toThrow(StateFileError);
@@ -109,10 +127,17 @@ describe("state file", () => {
 
   it("refuses a damaged file, naming the field", () => {
     statePath = join(dir, "bad.json");
-    writeFileSync(statePath, JSON.stringify({
-      format: "bedrock-proxy-gateway/state", version: 1, saved_at: "", clock: { sim_ms: 1, real_ms: 1 },
-      accounts: { demo: { llm_cost: "lots" } }, gpu: { settled_at: {}, instances: [] },
-    }));
+    writeFileSync(
+      statePath,
+      JSON.stringify({
+        format: "bedrock-proxy-gateway/state",
+        version: 1,
+        saved_at: "",
+        clock: { sim_ms: 1, real_ms: 1 },
+        accounts: { demo: { llm_cost: "lots" } },
+        gpu: { settled_at: {}, instances: [] },
+      }),
+    );
     expect(() => open(new ManualClock())).toThrow(/accounts\.demo\.llm_cost should be a finite number/);
     writeFileSync(statePath, "{ not json");
     expect(() => open(new ManualClock())).toThrow(/is not valid JSON/);
@@ -120,7 +145,9 @@ describe("state file", () => {
 
   it("ignores teams that are no longer configured", async () => {
     const base = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
-    const first = open(base, { teams: [{ team_id: "gone", api_token: "t", budget_limit: 5 }, ...DEFAULT_CONFIG.mock.teams] });
+    const first = open(base, {
+      teams: [{ team_id: "gone", api_token: "t", budget_limit: 5 }, ...DEFAULT_CONFIG.mock.teams],
+    });
     first.gpu.create("gone", { instance_type: "ml.t3.medium" });
     await first.close();
     const second = open(base);

@@ -1,23 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, diffPaths, matchRules, requestKey, withoutPaths } from "../../src/cassettes/canonical.ts";
+import {
+  canonicalJson,
+  diffPaths,
+  matchRules,
+  requestKey,
+  withoutPaths,
+} from "../../src/cassettes/canonical.ts";
 import { cassetteNameProblem } from "../../src/cassettes/names.ts";
 import { Scrubber, compileRedactions } from "../../src/cassettes/scrub.ts";
 
 describe("request keys", () => {
   it("canonical JSON sorts keys at every depth and drops undefined", () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it("ignored paths support * for any key or index", () => {
-    const request = { model: "m", messages: [{ role: "user", content: "a", meta: 1 }, { role: "user", content: "b", meta: 2 }] };
-    expect(withoutPaths(request, ["messages.*.meta"])).toEqual({ model: "m", messages: [{ role: "user", content: "a" }, { role: "user", content: "b" }] });
-    expect(requestKey(request, matchRules(["messages.*.meta"]))).toBe(requestKey({ ...request, messages: request.messages.map((m) => ({ ...m, meta: 9 })) }, matchRules(["messages.*.meta"])));
+    const request = {
+      model: "m",
+      messages: [
+        { role: "user", content: "a", meta: 1 },
+        { role: "user", content: "b", meta: 2 },
+      ],
+    };
+    expect(withoutPaths(request, ["messages.*.meta"])).toEqual({
+      model: "m",
+      messages: [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+      ],
+    });
+    expect(requestKey(request, matchRules(["messages.*.meta"]))).toBe(
+      requestKey(
+        { ...request, messages: request.messages.map((m) => ({ ...m, meta: 9 })) },
+        matchRules(["messages.*.meta"]),
+      ),
+    );
     expect(requestKey(request, matchRules([]))).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it("credentials are ignored for matching even in hand-written recordings", () => {
     const rules = matchRules([]);
-    expect(requestKey({ model: "m", api_token: "x", team_id: "t" }, rules)).toBe(requestKey({ model: "m" }, rules));
+    expect(requestKey({ model: "m", api_token: "x", team_id: "t" }, rules)).toBe(
+      requestKey({ model: "m" }, rules),
+    );
   });
 
   it("diffs name leaf paths, including absent ones", () => {
@@ -30,18 +57,26 @@ describe("request keys", () => {
 });
 
 describe("names", () => {
-  it.each(["default", "suite/chat.v2", "a_b-c/D9"])("accepts %j", (name) => expect(cassetteNameProblem(name)).toBeUndefined());
+  it.each(["default", "suite/chat.v2", "a_b-c/D9"])("accepts %j", (name) =>
+    expect(cassetteNameProblem(name)).toBeUndefined(),
+  );
 });
 
 describe("scrubbing", () => {
   it("redacts configured patterns and secret-named keys at any depth", () => {
     const scrubber = new Scrubber(undefined, compileRedactions(["\\b\\d{4}-\\d{4}\\b"]));
-    expect(scrubber.value({ note: "card 1234-5678 ok", nested: [{ Authorization: "Bearer abc" }], team_id: "t" })).toEqual({
-      note: "card [REDACTED] ok", nested: [{ Authorization: "[REDACTED]" }], team_id: "<team_id>",
+    expect(
+      scrubber.value({ note: "card 1234-5678 ok", nested: [{ Authorization: "Bearer abc" }], team_id: "t" }),
+    ).toEqual({
+      note: "card [REDACTED] ok",
+      nested: [{ Authorization: "[REDACTED]" }],
+      team_id: "<team_id>",
     });
   });
 
   it("an invalid redaction pattern is a clear error", () => {
-    expect(() => compileRedactions(["(unclosed"])).toThrow(/recording.redact_patterns: "\(unclosed" is not a valid regular expression/);
+    expect(() => compileRedactions(["(unclosed"])).toThrow(
+      /recording.redact_patterns: "\(unclosed" is not a valid regular expression/,
+    );
   });
 });

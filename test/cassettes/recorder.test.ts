@@ -22,8 +22,15 @@ describe("withCassettes: record then replay", () => {
     const dir = tempDir();
     const live = fakeUpstream();
     const recorder = withCassettes(live, cassetteOptions(dir, "record"));
-    const tool = { name: "get_weather", input_schema: { type: "object", properties: { location: { type: "string" } } } };
-    const requests = [ask("What is 2+2?"), ask("Weather in Paris?", { tools: [tool], tool_choice: { type: "auto" } }), ask("boom")];
+    const tool = {
+      name: "get_weather",
+      input_schema: { type: "object", properties: { location: { type: "string" } } },
+    };
+    const requests = [
+      ask("What is 2+2?"),
+      ask("Weather in Paris?", { tools: [tool], tool_choice: { type: "auto" } }),
+      ask("boom"),
+    ];
     const recorded = [];
     for (const request of requests) recorded.push(await recorder.invoke(request, ctx()));
     await recorder.close();
@@ -47,7 +54,10 @@ describe("withCassettes: record then replay", () => {
     const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
     await recorder.invoke(ask("boom"), ctx());
     await recorder.close();
-    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("boom"), ctx());
+    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
+      ask("boom"),
+      ctx(),
+    );
     expect(replayed.status).toBe(500);
     expect(replayed.headers).toEqual({ "content-type": "application/json", "x-amzn-requestid": "req-1" });
     expect(replayed.body).toContain("ValidationException");
@@ -59,7 +69,10 @@ describe("withCassettes: record then replay", () => {
     const live = await recorder.invoke(ask("hi"), ctx());
     expect(live.body).toContain('"cost_usd": 1e-05');
     await recorder.close();
-    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("hi"), ctx());
+    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
+      ask("hi"),
+      ctx(),
+    );
     expect(replayed.body).toBe(live.body);
   });
 
@@ -81,7 +94,10 @@ describe("withCassettes: record then replay", () => {
   it("survives hostile keys such as __proto__ in a response body", async () => {
     const dir = tempDir();
     const body = '{"__proto__":{"polluted":true},"content":[],"n":-1.5e300,"u":"\\u2028é"}';
-    const upstream = { invoke: () => Promise.resolve({ status: 200, headers: {}, body }), close: () => Promise.resolve() };
+    const upstream = {
+      invoke: () => Promise.resolve({ status: 200, headers: {}, body }),
+      close: () => Promise.resolve(),
+    };
     const recorder = withCassettes(upstream, cassetteOptions(dir, "record"));
     await recorder.invoke(ask("x"), ctx());
     await recorder.close();
@@ -107,11 +123,26 @@ describe("withCassettes: matching", () => {
 
   it("ignores key order and the configured volatile fields", async () => {
     const dir = tempDir();
-    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record", { ignore_fields: ["temperature", "metadata.user"] }));
-    const live = await recorder.invoke(ask("hi", { temperature: 0.2, metadata: { user: "u1", tag: "a" } }), ctx());
+    const recorder = withCassettes(
+      fakeUpstream(),
+      cassetteOptions(dir, "record", { ignore_fields: ["temperature", "metadata.user"] }),
+    );
+    const live = await recorder.invoke(
+      ask("hi", { temperature: 0.2, metadata: { user: "u1", tag: "a" } }),
+      ctx(),
+    );
     await recorder.close();
-    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay", { ignore_fields: ["temperature", "metadata.user"] }));
-    const reordered = { metadata: { tag: "a", user: "u2" }, temperature: 0.9, messages: [{ content: "hi", role: "user" as const }], max_tokens: 256, model: "us.anthropic.claude-3-haiku-20240307-v1:0" };
+    const player = withCassettes(
+      fakeUpstream(),
+      cassetteOptions(dir, "replay", { ignore_fields: ["temperature", "metadata.user"] }),
+    );
+    const reordered = {
+      metadata: { tag: "a", user: "u2" },
+      temperature: 0.9,
+      messages: [{ content: "hi", role: "user" as const }],
+      max_tokens: 256,
+      model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+    };
     expect((await player.invoke(reordered, ctx())).body).toBe(live.body);
   });
 
@@ -120,7 +151,10 @@ describe("withCassettes: matching", () => {
     const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
     const live = await recorder.invoke(ask("hi", { temperature: 0.2 }), ctx());
     await recorder.close();
-    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay", { ignore_fields: ["temperature"] }));
+    const player = withCassettes(
+      fakeUpstream(),
+      cassetteOptions(dir, "replay", { ignore_fields: ["temperature"] }),
+    );
     expect((await player.invoke(ask("hi", { temperature: 1 }), ctx())).body).toBe(live.body);
   });
 
@@ -160,23 +194,35 @@ describe("withCassettes: misses and names", () => {
     const dir = tempDir();
     const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
     await recorder.invoke(ask("What is the capital of France?"), ctx("t", "k", { cassette: "suite/geo" }));
-    await recorder.invoke(ask("Something else entirely", { max_tokens: 10 }), ctx("t", "k", { cassette: "suite/geo" }));
+    await recorder.invoke(
+      ask("Something else entirely", { max_tokens: 10 }),
+      ctx("t", "k", { cassette: "suite/geo" }),
+    );
     await recorder.close();
     const inner = fakeUpstream();
     const player = withCassettes(inner, cassetteOptions(dir, "replay"));
-    const error = await rejection(player.invoke(ask("What is the capital of Spain?", { temperature: 0 }), ctx("t", "k", { cassette: "suite/geo" })));
+    const error = await rejection(
+      player.invoke(
+        ask("What is the capital of Spain?", { temperature: 0 }),
+        ctx("t", "k", { cassette: "suite/geo" }),
+      ),
+    );
     expect(error.status).toBe(404);
     expect(error.code).toBe("cassette_miss");
     expect(error.type).toBe("invalid_request_error");
     expect(error.message).toContain('cassette "suite/geo"');
     expect(error.message).toContain("entry 1 of 2");
-    expect(error.message).toContain('messages[0].content: "What is the capital of Spain?" (recorded: "What is the capital of France?")');
+    expect(error.message).toContain(
+      'messages[0].content: "What is the capital of Spain?" (recorded: "What is the capital of France?")',
+    );
     expect(error.message).toContain("temperature: 0 (recorded: (absent))");
     expect(inner.calls).toBe(0);
   });
 
   it("a miss on a cassette that does not exist says so", async () => {
-    const error = await rejection(withCassettes(fakeUpstream(), cassetteOptions(tempDir(), "replay")).invoke(ask("x"), ctx()));
+    const error = await rejection(
+      withCassettes(fakeUpstream(), cassetteOptions(tempDir(), "replay")).invoke(ask("x"), ctx()),
+    );
     expect(error.code).toBe("cassette_miss");
     expect(error.message).toContain("does not exist yet");
   });
@@ -196,7 +242,12 @@ describe("withCassettes: misses and names", () => {
     async (name) => {
       const dir = tempDir();
       const inner = fakeUpstream();
-      const error = await rejection(withCassettes(inner, cassetteOptions(dir, "record")).invoke(ask("x"), ctx("t", "k", { cassette: name })));
+      const error = await rejection(
+        withCassettes(inner, cassetteOptions(dir, "record")).invoke(
+          ask("x"),
+          ctx("t", "k", { cassette: name }),
+        ),
+      );
       expect(error.status).toBe(400);
       expect(error.code).toBe("invalid_cassette_name");
       expect(inner.calls).toBe(0);
@@ -207,8 +258,13 @@ describe("withCassettes: misses and names", () => {
 describe("withCassettes: files", () => {
   it("an unknown format version is a clear error saying what to do", async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "default.yaml"), "format: bedrock-proxy-gateway/cassette\nversion: 7\n---\nkey: x\n");
-    const error = await rejection(withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("x"), ctx()));
+    writeFileSync(
+      join(dir, "default.yaml"),
+      "format: bedrock-proxy-gateway/cassette\nversion: 7\n---\nkey: x\n",
+    );
+    const error = await rejection(
+      withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("x"), ctx()),
+    );
     expect(error.code).toBe("cassette_version_unsupported");
     expect(error.message).toContain("version 7");
     expect(error.message).toContain("Upgrade bedrock-proxy-gateway");
@@ -217,7 +273,9 @@ describe("withCassettes: files", () => {
   it("a file that is not a cassette is named in the error", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "default.yaml"), "hello: world\n");
-    const error = await rejection(withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("x"), ctx()));
+    const error = await rejection(
+      withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("x"), ctx()),
+    );
     expect(error.code).toBe("cassette_invalid");
     expect(error.message).toContain("default.yaml is not a bedrock-proxy-gateway cassette");
   });
@@ -225,12 +283,16 @@ describe("withCassettes: files", () => {
   it("200 concurrent recordings into one cassette all land and the file parses", async () => {
     const dir = tempDir();
     const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => recorder.invoke(ask(`question ${i}`), ctx())));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => recorder.invoke(ask(`question ${i}`), ctx())),
+    );
     await recorder.close();
     const docs = parseAllDocuments(readFileSync(join(dir, "default.yaml"), "utf8"));
     expect(Array.isArray(docs) && docs.every((d) => d.errors.length === 0) && docs.length).toBe(201);
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
-    const replayed = await Promise.all(Array.from({ length: 200 }, (_, i) => player.invoke(ask(`question ${i}`), ctx())));
+    const replayed = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => player.invoke(ask(`question ${i}`), ctx())),
+    );
     expect(replayed.map((r) => r.body)).toEqual(answers.map((a) => a.body));
     expect(filesUnder(dir).map((f) => f.path)).toEqual([join(dir, "default.yaml")]);
   });
@@ -242,10 +304,21 @@ describe("withCassettes: credentials never reach disk", () => {
     const team = "team_secret_4242";
     const token = "tok-SECRET-9f8e7d6c";
     const credentials = ctx(team, token, { cassette: "creds" });
-    const recorder = withCassettes(fakeUpstream({ leakToken: true }), cassetteOptions(dir, "record", { redact_patterns: ["sk-[a-z0-9]{8,}"] }));
+    const recorder = withCassettes(
+      fakeUpstream({ leakToken: true }),
+      cassetteOptions(dir, "record", { redact_patterns: ["sk-[a-z0-9]{8,}"] }),
+    );
     await recorder.invoke(ask(`I am ${team}, my key is ${token} and sk-abcdef123456`), credentials);
     // A request that smuggles credentials in body fields and nested objects.
-    await recorder.invoke(ask("x", { api_token: token, team_id: team, participant_id: team, extra: { authorization: `Bearer ${token}`, "x-api-key": token } }), credentials);
+    await recorder.invoke(
+      ask("x", {
+        api_token: token,
+        team_id: team,
+        participant_id: team,
+        extra: { authorization: `Bearer ${token}`, "x-api-key": token },
+      }),
+      credentials,
+    );
     await recorder.invoke(ask("boom"), credentials);
     await recorder.invoke(ask("short team"), ctx("demo", "demo-token-123", { cassette: "short" }));
     await recorder.close();
@@ -253,7 +326,15 @@ describe("withCassettes: credentials never reach disk", () => {
     const files = filesUnder(dir);
     expect(files.length).toBe(2);
     for (const { path, text } of files) {
-      for (const secret of [team, token, "sk-abcdef123456", "demo-token-123", "Bearer", "set-cookie", "session=secret"]) {
+      for (const secret of [
+        team,
+        token,
+        "sk-abcdef123456",
+        "demo-token-123",
+        "Bearer",
+        "set-cookie",
+        "session=secret",
+      ]) {
         expect(text, `${path} contains ${secret}`).not.toContain(secret);
       }
     }
@@ -261,9 +342,15 @@ describe("withCassettes: credentials never reach disk", () => {
     expect(shortText).not.toMatch(/team_id: demo$/m);
 
     // Replay by the same team gives back the team id (the token stays redacted).
-    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("boom"), credentials);
+    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
+      ask("boom"),
+      credentials,
+    );
     expect(replayed.status).toBe(500);
-    const hello = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("short team"), ctx("demo", "other", { cassette: "short" }));
+    const hello = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
+      ask("short team"),
+      ctx("demo", "other", { cassette: "short" }),
+    );
     expect(JSON.parse(hello.body).metadata.team_id).toBe("demo");
   });
 
@@ -274,7 +361,10 @@ describe("withCassettes: credentials never reach disk", () => {
     const live = await recorder.invoke(ask("demonstrate"), ctx("demo", "tok"));
     await recorder.close();
     expect(readFileSync(join(dir, "default.yaml"), "utf8")).toContain("demonstrate");
-    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(ask("demonstrate"), ctx("demo", "tok"));
+    const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
+      ask("demonstrate"),
+      ctx("demo", "tok"),
+    );
     expect(replayed.body).toBe(live.body);
   });
 });
@@ -288,8 +378,16 @@ describe("withCassettes: transient failures", () => {
         calls++;
         return Promise.resolve(
           calls === 1
-            ? { status: 500, headers: {}, body: '{"error": "Bedrock error: ThrottlingException: Too many tokens, please wait before trying again."}' }
-            : { status: 200, headers: {}, body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1}}' },
+            ? {
+                status: 500,
+                headers: {},
+                body: '{"error": "Bedrock error: ThrottlingException: Too many tokens, please wait before trying again."}',
+              }
+            : {
+                status: 200,
+                headers: {},
+                body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1}}',
+              },
         );
       },
       close: () => Promise.resolve(),
@@ -300,14 +398,21 @@ describe("withCassettes: transient failures", () => {
     expect((await auto.invoke(ask("x"), ctx())).status).toBe(200);
     expect(calls).toBe(2);
     await auto.close();
-    expect((await withCassettes(flaky, cassetteOptions(dir, "replay")).invoke(ask("x"), ctx())).status).toBe(200);
+    expect((await withCassettes(flaky, cassetteOptions(dir, "replay")).invoke(ask("x"), ctx())).status).toBe(
+      200,
+    );
   });
 
   it("record keeps the whole sequence, so a replayed retry sees what the live one saw", async () => {
     const dir = tempDir();
     let calls = 0;
     const flaky = {
-      invoke: () => Promise.resolve(++calls === 1 ? { status: 504, headers: {}, body: '{"message": "Endpoint request timed out"}' } : { status: 200, headers: {}, body: "{}" }),
+      invoke: () =>
+        Promise.resolve(
+          ++calls === 1
+            ? { status: 504, headers: {}, body: '{"message": "Endpoint request timed out"}' }
+            : { status: 200, headers: {}, body: "{}" },
+        ),
       close: () => Promise.resolve(),
     };
     const recorder = withCassettes(flaky, cassetteOptions(dir, "record"));

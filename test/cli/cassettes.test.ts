@@ -9,7 +9,11 @@ import { fakeUpstream } from "../helpers/fake-upstream.ts";
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(["node", "bpg", ...args], {}, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(
+    ["node", "bpg", ...args],
+    {},
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+  );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -17,7 +21,10 @@ async function recorded(): Promise<string> {
   const dir = tempDir();
   const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
   await recorder.invoke(ask("What is 2+2?"), ctx());
-  await recorder.invoke(ask("again", { model: "us.amazon.nova-pro-v1:0" }), ctx("t", "k", { cassette: "suite/nova" }));
+  await recorder.invoke(
+    ask("again", { model: "us.amazon.nova-pro-v1:0" }),
+    ctx("t", "k", { cassette: "suite/nova" }),
+  );
   await recorder.invoke(ask("boom"), ctx());
   await recorder.invoke(ask("x", { model: "not-a-model" }), ctx());
   await recorder.close();

@@ -9,7 +9,11 @@ import { ManualClock } from "../../src/shared/clock.ts";
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(["node", "bpg", ...args], {}, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(
+    ["node", "bpg", ...args],
+    {},
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+  );
   return { code, out, err };
 }
 
@@ -46,13 +50,21 @@ describe("bpg gpu", () => {
     const unknown = await cli(["gpu", "start", "ml.x1", "--url", gw.url]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toHaveLength(1);
-    expect(unknown.err[0]).toMatch(/^bpg: POST \/gpu\/instances: HTTP 400: Unknown instance_type "ml.x1". Valid types: ml.t3.medium/);
+    expect(unknown.err[0]).toMatch(
+      /^bpg: POST \/gpu\/instances: HTTP 400: Unknown instance_type "ml.x1". Valid types: ml.t3.medium/,
+    );
     const missing = await cli(["gpu", "stop", "ghost", "--url", gw.url]);
-    expect(missing).toMatchObject({ code: 1, err: [expect.stringContaining("HTTP 404: No GPU instance named \"ghost\"")] });
+    expect(missing).toMatchObject({
+      code: 1,
+      err: [expect.stringContaining('HTTP 404: No GPU instance named "ghost"')],
+    });
     const wrongTeam = await cli(["gpu", "list", "--url", gw.url, "--team", "demo", "--token", "bad"]);
     expect(wrongTeam).toMatchObject({ code: 1, err: [expect.stringContaining("HTTP 401")] });
     const down = await cli(["gpu", "list", "--url", "http://127.0.0.1:9"]);
-    expect(down).toMatchObject({ code: 1, err: [expect.stringMatching(/^bpg: cannot reach the gateway at http:\/\/127\.0\.0\.1:9 /)] });
+    expect(down).toMatchObject({
+      code: 1,
+      err: [expect.stringMatching(/^bpg: cannot reach the gateway at http:\/\/127\.0\.0\.1:9 /)],
+    });
   });
 });
 
@@ -62,10 +74,18 @@ describe("bpg quota", () => {
   beforeAll(async () => {
     server = createServer((_req, res) => {
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({
-        requests_today: 3, tokens_today: 120, llm_cost: 0.0042, gpu_cost: 1.41, total_cost: 1.4142,
-        budget_limit: 50, remaining_budget: 48.5858, budget_usage_percent: 2.8284,
-      }));
+      res.end(
+        JSON.stringify({
+          requests_today: 3,
+          tokens_today: 120,
+          llm_cost: 0.0042,
+          gpu_cost: 1.41,
+          total_cost: 1.4142,
+          budget_limit: 50,
+          remaining_budget: 48.5858,
+          budget_usage_percent: 2.8284,
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,6 +110,14 @@ describe("bpg quota", () => {
 
 describe("table", () => {
   it("right-aligns numeric columns", () => {
-    expect(table(["A", "N"], [["x", 5], ["yy", 10]])).toEqual(["A    N", "x    5", "yy  10"]);
+    expect(
+      table(
+        ["A", "N"],
+        [
+          ["x", 5],
+          ["yy", 10],
+        ],
+      ),
+    ).toEqual(["A    N", "x    5", "yy  10"]);
   });
 });

@@ -10,7 +10,10 @@ import { runCliProcess, spawnCli, waitForListening } from "../helpers/cli.ts";
 async function run(args: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(["node", "bpg", ...args], env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(["node", "bpg", ...args], env, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -18,7 +21,16 @@ describe("bpg flags", () => {
   it("--help lists every serve flag", async () => {
     const { code, out } = await run(["serve", "--help"]);
     expect(code).toBe(0);
-    for (const flag of ["--mode", "--port", "--host", "--config", "--cassette-dir", "--cassette", "--seed", "--log-level"]) {
+    for (const flag of [
+      "--mode",
+      "--port",
+      "--host",
+      "--config",
+      "--cassette-dir",
+      "--cassette",
+      "--seed",
+      "--log-level",
+    ]) {
       expect(out).toContain(flag);
     }
     expect(out).toMatch(/mock \| live \| record \| replay \| auto/);

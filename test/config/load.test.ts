@@ -63,7 +63,12 @@ describe("loadConfig precedence", () => {
     });
     expect(config.server.port).toBe(2000);
     expect(config.server.api_keys).toEqual(["a", "b", "c"]);
-    expect(config.upstream).toMatchObject({ team_id: "team_x", api_token: "tok", kind: "mock", url: "http://127.0.0.1:9/prod/invoke" });
+    expect(config.upstream).toMatchObject({
+      team_id: "team_x",
+      api_token: "tok",
+      kind: "mock",
+      url: "http://127.0.0.1:9/prod/invoke",
+    });
     expect(config.recording).toMatchObject({ dir: "cass", cassette: "suite/one" });
     expect(config.mock.state).toBe("state.json");
     expect(config.mode).toBe("replay");
@@ -91,8 +96,14 @@ describe("loadConfig precedence", () => {
     const file = tempConfig(
       "models:\n  aliases:\n    mine: us.amazon.nova-pro-v1:0\nmock:\n  teams:\n    - {team_id: a, api_token: b, budget_limit: 1}\n",
     );
-    const { config } = loadConfig({ file, overrides: { models: { aliases: { other: "us.amazon.nova-lite-v1:0" } } } });
-    expect(config.models.aliases).toEqual({ mine: "us.amazon.nova-pro-v1:0", other: "us.amazon.nova-lite-v1:0" });
+    const { config } = loadConfig({
+      file,
+      overrides: { models: { aliases: { other: "us.amazon.nova-lite-v1:0" } } },
+    });
+    expect(config.models.aliases).toEqual({
+      mine: "us.amazon.nova-pro-v1:0",
+      other: "us.amazon.nova-lite-v1:0",
+    });
     expect(config.mock.teams).toEqual([{ team_id: "a", api_token: "b", budget_limit: 1 }]);
   });
 
@@ -159,9 +170,9 @@ describe("loadConfig validation", () => {
   });
 
   it("rejects a bad override (flag) value", () => {
-    expect(problemsOf(() => loadConfig({ implicitFile: false, overrides: { mock: { seed: -1 } as never } }))).toEqual([
-      "mock.seed: must be >= 0",
-    ]);
+    expect(
+      problemsOf(() => loadConfig({ implicitFile: false, overrides: { mock: { seed: -1 } as never } })),
+    ).toEqual(["mock.seed: must be >= 0"]);
   });
 
   it("reports YAML syntax errors with the file name", () => {
@@ -171,7 +182,9 @@ describe("loadConfig validation", () => {
   });
 
   it("rejects duplicate keys and non-mapping documents", () => {
-    expect(problemsOf(() => loadConfig({ file: tempConfig("mode: mock\nmode: live\n") }))[0]).toMatch(/unique|duplicate/i);
+    expect(problemsOf(() => loadConfig({ file: tempConfig("mode: mock\nmode: live\n") }))[0]).toMatch(
+      /unique|duplicate/i,
+    );
     expect(problemsOf(() => loadConfig({ file: tempConfig("- a\n- b\n") }))[0]).toMatch(/must be a mapping/);
   });
 

@@ -24,11 +24,15 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 describe("shared budget", () => {
   it("GPU time that exhausts the budget stops instances and refuses the next LLM call with 429", async () => {
     gw = await startTestGateway({
-      mock: { clock: "manual", teams: [{ team_id: "gpu-team", api_token: "gpu-token", budget_limit: 2 }] } as never,
+      mock: {
+        clock: "manual",
+        teams: [{ team_id: "gpu-team", api_token: "gpu-token", budget_limit: 2 }],
+      } as never,
     });
     const first = await post("/prod/invoke", INVOKE);
     expect(first.status).toBe(200);
-    const cost = ((await first.json()) as { metadata: { remaining_quota: { llm_cost: number } } }).metadata.remaining_quota.llm_cost;
+    const cost = ((await first.json()) as { metadata: { remaining_quota: { llm_cost: number } } }).metadata
+      .remaining_quota.llm_cost;
     expect(cost).toBeGreaterThan(0);
 
     expect((await post("/gpu/instances", { instance_type: "ml.p3.2xlarge", name: "big" })).status).toBe(201);
@@ -42,11 +46,17 @@ describe("shared budget", () => {
     // Billing is per millisecond, so the stop lands within one millisecond of price past the limit.
     expect(body.remaining_quota.gpu_cost).toBeCloseTo(2 - cost, 5);
 
-    const instance = (await (await fetch(`${gw.url}/gpu/instances/big`, { headers: TEAM })).json()) as Record<string, unknown>;
+    const instance = (await (await fetch(`${gw.url}/gpu/instances/big`, { headers: TEAM })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(instance).toMatchObject({ stop_reason: "budget_exhausted" });
     expect(["Stopping", "Stopped"]).toContain(instance.status);
 
-    const quota = (await (await fetch(`${gw.url}/quota`, { headers: TEAM })).json()) as Record<string, number>;
+    const quota = (await (await fetch(`${gw.url}/quota`, { headers: TEAM })).json()) as Record<
+      string,
+      number
+    >;
     expect(quota.requests_today).toBe(1); // the refused call was neither counted nor charged
   });
 });

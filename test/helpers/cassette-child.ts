@@ -10,7 +10,10 @@ const [mode = "record", dir = "."] = process.argv.slice(2);
 
 const SCRIPT = [
   ask("What is 2+2?"),
-  ask("Weather in Paris?", { tools: [{ name: "get_weather", input_schema: { type: "object" } }], tool_choice: "auto" }),
+  ask("Weather in Paris?", {
+    tools: [{ name: "get_weather", input_schema: { type: "object" } }],
+    tool_choice: "auto",
+  }),
   ask("Tell me more", { system: "Be brief.", temperature: 0.3, stop_sequences: ["END"] }),
   ask("boom"),
   ask("What is 2+2?"),
@@ -19,7 +22,14 @@ const SCRIPT = [
 async function loop(): Promise<void> {
   const big = "x".repeat(64 * 1024);
   const upstream: UpstreamClient = {
-    invoke: (request) => Promise.resolve({ status: 200, headers: {}, body: JSON.stringify({ content: [{ type: "text", text: `${big}\n${JSON.stringify(request.messages)}` }] }) }),
+    invoke: (request) =>
+      Promise.resolve({
+        status: 200,
+        headers: {},
+        body: JSON.stringify({
+          content: [{ type: "text", text: `${big}\n${JSON.stringify(request.messages)}` }],
+        }),
+      }),
     close: () => Promise.resolve(),
   };
   const recorder = withCassettes(upstream, cassetteOptions(dir, "record"));

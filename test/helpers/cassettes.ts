@@ -13,7 +13,9 @@ export function tempDir(): string {
 }
 
 export function cassetteOptions(
-  dir: string, mode: CassetteMode, recording: Partial<Config["recording"]> = {},
+  dir: string,
+  mode: CassetteMode,
+  recording: Partial<Config["recording"]> = {},
 ): CassetteOptions {
   return {
     mode,
@@ -24,10 +26,19 @@ export function cassetteOptions(
 }
 
 export function ask(text: string, extra: Partial<InvokeRequest> = {}): InvokeRequest {
-  return { model: "us.anthropic.claude-3-haiku-20240307-v1:0", max_tokens: 256, messages: [{ role: "user", content: text }], ...extra };
+  return {
+    model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+    max_tokens: 256,
+    messages: [{ role: "user", content: text }],
+    ...extra,
+  };
 }
 
-export function ctx(teamId = "team_alpha_2025", apiToken = "tok-alpha-secret", extra: Partial<InvokeContext> = {}): InvokeContext {
+export function ctx(
+  teamId = "team_alpha_2025",
+  apiToken = "tok-alpha-secret",
+  extra: Partial<InvokeContext> = {},
+): InvokeContext {
   return { credentials: { teamId, apiToken, teamField: "team_id" }, requestId: "req_test", ...extra };
 }
 

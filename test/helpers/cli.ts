@@ -12,7 +12,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function spawnCli(args: string[], env: Record<string, string> = {}, cwd = REPO_ROOT): ChildProcessWithoutNullStreams {
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = REPO_ROOT,
+): ChildProcessWithoutNullStreams {
   // A clean environment: only what the test passes, plus PATH/HOME for the runtime.
   return spawn(process.execPath, [CLI_PATH, ...args], {
     cwd,
@@ -20,20 +24,29 @@ export function spawnCli(args: string[], env: Record<string, string> = {}, cwd =
   });
 }
 
-export function runCliProcess(args: string[], env: Record<string, string> = {}, cwd = REPO_ROOT): Promise<CliRun> {
+export function runCliProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = REPO_ROOT,
+): Promise<CliRun> {
   const child = spawnCli(args, env, cwd);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return new Promise((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
 }
 
 /** Wait until the child prints its start-up line; resolves with the URL it listens on. */
 export function waitForListening(child: ChildProcessWithoutNullStreams, timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = "";
-    const timer = setTimeout(() => reject(new Error(`no start-up line within ${timeoutMs} ms; output: ${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no start-up line within ${timeoutMs} ms; output: ${seen}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer): void => {
       seen += d.toString();
       const match = /listening on (http:\/\/\S+)/.exec(seen);

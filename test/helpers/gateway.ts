@@ -12,7 +12,12 @@ export function captureLog(level = "info"): { logger: ReturnType<typeof createLo
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split("\n").filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString()
+          .split("\n")
+          .filter((l) => l.length > 0),
+      );
       done();
     },
   });

@@ -30,7 +30,13 @@ const ALPHA = { "x-team-id": "alpha", "x-api-token": "a-token" };
 const BETA = { authorization: "Bearer beta:b-token" };
 
 function gateway() {
-  const deps = { config, clock: new ManualClock(Date.UTC(2026, 0, 5, 9)), ids: sequentialIds(), logger: createLogger("silent"), metrics: createMetrics() };
+  const deps = {
+    config,
+    clock: new ManualClock(Date.UTC(2026, 0, 5, 9)),
+    ids: sequentialIds(),
+    logger: createLogger("silent"),
+    metrics: createMetrics(),
+  };
   const stack = createUpstream(deps);
   const routers = createSurfaces({ ...deps, stack });
   return { app: createApp({ ...deps, upstream: stack.upstream, routers }), stack };
@@ -41,16 +47,30 @@ describe("/gpu routes", () => {
     const { app } = gateway();
     const res = await request(app).get("/gpu/instance-types").expect(200);
     expect(res.body.data.map((t: { instance_type: string }) => t.instance_type)).toEqual([
-      "ml.t3.medium", "ml.t3.xlarge", "ml.g4dn.xlarge", "ml.g5.xlarge", "ml.p3.2xlarge",
+      "ml.t3.medium",
+      "ml.t3.xlarge",
+      "ml.g4dn.xlarge",
+      "ml.g5.xlarge",
+      "ml.p3.2xlarge",
     ]);
     expect(res.body.data[3]).toEqual({
-      instance_type: "ml.g5.xlarge", gpu: "1x A10G", vram_gb: 24, vcpus: 4, ram_gb: 16, usd_per_hour: 1.41, best_for: "Best price/performance",
+      instance_type: "ml.g5.xlarge",
+      gpu: "1x A10G",
+      vram_gb: 24,
+      vcpus: 4,
+      ram_gb: 16,
+      usd_per_hour: 1.41,
+      best_for: "Best price/performance",
     });
   });
 
   it("create, bill, stop, start and delete an instance", async () => {
     const { app } = gateway();
-    const created = await request(app).post("/gpu/instances").set(ALPHA).send({ instance_type: "ml.g5.xlarge", name: "nb" }).expect(201);
+    const created = await request(app)
+      .post("/gpu/instances")
+      .set(ALPHA)
+      .send({ instance_type: "ml.g5.xlarge", name: "nb" })
+      .expect(201);
     expect(created.body).toMatchObject({ name: "nb", status: "Pending", cost_usd: 0 });
     await request(app).post("/admin/clock/advance").send({ seconds: 3600 }).expect(200);
     const got = await request(app).get("/gpu/instances/nb").set(ALPHA).expect(200);
@@ -58,7 +78,10 @@ describe("/gpu routes", () => {
     await request(app).post("/gpu/instances/nb/stop").set(ALPHA).expect(200);
     await request(app).post("/admin/clock/advance").send({ seconds: 60 }).expect(200);
     const teams = await request(app).get("/admin/teams").expect(200);
-    expect(teams.body.data[0]).toMatchObject({ team_id: "alpha", remaining_quota: { gpu_cost: 1.41, total_cost: 1.41 } });
+    expect(teams.body.data[0]).toMatchObject({
+      team_id: "alpha",
+      remaining_quota: { gpu_cost: 1.41, total_cost: 1.41 },
+    });
     expect(teams.body.data[0].instances[0]).toMatchObject({ name: "nb", status: "Stopped" });
     await request(app).post("/gpu/instances/nb/start").set(ALPHA).expect(200);
     const deleted = await request(app).delete("/gpu/instances/nb").set(ALPHA).expect(200);
@@ -69,7 +92,11 @@ describe("/gpu routes", () => {
 
   it("answer bad input with clear OpenAI-style 4xx errors and change nothing", async () => {
     const { app, stack } = gateway();
-    await request(app).post("/gpu/instances").set(ALPHA).send({ instance_type: "ml.t3.medium", name: "nb" }).expect(201);
+    await request(app)
+      .post("/gpu/instances")
+      .set(ALPHA)
+      .send({ instance_type: "ml.t3.medium", name: "nb" })
+      .expect(201);
     await request(app).post("/gpu/instances/nb/stop").set(ALPHA).expect(200);
     const accounting = stack.accounting;
     if (accounting === undefined) throw new Error("mock mode has accounting");
@@ -79,20 +106,42 @@ describe("/gpu routes", () => {
     };
     const before = snapshot();
 
-    const unknownType = await request(app).post("/gpu/instances").set(ALPHA).send({ instance_type: "ml.p4d.24xlarge" }).expect(400);
-    expect(unknownType.body.error).toMatchObject({ type: "invalid_request_error", param: "instance_type", code: "invalid_instance_type" });
+    const unknownType = await request(app)
+      .post("/gpu/instances")
+      .set(ALPHA)
+      .send({ instance_type: "ml.p4d.24xlarge" })
+      .expect(400);
+    expect(unknownType.body.error).toMatchObject({
+      type: "invalid_request_error",
+      param: "instance_type",
+      code: "invalid_instance_type",
+    });
     expect(unknownType.body.error.message).toContain("ml.g5.xlarge");
-    const taken = await request(app).post("/gpu/instances").set(ALPHA).send({ instance_type: "ml.t3.medium", name: "nb" }).expect(409);
+    const taken = await request(app)
+      .post("/gpu/instances")
+      .set(ALPHA)
+      .send({ instance_type: "ml.t3.medium", name: "nb" })
+      .expect(409);
     expect(taken.body.error).toMatchObject({ param: "name", code: "name_taken" });
     const missing = await request(app).post("/gpu/instances/ghost/stop").set(ALPHA).expect(404);
     expect(missing.body.error).toMatchObject({ code: "instance_not_found", param: "name" });
     const otherTeam = await request(app).delete("/gpu/instances/nb").set(BETA).expect(404);
     expect(otherTeam.body.error.code).toBe("instance_not_found");
     const stopped = await request(app).post("/gpu/instances/nb/stop").set(ALPHA).expect(409);
-    expect(stopped.body.error.message).toMatch(/is Stopping; only a Pending or InService instance can be stopped/);
-    const badToken = await request(app).get("/gpu/instances").set({ "x-team-id": "alpha", "x-api-token": "nope" }).expect(401);
+    expect(stopped.body.error.message).toMatch(
+      /is Stopping; only a Pending or InService instance can be stopped/,
+    );
+    const badToken = await request(app)
+      .get("/gpu/instances")
+      .set({ "x-team-id": "alpha", "x-api-token": "nope" })
+      .expect(401);
     expect(badToken.body.error).toMatchObject({ type: "authentication_error", code: "invalid_api_key" });
-    await request(app).post("/gpu/instances").set(ALPHA).set("content-type", "application/json").send("{oops").expect(400);
+    await request(app)
+      .post("/gpu/instances")
+      .set(ALPHA)
+      .set("content-type", "application/json")
+      .send("{oops")
+      .expect(400);
     await request(app).post("/admin/clock/advance").send({ seconds: "soon" }).expect(400);
 
     expect(snapshot()).toBe(before);
@@ -118,14 +167,23 @@ describe("/admin routes", () => {
   it("refuse non-loopback callers without the admin key", async () => {
     const res = await request(adminApp(null, "203.0.113.9")).get("/admin/teams").expect(403);
     expect(res.body.error).toMatchObject({ type: "permission_error", code: "admin_forbidden" });
-    await request(adminApp("s3cret", "203.0.113.9")).post("/admin/reset").set("x-admin-key", "wrong").expect(403);
+    await request(adminApp("s3cret", "203.0.113.9"))
+      .post("/admin/reset")
+      .set("x-admin-key", "wrong")
+      .expect(403);
     await request(adminApp("s3cret", "203.0.113.9")).post("/admin/reset").expect(403);
   });
 
   it("accept the admin key from anywhere, and loopback without it", async () => {
-    await request(adminApp("s3cret", "203.0.113.9")).get("/admin/teams").set("x-admin-key", "s3cret").expect(200);
+    await request(adminApp("s3cret", "203.0.113.9"))
+      .get("/admin/teams")
+      .set("x-admin-key", "s3cret")
+      .expect(200);
     await request(adminApp(null, "::ffff:127.0.0.1")).get("/admin/teams").expect(200);
-    const reset = await request(adminApp(null, "::1")).post("/admin/reset").send({ team_id: "beta" }).expect(200);
+    const reset = await request(adminApp(null, "::1"))
+      .post("/admin/reset")
+      .send({ team_id: "beta" })
+      .expect(200);
     expect(reset.body).toEqual({ reset: ["beta"] });
     const all = await request(adminApp(null, "127.0.0.1")).post("/admin/reset").expect(200);
     expect(all.body).toEqual({ reset: ["alpha", "beta"] });

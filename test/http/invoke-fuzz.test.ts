@@ -5,8 +5,37 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../src/upstream/mock/random.ts";
 import { invokeBody, mockApp } from "../upstream/mock/harness.ts";
 
-const VALUES: unknown[] = [null, 0, -1, 1.5, 1e308, "", "x", "auto", true, [], [null], [{}], {}, { type: "text" }, { type: "tool", name: 5 }, [{ role: "user" }], [{ role: "user", content: [{ type: "image", source: null }] }]];
-const FIELDS = ["model", "messages", "max_tokens", "system", "temperature", "tools", "tool_choice", "response_format", "stop_sequences", "top_k"];
+const VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  1e308,
+  "",
+  "x",
+  "auto",
+  true,
+  [],
+  [null],
+  [{}],
+  {},
+  { type: "text" },
+  { type: "tool", name: 5 },
+  [{ role: "user" }],
+  [{ role: "user", content: [{ type: "image", source: null }] }],
+];
+const FIELDS = [
+  "model",
+  "messages",
+  "max_tokens",
+  "system",
+  "temperature",
+  "tools",
+  "tool_choice",
+  "response_format",
+  "stop_sequences",
+  "top_k",
+];
 
 describe("POST /prod/invoke with hostile bodies", () => {
   const { app } = mockApp();

@@ -10,7 +10,12 @@ import { requestContext } from "../../src/http/request-context.ts";
 import { sequentialIds } from "../../src/shared/ids.ts";
 import { createLogger } from "../../src/shared/logger.ts";
 import { createMetrics } from "../../src/shared/metrics.ts";
-import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../../src/upstream/types.ts";
+import type {
+  InvokeContext,
+  InvokeRequest,
+  UpstreamClient,
+  UpstreamResponse,
+} from "../../src/upstream/types.ts";
 
 function appWith(answer: UpstreamResponse) {
   const seen: { request?: InvokeRequest; context?: InvokeContext } = {};
@@ -33,27 +38,42 @@ function appWith(answer: UpstreamResponse) {
 
 describe("invokeRouter", () => {
   it("strips credentials from the body and hands them over in the context, with fault and cassette", async () => {
-    const { app, seen } = appWith({ status: 200, headers: { "content-type": "application/json" }, body: "{}" });
+    const { app, seen } = appWith({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     await request(app)
       .post("/prod/invoke")
       .set("X-Mock-Fault", "throttle")
       .set("X-Cassette", "demo/one")
       .send({ team_id: "t1", api_token: "secret", model: "m", messages: [], max_tokens: 5, custom_field: 1 });
     expect(seen.request).toEqual({ model: "m", messages: [], max_tokens: 5, custom_field: 1 });
-    expect(seen.context).toMatchObject({ credentials: { teamId: "t1", apiToken: "secret", teamField: "team_id" }, fault: "throttle", cassette: "demo/one" });
+    expect(seen.context).toMatchObject({
+      credentials: { teamId: "t1", apiToken: "secret", teamField: "team_id" },
+      fault: "throttle",
+      cassette: "demo/one",
+    });
     expect(seen.context?.requestId).toBeTruthy();
   });
 
   it("passes participant_id through as the team and says so", async () => {
     const { app, seen } = appWith({ status: 200, headers: {}, body: "{}" });
-    await request(app).post("/invoke").set("x-api-key", "k").send({ participant_id: "p1", model: "m", messages: [], max_tokens: 5 });
+    await request(app)
+      .post("/invoke")
+      .set("x-api-key", "k")
+      .send({ participant_id: "p1", model: "m", messages: [], max_tokens: 5 });
     expect(seen.context?.credentials).toEqual({ teamId: "p1", apiToken: "k", teamField: "participant_id" });
     expect(seen.request).not.toHaveProperty("participant_id");
   });
 
   it("answers with the upstream's status, headers and body byte for byte", async () => {
     const body = '{"error": "Bedrock error: spaced  out",  "x": 1.50}';
-    const { app } = appWith({ status: 500, headers: { "content-type": "application/json", "x-amzn-RequestId": "abc-123", "set-cookie": "no" }, body });
+    const { app } = appWith({
+      status: 500,
+      headers: { "content-type": "application/json", "x-amzn-RequestId": "abc-123", "set-cookie": "no" },
+      body,
+    });
     const res = await request(app).post("/prod/invoke").send({ model: "m" });
     expect(res.status).toBe(500);
     expect(res.text).toBe(body);

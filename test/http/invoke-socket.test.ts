@@ -42,7 +42,12 @@ describe("/prod/invoke over a socket", () => {
     const outcome = await new Promise<string>((resolve) => {
       const req = httpRequest(`${gw.url}/prod/invoke`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-Team-ID": "demo", "X-API-Token": "demo-token", "X-Mock-Fault": "reset" },
+        headers: {
+          "Content-Type": "application/json",
+          "X-Team-ID": "demo",
+          "X-API-Token": "demo-token",
+          "X-Mock-Fault": "reset",
+        },
       });
       req.on("response", (res) => resolve(`status ${res.statusCode}`));
       req.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));

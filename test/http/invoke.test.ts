@@ -4,7 +4,16 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { HAIKU3, TEAM, TEAMS, invokeBody, mockApp } from "../upstream/mock/harness.ts";
 
-const QUOTA_KEYS = ["requests_today", "tokens_today", "llm_cost", "gpu_cost", "total_cost", "budget_limit", "remaining_budget", "budget_usage_percent"];
+const QUOTA_KEYS = [
+  "requests_today",
+  "tokens_today",
+  "llm_cost",
+  "gpu_cost",
+  "total_cost",
+  "budget_limit",
+  "remaining_budget",
+  "budget_usage_percent",
+];
 
 function withoutCredentials(extra: Record<string, unknown> = {}): Record<string, unknown> {
   const { team_id: _t, api_token: _a, ...rest } = invokeBody(extra);
@@ -22,13 +31,19 @@ describe("POST /prod/invoke — credentials", () => {
 
   it("accepts participant_id and echoes it", async () => {
     const { team_id: _t, ...body } = invokeBody();
-    const res = await request(app).post("/prod/invoke").send({ ...body, participant_id: TEAM.team_id });
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send({ ...body, participant_id: TEAM.team_id });
     expect(res.status).toBe(200);
     expect(res.body.metadata.team_id).toBe(TEAM.team_id);
   });
 
   it("accepts X-Team-ID and X-API-Token headers, case-insensitively", async () => {
-    const res = await request(app).post("/prod/invoke").set("x-team-id", TEAM.team_id).set("X-API-TOKEN", TEAM.api_token).send(withoutCredentials());
+    const res = await request(app)
+      .post("/prod/invoke")
+      .set("x-team-id", TEAM.team_id)
+      .set("X-API-TOKEN", TEAM.api_token)
+      .send(withoutCredentials());
     expect(res.status).toBe(200);
   });
 
@@ -39,7 +54,11 @@ describe("POST /prod/invoke — credentials", () => {
   });
 
   it("accepts Authorization: Bearer for the token", async () => {
-    const res = await request(app).post("/prod/invoke").set("X-Team-ID", TEAM.team_id).set("Authorization", `Bearer ${TEAM.api_token}`).send(withoutCredentials());
+    const res = await request(app)
+      .post("/prod/invoke")
+      .set("X-Team-ID", TEAM.team_id)
+      .set("Authorization", `Bearer ${TEAM.api_token}`)
+      .send(withoutCredentials());
     expect(res.status).toBe(200);
   });
 
@@ -51,8 +70,20 @@ describe("POST /prod/invoke — credentials", () => {
   });
 
   it("answers 401 for a wrong token and for an unknown team", async () => {
-    expect((await request(app).post("/prod/invoke").send(invokeBody({ api_token: "nope" }))).status).toBe(401);
-    expect((await request(app).post("/prod/invoke").send(invokeBody({ team_id: "nobody" }))).status).toBe(401);
+    expect(
+      (
+        await request(app)
+          .post("/prod/invoke")
+          .send(invokeBody({ api_token: "nope" }))
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await request(app)
+          .post("/prod/invoke")
+          .send(invokeBody({ team_id: "nobody" }))
+      ).status,
+    ).toBe(401);
   });
 
   it("never echoes the token", async () => {
@@ -65,7 +96,9 @@ describe("POST /prod/invoke — request fields", () => {
   const { app } = mockApp();
 
   it("accepts bare model ids without the us. prefix and echoes the id as sent", async () => {
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ model: "anthropic.claude-3-haiku-20240307-v1:0" }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ model: "anthropic.claude-3-haiku-20240307-v1:0" }));
     expect(res.status).toBe(200);
     expect(res.body.metadata.model).toBe("anthropic.claude-3-haiku-20240307-v1:0");
   });
@@ -79,8 +112,17 @@ describe("POST /prod/invoke — request fields", () => {
   });
 
   it("accepts a top-level system and a role: system message", async () => {
-    expect((await request(app).post("/prod/invoke").send(invokeBody({ system: "Be brief." }))).status).toBe(200);
-    const messages = [{ role: "system", content: "Be brief." }, { role: "user", content: "Hello there" }];
+    expect(
+      (
+        await request(app)
+          .post("/prod/invoke")
+          .send(invokeBody({ system: "Be brief." }))
+      ).status,
+    ).toBe(200);
+    const messages = [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Hello there" },
+    ];
     expect((await request(app).post("/prod/invoke").send(invokeBody({ messages }))).status).toBe(200);
   });
 
@@ -109,21 +151,36 @@ describe("POST /prod/invoke — request fields", () => {
     [{ type: "tool_result", tool_use_id: "x", content: 5 }],
     [{ type: "tool_result", tool_use_id: "x", content: [{ type: "text" }] }],
   ])("answers a Bedrock ValidationException (never a crash) for the malformed block %j", async (block) => {
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ messages: [{ role: "user", content: [block] }] }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ messages: [{ role: "user", content: [block] }] }));
     expect(res.status).toBe(500);
-    expect(res.body.error).toMatch(/^Bedrock error: An error occurred \(ValidationException\) .*messages\.0\.content\.0/);
+    expect(res.body.error).toMatch(
+      /^Bedrock error: An error occurred \(ValidationException\) .*messages\.0\.content\.0/,
+    );
   });
 
   it("answers 400 for a body that is not JSON", async () => {
-    const res = await request(app).post("/prod/invoke").set("content-type", "application/json").send("{not json");
+    const res = await request(app)
+      .post("/prod/invoke")
+      .set("content-type", "application/json")
+      .send("{not json");
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/JSON/);
     expect(res.body.message).toBe(res.body.error);
   });
 
   it("takes temperature for Claude but Nova rejects it like Bedrock", async () => {
-    expect((await request(app).post("/prod/invoke").send(invokeBody({ temperature: 0.2 }))).status).toBe(200);
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ model: "us.amazon.nova-pro-v1:0", temperature: 0.2 }));
+    expect(
+      (
+        await request(app)
+          .post("/prod/invoke")
+          .send(invokeBody({ temperature: 0.2 }))
+      ).status,
+    ).toBe(200);
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ model: "us.amazon.nova-pro-v1:0", temperature: 0.2 }));
     expect(res.status).toBe(500);
     expect(res.body).toEqual({
       error:
@@ -132,57 +189,108 @@ describe("POST /prod/invoke — request fields", () => {
   });
 
   it("takes top_p, top_k and stop_sequences for Claude; Nova rejects each like temperature", async () => {
-    expect((await request(app).post("/prod/invoke").send(invokeBody({ top_p: 0.9, top_k: 40, stop_sequences: ["\n\nHuman:"] }))).status).toBe(200);
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ model: "us.amazon.nova-lite-v1:0", top_p: 0.9 }));
+    expect(
+      (
+        await request(app)
+          .post("/prod/invoke")
+          .send(invokeBody({ top_p: 0.9, top_k: 40, stop_sequences: ["\n\nHuman:"] }))
+      ).status,
+    ).toBe(200);
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ model: "us.amazon.nova-lite-v1:0", top_p: 0.9 }));
     expect(res.status).toBe(500);
     expect(res.body.error).toMatch(/extraneous key \[top_p\] is not permitted/);
   });
 
   it("answers 500 for max_tokens above the model's limit", async () => {
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ max_tokens: 4097 }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ max_tokens: 4097 }));
     expect(res.status).toBe(500);
-    expect(res.body.error).toMatch(/^Bedrock error: An error occurred \(ValidationException\) .*max_tokens: 4097 > 4096/);
+    expect(res.body.error).toMatch(
+      /^Bedrock error: An error occurred \(ValidationException\) .*max_tokens: 4097 > 4096/,
+    );
   });
 
   it("answers 500 for an unknown model id", async () => {
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ model: "us.openai.gpt-5" }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ model: "us.openai.gpt-5" }));
     expect(res.status).toBe(500);
     expect(res.body).toEqual({
-      error: "Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: The provided model identifier is invalid.",
+      error:
+        "Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: The provided model identifier is invalid.",
     });
   });
 
-  const image = { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" } };
+  const image = {
+    type: "image",
+    source: {
+      type: "base64",
+      media_type: "image/png",
+      data: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+    },
+  };
   const withImage = [{ role: "user", content: [image, { type: "text", text: "What is in this picture?" }] }];
 
   it("answers 500 for an image sent to a model without vision, and 200 with vision", async () => {
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ model: "us.anthropic.claude-3-5-haiku-20241022-v1:0", messages: withImage }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ model: "us.anthropic.claude-3-5-haiku-20241022-v1:0", messages: withImage }));
     expect(res.status).toBe(500);
     expect(res.body.error).toBe(
       "Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: 'claude-3-5-haiku-20241022' does not support image input.",
     );
-    expect((await request(app).post("/prod/invoke").send(invokeBody({ messages: withImage }))).status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .post("/prod/invoke")
+          .send(invokeBody({ messages: withImage }))
+      ).status,
+    ).toBe(200);
   });
 
   it("answers DeepSeek R1's terse Validation Error for an image", async () => {
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ model: "us.deepseek.r1-v1:0", messages: withImage }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ model: "us.deepseek.r1-v1:0", messages: withImage }));
     expect(res.status).toBe(500);
-    expect(res.body.error).toBe("Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: Validation Error");
+    expect(res.body.error).toBe(
+      "Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: Validation Error",
+    );
   });
 
   it.each([
-    ["mistral.mistral-7b-instruct-v0:2", "This model's maximum context length is 32000 tokens. Please reduce the length of the prompt"],
-    ["us.amazon.nova-micro-v1:0", "Input Tokens Exceeded: Number of input tokens exceeds maximum length. Please update the input to try again."],
-  ])("answers 500 with the family's own message when the input exceeds %s's context", async (model, message) => {
-    const long = "lorem ".repeat(model.startsWith("mistral") ? 33_000 : 129_000);
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ model, messages: [{ role: "user", content: long }], max_tokens: 100 }));
-    expect(res.status).toBe(500);
-    expect(res.body.error).toBe(`Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: ${message}`);
-  });
+    [
+      "mistral.mistral-7b-instruct-v0:2",
+      "This model's maximum context length is 32000 tokens. Please reduce the length of the prompt",
+    ],
+    [
+      "us.amazon.nova-micro-v1:0",
+      "Input Tokens Exceeded: Number of input tokens exceeds maximum length. Please update the input to try again.",
+    ],
+  ])(
+    "answers 500 with the family's own message when the input exceeds %s's context",
+    async (model, message) => {
+      const long = "lorem ".repeat(model.startsWith("mistral") ? 33_000 : 129_000);
+      const res = await request(app)
+        .post("/prod/invoke")
+        .send(invokeBody({ model, messages: [{ role: "user", content: long }], max_tokens: 100 }));
+      expect(res.status).toBe(500);
+      expect(res.body.error).toBe(
+        `Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: ${message}`,
+      );
+    },
+  );
 
   it("answers 500 when tools and response_format are combined", async () => {
-    const tools = [{ name: "get_time", description: "Current time", input_schema: { type: "object", properties: {} } }];
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ tools, response_format: { type: "object", properties: {} } }));
+    const tools = [
+      { name: "get_time", description: "Current time", input_schema: { type: "object", properties: {} } },
+    ];
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ tools, response_format: { type: "object", properties: {} } }));
     expect(res.status).toBe(500);
     expect(res.body.error).toMatch(/ValidationException/);
   });
@@ -196,7 +304,13 @@ describe("POST /prod/invoke — success response", () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(["content", "usage", "metadata"]);
     expect(Object.keys(res.body.usage)).toEqual(["input_tokens", "output_tokens", "total_tokens"]);
-    expect(Object.keys(res.body.metadata)).toEqual(["team_id", "model", "cost_usd", "latency_ms", "remaining_quota"]);
+    expect(Object.keys(res.body.metadata)).toEqual([
+      "team_id",
+      "model",
+      "cost_usd",
+      "latency_ms",
+      "remaining_quota",
+    ]);
     expect(Object.keys(res.body.metadata.remaining_quota)).toEqual(QUOTA_KEYS);
     expect(res.body.usage.total_tokens).toBe(res.body.usage.input_tokens + res.body.usage.output_tokens);
     expect(res.body.metadata.model).toBe(HAIKU3);
@@ -234,13 +348,17 @@ describe("POST /prod/invoke — refusals", () => {
     const res = await request(app).post("/prod/invoke").send(invokeBody(creds));
     expect(res.status).toBe(403);
     expect(res.body.error).toMatch(/^Model not allowed/);
-    const allowed = await request(app).post("/prod/invoke").send(invokeBody({ ...creds, model: "anthropic.claude-3-5-haiku-20241022-v1:0" }));
+    const allowed = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ ...creds, model: "anthropic.claude-3-5-haiku-20241022-v1:0" }));
     expect(allowed.status).toBe(200);
   });
 
   it("answers 413 with the API gateway's body above the body limit", async () => {
     const { app } = mockApp({ server: { body_limit_bytes: 1024 } });
-    const res = await request(app).post("/prod/invoke").send(invokeBody({ messages: [{ role: "user", content: "x".repeat(4096) }] }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ messages: [{ role: "user", content: "x".repeat(4096) }] }));
     expect(res.status).toBe(413);
     expect(res.text).toBe('{"message":"Request Entity Too Large"}');
     expect(res.headers["access-control-allow-origin"]).toBe("*");

@@ -8,15 +8,29 @@ describe("GET /quota", () => {
 
   it("answers the quota of the team in X-Team-ID / X-API-Token", async () => {
     await request(app).post("/prod/invoke").send(invokeBody());
-    const res = await request(app).get("/quota").set("X-Team-ID", TEAM.team_id).set("X-API-Token", TEAM.api_token);
+    const res = await request(app)
+      .get("/quota")
+      .set("X-Team-ID", TEAM.team_id)
+      .set("X-API-Token", TEAM.api_token);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body)).toEqual(["requests_today", "tokens_today", "llm_cost", "gpu_cost", "total_cost", "budget_limit", "remaining_budget", "budget_usage_percent"]);
+    expect(Object.keys(res.body)).toEqual([
+      "requests_today",
+      "tokens_today",
+      "llm_cost",
+      "gpu_cost",
+      "total_cost",
+      "budget_limit",
+      "remaining_budget",
+      "budget_usage_percent",
+    ]);
     expect(res.body.requests_today).toBe(1);
   });
 
   it("accepts a bearer key of the form TEAM_ID:API_TOKEN", async () => {
     const team = TEAMS[1]!;
-    const res = await request(app).get("/quota").set("Authorization", `Bearer ${team.team_id}:${team.api_token}`);
+    const res = await request(app)
+      .get("/quota")
+      .set("Authorization", `Bearer ${team.team_id}:${team.api_token}`);
     expect(res.status).toBe(200);
     expect(res.body.requests_today).toBe(0);
   });

@@ -12,12 +12,18 @@ async function restrictedImports(filePath: string, code: string): Promise<number
 
 describe("import direction", () => {
   it.each([
-    ["src/http/x.ts", 'import { createTeamDirectory } from "../upstream/mock/teams.ts"; export { createTeamDirectory };'],
+    [
+      "src/http/x.ts",
+      'import { createTeamDirectory } from "../upstream/mock/teams.ts"; export { createTeamDirectory };',
+    ],
     ["src/http/x.ts", 'import { createApp } from "../server/app.ts"; export { createApp };'],
     ["src/translation/x.ts", 'import { readFileSync } from "node:fs"; export { readFileSync };'],
     ["src/translation/x.ts", 'import { Router } from "express"; export { Router };'],
     ["src/shared/x.ts", 'import { DEFAULT_CONFIG } from "../config/defaults.ts"; export { DEFAULT_CONFIG };'],
-    ["src/models/x.ts", 'import { errorFromUpstream } from "../upstream/errors.ts"; export { errorFromUpstream };'],
+    [
+      "src/models/x.ts",
+      'import { errorFromUpstream } from "../upstream/errors.ts"; export { errorFromUpstream };',
+    ],
     ["src/accounting/x.ts", 'import { jsonBody } from "../http/body.ts"; export { jsonBody };'],
     ["src/upstream/mock/x.ts", 'import { jsonBody } from "../../http/body.ts"; export { jsonBody };'],
   ])("forbids %s: %s", async (file, code) => {
@@ -25,8 +31,14 @@ describe("import direction", () => {
   });
 
   it.each([
-    ["src/http/x.ts", 'import type { UpstreamClient } from "../upstream/types.ts"; export type { UpstreamClient };'],
-    ["src/server/x.ts", 'import { createTeamDirectory } from "../upstream/mock/teams.ts"; export { createTeamDirectory };'],
+    [
+      "src/http/x.ts",
+      'import type { UpstreamClient } from "../upstream/types.ts"; export type { UpstreamClient };',
+    ],
+    [
+      "src/server/x.ts",
+      'import { createTeamDirectory } from "../upstream/mock/teams.ts"; export { createTeamDirectory };',
+    ],
     ["src/translation/x.ts", 'import { findModel } from "../models/catalog.ts"; export { findModel };'],
   ])("allows %s: %s", async (file, code) => {
     expect(await restrictedImports(file, code)).toBe(0);

@@ -21,15 +21,21 @@ async function start(options: Parameters<typeof startTestGateway>[0] = {}): Prom
 
 /** POST raw bytes (fetch cannot send a body with a lying content-type as easily). */
 function rawPost(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (res) => {
-      let text = "";
-      res.on("data", (d: Buffer) => (text += d.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        url,
+        { method: "POST", headers: { "content-type": "application/json", ...headers } },
+        (res) => {
+          let text = "";
+          res.on("data", (d: Buffer) => (text += d.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    },
+  );
 }
 
 const OPENAI_ERROR = {
@@ -125,7 +131,9 @@ describe("HTTP errors in OpenAI format", () => {
     const gw = await start();
     const res = await rawPost(`${gw.url}/v1/chat/completions`, '{"model": ');
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json", param: null } });
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: { type: "invalid_request_error", code: "invalid_json", param: null },
+    });
   });
 
   it("answers a body over the limit with 413 request_too_large", async () => {
@@ -144,12 +152,17 @@ describe("HTTP errors in OpenAI format", () => {
     expect(Object.keys(JSON.parse(tooLarge.body) as object)).toEqual(["message"]);
     const badJson = await rawPost(`${gw.url}/prod/invoke`, "{oops");
     expect(badJson.status).toBe(400);
-    expect(JSON.parse(badJson.body)).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    expect(JSON.parse(badJson.body)).toMatchObject({
+      error: expect.any(String),
+      message: expect.any(String),
+    });
   });
 
   it("reads JSON sent without a JSON content type (curl -d)", async () => {
     const gw = await start();
-    const res = await rawPost(`${gw.url}/v1/nothing`, '{"a":1}', { "content-type": "application/x-www-form-urlencoded" });
+    const res = await rawPost(`${gw.url}/v1/nothing`, '{"a":1}', {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(res.status).toBe(404); // parsed fine, then no such route — not a parse error
   });
 
@@ -176,7 +189,13 @@ describe("metrics and logs", () => {
   it("writes one JSON line per request and never a credential from headers or body", async () => {
     const { logger, log } = captureLog();
     const gw = await start({ logger });
-    const secrets = ["sk-header-secret-1", "tok-header-secret-2", "apikey-secret-3", "body-token-secret-4", "team-secret-5"];
+    const secrets = [
+      "sk-header-secret-1",
+      "tok-header-secret-2",
+      "apikey-secret-3",
+      "body-token-secret-4",
+      "team-secret-5",
+    ];
     await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
       headers: {
@@ -195,9 +214,12 @@ describe("metrics and logs", () => {
     });
     await fetch(`${gw.url}/healthz?api_token=${secrets[3]}`);
     await gw.close();
-    const requestLines = log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request");
+    const requestLines = log.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === "request");
     expect(requestLines.length).toBe(3);
-    for (const line of requestLines) expect(line).toMatchObject({ requestId: expect.any(String), status: expect.any(Number) });
+    for (const line of requestLines)
+      expect(line).toMatchObject({ requestId: expect.any(String), status: expect.any(Number) });
     for (const secret of secrets) expect(log.text()).not.toContain(secret);
   });
 });

@@ -14,18 +14,23 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "bpg-kill-"));
 });
 afterEach(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   children = [];
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Start `bpg serve` and resolve with its URL (from the start-up line). */
 function serve(configFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(ROOT, "src/cli.ts"), "serve", "--port", "0", "--config", configFile], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, "src/cli.ts"), "serve", "--port", "0", "--config", configFile],
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
@@ -42,7 +47,12 @@ function serve(configFile: string): Promise<{ child: ChildProcess; url: string }
   });
 }
 
-async function call(url: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+async function call(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}${path}`, {
     method,
     headers: { "content-type": "application/json" },
@@ -55,11 +65,16 @@ describe("kill -9", () => {
   it("leaves a consistent state file that the next process bills onward", async () => {
     const statePath = join(dir, "state.json");
     const configFile = join(dir, "config.yaml");
-    writeFileSync(configFile, `mode: mock\nserver:\n  log_level: silent\nmock:\n  state: ${JSON.stringify(statePath)}\n  clock: manual\n`);
+    writeFileSync(
+      configFile,
+      `mode: mock\nserver:\n  log_level: silent\nmock:\n  state: ${JSON.stringify(statePath)}\n  clock: manual\n`,
+    );
 
     const first = await serve(configFile);
     await call(first.url, "POST", "/gpu/instances", { instance_type: "ml.g5.xlarge", name: "nb" });
-    const advanced = (await call(first.url, "POST", "/admin/clock/advance", { seconds: 3600 })) as { now_ms: number };
+    const advanced = (await call(first.url, "POST", "/admin/clock/advance", { seconds: 3600 })) as {
+      now_ms: number;
+    };
     // Wait (bounded) until the coalesced write of the advanced clock has landed, then kill without warning.
     for (let i = 0; i < 400; i++) {
       try {
@@ -74,15 +89,22 @@ describe("kill -9", () => {
     await new Promise((resolve) => first.child.once("exit", resolve));
 
     const second = await serve(configFile);
-    expect(await call(second.url, "GET", "/gpu/instances/nb")).toMatchObject({ status: "InService", cost_usd: 1.41 });
+    expect(await call(second.url, "GET", "/gpu/instances/nb")).toMatchObject({
+      status: "InService",
+      cost_usd: 1.41,
+    });
     await call(second.url, "POST", "/admin/clock/advance", { seconds: 1800 });
-    const teams = (await call(second.url, "GET", "/admin/teams")) as { data: { remaining_quota: { gpu_cost: number } }[] };
+    const teams = (await call(second.url, "GET", "/admin/teams")) as {
+      data: { remaining_quota: { gpu_cost: number } }[];
+    };
     expect(teams.data[0]?.remaining_quota.gpu_cost).toBe((1.41 * 5_400_000) / 3_600_000);
     second.child.kill("SIGTERM");
     const code = await new Promise((resolve) => second.child.once("exit", resolve));
     expect(code).toBe(0);
     // The graceful stop wrote the final state.
-    const doc = JSON.parse(readFileSync(statePath, "utf8")) as { gpu: { instances: { billed_ms: number }[] } };
+    const doc = JSON.parse(readFileSync(statePath, "utf8")) as {
+      gpu: { instances: { billed_ms: number }[] };
+    };
     expect(doc.gpu.instances[0]?.billed_ms).toBe(5_400_000);
   });
 });

@@ -13,7 +13,11 @@ export interface ContractSubject {
 
 export function upstreamContract(name: string, make: () => ContractSubject | Promise<ContractSubject>): void {
   describe(`UpstreamClient contract: ${name}`, () => {
-    const plain = (model: string): InvokeRequest => ({ model, messages: [{ role: "user", content: "Say hello in one sentence." }], max_tokens: 64 });
+    const plain = (model: string): InvokeRequest => ({
+      model,
+      messages: [{ role: "user", content: "Say hello in one sentence." }],
+      max_tokens: 64,
+    });
 
     it("answers 200 with exactly content, usage and metadata, as JSON text", async () => {
       const { client, credentials, model } = await make();
@@ -35,7 +39,10 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
 
     it("returns Bedrock rejections as 500 responses carrying the Bedrock message", async () => {
       const { client, credentials } = await make();
-      const res = await client.invoke(plain("us.example.not-a-model-v1:0"), { credentials, requestId: "req_contract_3" });
+      const res = await client.invoke(plain("us.example.not-a-model-v1:0"), {
+        credentials,
+        requestId: "req_contract_3",
+      });
       expect(res.status).toBe(500);
       expect(JSON.parse(res.body).error).toMatch(/^Bedrock error: .*ValidationException/);
     });

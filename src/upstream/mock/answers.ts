@@ -19,7 +19,8 @@ type Choice = { kind: "auto" | "any" | "none" } | { kind: "tool"; name: string }
 
 /** `tool_choice` in every accepted spelling (PROXY.md: "auto", "any", "none", "required", objects). */
 export function normaliseToolChoice(raw: unknown): Choice {
-  const value = typeof raw === "object" && raw !== null ? (raw as { type?: unknown; name?: unknown }) : { type: raw };
+  const value =
+    typeof raw === "object" && raw !== null ? (raw as { type?: unknown; name?: unknown }) : { type: raw };
   if (value.type === "tool" && typeof value.name === "string") return { kind: "tool", name: value.name };
   if (value.type === "any" || value.type === "required") return { kind: "any" };
   if (value.type === "none") return { kind: "none" };
@@ -39,7 +40,22 @@ function wordsOf(text: string): Set<string> {
   return new Set(words);
 }
 
-const WEAK = new Set(["the", "and", "for", "get", "set", "use", "with", "from", "thi", "that", "what", "how", "can", "you"]);
+const WEAK = new Set([
+  "the",
+  "and",
+  "for",
+  "get",
+  "set",
+  "use",
+  "with",
+  "from",
+  "thi",
+  "that",
+  "what",
+  "how",
+  "can",
+  "you",
+]);
 
 /** The tool the last user turn is about (shared words with its name/description), if any. */
 export function relatedTool(tools: readonly InvokeTool[], userText: string): InvokeTool | undefined {
@@ -48,7 +64,8 @@ export function relatedTool(tools: readonly InvokeTool[], userText: string): Inv
   let bestScore = 0;
   for (const tool of tools) {
     let score = 0;
-    for (const word of wordsOf(`${tool.name} ${tool.description ?? ""}`)) if (!WEAK.has(word) && asked.has(word)) score++;
+    for (const word of wordsOf(`${tool.name} ${tool.description ?? ""}`))
+      if (!WEAK.has(word) && asked.has(word)) score++;
     if (score > bestScore) [best, bestScore] = [tool, score];
   }
   return best;
@@ -83,25 +100,45 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
     text = ` ${text}`;
     tokens = undefined;
   }
-  const stopped = stopAt(text, model.family.samplingKeys.includes("stop_sequences") ? request.stop_sequences : undefined);
+  const stopped = stopAt(
+    text,
+    model.family.samplingKeys.includes("stop_sequences") ? request.stop_sequences : undefined,
+  );
   if (stopped !== text) [text, tokens] = [stopped, undefined];
-  if (tokens !== undefined && tokens <= max) return { content: [{ type: "text", text }], outputTokens: tokens };
+  if (tokens !== undefined && tokens <= max)
+    return { content: [{ type: "text", text }], outputTokens: tokens };
   const cut = truncateToTokens(text, max);
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
 }
 
-function toolCall(tool: InvokeTool, index: number, faker: SchemaFaker, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
+function toolCall(
+  tool: InvokeTool,
+  index: number,
+  faker: SchemaFaker,
+  rng: Rng,
+  maxTokens: number,
+): Answer | UpstreamResponse {
   const outcome = faker.fake(tool.input_schema, rng.seed());
   if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
   const input = outcome.value;
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
   }
-  const block: InvokeContentBlock = { type: "tool_use", id: `toolu_bdrk_01${base62Text(rng, 22)}`, name: tool.name, input: input as Record<string, unknown> };
+  const block: InvokeContentBlock = {
+    type: "tool_use",
+    id: `toolu_bdrk_01${base62Text(rng, 22)}`,
+    name: tool.name,
+    input: input as Record<string, unknown>,
+  };
   return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
 }
 
-function structuredAnswer(schema: unknown, faker: SchemaFaker, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
+function structuredAnswer(
+  schema: unknown,
+  faker: SchemaFaker,
+  rng: Rng,
+  maxTokens: number,
+): Answer | UpstreamResponse {
   const outcome = faker.fake(schema, rng.seed());
   if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
   // Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller.
@@ -110,7 +147,12 @@ function structuredAnswer(schema: unknown, faker: SchemaFaker, rng: Rng, maxToke
 }
 
 /** The simulated model's answer, or the Bedrock error it would raise. */
-export function answer(request: InvokeRequest, model: ModelInfo, rng: Rng, faker: SchemaFaker): Answer | UpstreamResponse {
+export function answer(
+  request: InvokeRequest,
+  model: ModelInfo,
+  rng: Rng,
+  faker: SchemaFaker,
+): Answer | UpstreamResponse {
   if (request.response_format !== undefined && request.response_format !== null) {
     const schema = structuredSchema(request.response_format);
     if (schema === undefined) return validationError("response_format: Input should be a JSON schema object");
@@ -126,7 +168,8 @@ export function answer(request: InvokeRequest, model: ModelInfo, rng: Rng, faker
       return textAnswer(request, model, rng);
     case "tool":
       tool = tools.find((t) => t.name === choice.name);
-      if (tool === undefined) return validationError(`tool_choice.name: tool '${choice.name}' not found in tools`);
+      if (tool === undefined)
+        return validationError(`tool_choice.name: tool '${choice.name}' not found in tools`);
       break;
     case "any":
       tool = relatedTool(tools, lastUserText(request)) ?? rng.pick(tools);

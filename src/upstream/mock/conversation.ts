@@ -4,7 +4,9 @@ import type { InvokeMessage, InvokeRequest } from "../types.ts";
 
 function textOf(message: InvokeMessage): string {
   if (typeof message.content === "string") return message.content;
-  return message.content.map((b) => (b.type === "text" && typeof b.text === "string" ? b.text : "")).join("\n");
+  return message.content
+    .map((b) => (b.type === "text" && typeof b.text === "string" ? b.text : ""))
+    .join("\n");
 }
 
 /** The text of the last user turn (tool results excluded), or "" when there is none. */

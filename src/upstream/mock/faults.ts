@@ -4,8 +4,7 @@ import type { FaultRates } from "../../config/types.ts";
 import { createRng } from "./random.ts";
 
 export type Fault =
-  | { kind: "throttle" | "timeout" | "500" | "reset" | "malformed" }
-  | { kind: "slow"; ms: number };
+  { kind: "throttle" | "timeout" | "500" | "reset" | "malformed" } | { kind: "slow"; ms: number };
 
 const NAMED = ["throttle", "timeout", "500", "reset", "malformed"] as const;
 const MAX_SLOW_MS = 600_000;

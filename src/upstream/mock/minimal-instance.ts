@@ -34,7 +34,10 @@ function isSchema(value: unknown): value is Schema {
 function resolveRef(root: Schema, ref: string): unknown {
   if (!ref.startsWith("#")) return undefined;
   let node: unknown = root;
-  for (const raw of ref.slice(1).split("/").filter((p) => p !== "")) {
+  for (const raw of ref
+    .slice(1)
+    .split("/")
+    .filter((p) => p !== "")) {
     const part = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
     node = isSchema(node) ? node[part] : undefined;
   }
@@ -53,9 +56,11 @@ function minimalNumber(schema: Schema, integer: boolean): number {
   if (typeof schema.minimum === "number") value = schema.minimum;
   else if (typeof schema.exclusiveMinimum === "number") value = schema.exclusiveMinimum + (integer ? 1 : 0.5);
   else if (typeof schema.maximum === "number" && schema.maximum < 0) value = schema.maximum;
-  else if (typeof schema.exclusiveMaximum === "number" && schema.exclusiveMaximum <= 0) value = schema.exclusiveMaximum - 1;
+  else if (typeof schema.exclusiveMaximum === "number" && schema.exclusiveMaximum <= 0)
+    value = schema.exclusiveMaximum - 1;
   if (integer) value = Math.ceil(value);
-  if (typeof schema.multipleOf === "number" && schema.multipleOf > 0) value = Math.ceil(value / schema.multipleOf) * schema.multipleOf;
+  if (typeof schema.multipleOf === "number" && schema.multipleOf > 0)
+    value = Math.ceil(value / schema.multipleOf) * schema.multipleOf;
   return value;
 }
 
@@ -65,7 +70,9 @@ function walk(schema: unknown, root: Schema, depth: number): MinimalOutcome {
   if (typeof schema.$ref === "string") return walk(resolveRef(root, schema.$ref), root, depth + 1);
   if ("const" in schema) return { ok: true, value: schema.const };
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return { ok: true, value: schema.enum[0] };
-  const branches = (Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined) as unknown[] | undefined;
+  const branches = (
+    Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined
+  ) as unknown[] | undefined;
   if (branches !== undefined) {
     const nullable = branches.find((b) => isSchema(b) && b.type === "null");
     if (nullable !== undefined) return { ok: true, value: null };
@@ -81,8 +88,14 @@ function walk(schema: unknown, root: Schema, depth: number): MinimalOutcome {
       const resolved = isSchema(part) && typeof part.$ref === "string" ? resolveRef(root, part.$ref) : part;
       if (!isSchema(resolved)) continue;
       Object.assign(merged, resolved, {
-        properties: { ...(merged.properties as Schema | undefined), ...(resolved.properties as Schema | undefined) },
-        required: [...((merged.required as string[] | undefined) ?? []), ...((resolved.required as string[] | undefined) ?? [])],
+        properties: {
+          ...(merged.properties as Schema | undefined),
+          ...(resolved.properties as Schema | undefined),
+        },
+        required: [
+          ...((merged.required as string[] | undefined) ?? []),
+          ...((resolved.required as string[] | undefined) ?? []),
+        ],
       });
     }
     delete merged.allOf;
@@ -90,7 +103,8 @@ function walk(schema: unknown, root: Schema, depth: number): MinimalOutcome {
   }
   const types = Array.isArray(schema.type) ? (schema.type as unknown[]) : [schema.type];
   if (types.includes("null")) return { ok: true, value: null };
-  const type = types[0] ?? (isSchema(schema.properties) ? "object" : schema.items !== undefined ? "array" : undefined);
+  const type =
+    types[0] ?? (isSchema(schema.properties) ? "object" : schema.items !== undefined ? "array" : undefined);
   switch (type) {
     case "object":
       return minimalObject(schema, root, depth);
@@ -111,7 +125,9 @@ function walk(schema: unknown, root: Schema, depth: number): MinimalOutcome {
 
 function minimalObject(schema: Schema, root: Schema, depth: number): MinimalOutcome {
   const properties = isSchema(schema.properties) ? schema.properties : {};
-  const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : [];
+  const required = Array.isArray(schema.required)
+    ? schema.required.filter((r): r is string => typeof r === "string")
+    : [];
   const value: Record<string, unknown> = {};
   for (const name of required) {
     const outcome = walk(properties[name] ?? true, root, depth + 1);
@@ -122,11 +138,16 @@ function minimalObject(schema: Schema, root: Schema, depth: number): MinimalOutc
 }
 
 function minimalArray(schema: Schema, root: Schema, depth: number): MinimalOutcome {
-  const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : [];
+  const prefix = Array.isArray(schema.prefixItems)
+    ? schema.prefixItems
+    : Array.isArray(schema.items)
+      ? schema.items
+      : [];
   const min = Math.min(typeof schema.minItems === "number" ? schema.minItems : 0, 1000);
   const value: unknown[] = [];
   for (let i = 0; i < Math.max(min, 0); i++) {
-    const itemSchema = i < prefix.length ? prefix[i] : Array.isArray(schema.items) ? true : (schema.items ?? true);
+    const itemSchema =
+      i < prefix.length ? prefix[i] : Array.isArray(schema.items) ? true : (schema.items ?? true);
     const outcome = walk(itemSchema, root, depth + 1);
     if (!outcome.ok) return outcome;
     value.push(outcome.value);

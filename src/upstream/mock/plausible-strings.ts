@@ -3,11 +3,49 @@
 // text is touched — strings with a format, pattern, enum or const keep the faker's value — and the
 // result is still validated (schema-data.ts), so a bad swap can only cost a retry.
 
-const CITIES = ["Paris", "Berlin", "Lisbon", "Toronto", "Osaka", "Nairobi", "Austin", "Melbourne", "Oslo", "Santiago"];
-const NAMES = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Katherine Johnson", "Linus Torvalds", "Margaret Hamilton", "Tim Berners-Lee"];
+const CITIES = [
+  "Paris",
+  "Berlin",
+  "Lisbon",
+  "Toronto",
+  "Osaka",
+  "Nairobi",
+  "Austin",
+  "Melbourne",
+  "Oslo",
+  "Santiago",
+];
+const NAMES = [
+  "Ada Lovelace",
+  "Alan Turing",
+  "Grace Hopper",
+  "Katherine Johnson",
+  "Linus Torvalds",
+  "Margaret Hamilton",
+  "Tim Berners-Lee",
+];
 const WORDS = [
-  "project", "budget", "report", "meeting", "summary", "customer", "invoice", "update", "design", "review", "launch",
-  "network", "service", "quality", "schedule", "analysis", "feature", "request", "result", "support", "delivery",
+  "project",
+  "budget",
+  "report",
+  "meeting",
+  "summary",
+  "customer",
+  "invoice",
+  "update",
+  "design",
+  "review",
+  "launch",
+  "network",
+  "service",
+  "quality",
+  "schedule",
+  "analysis",
+  "feature",
+  "request",
+  "result",
+  "support",
+  "delivery",
 ];
 const SENTENCES = [
   "Quarterly results were better than expected.",
@@ -22,8 +60,14 @@ type Kind = "city" | "name" | "sentence" | "words";
 function kindOf(property: string): Kind {
   const p = property.toLowerCase();
   if (/(city|location|town|place|destination|origin)$/.test(p)) return "city";
-  if (/(^|_)(name|author|assignee|owner|candidate|nickname)$|fullname|first_?name|last_?name/.test(p)) return "name";
-  if (/(description|body|text|summary|rationale|explanation|notes?|comment|content|message|bio|thought|answer|prompt)$/.test(p)) return "sentence";
+  if (/(^|_)(name|author|assignee|owner|candidate|nickname)$|fullname|first_?name|last_?name/.test(p))
+    return "name";
+  if (
+    /(description|body|text|summary|rationale|explanation|notes?|comment|content|message|bio|thought|answer|prompt)$/.test(
+      p,
+    )
+  )
+    return "sentence";
   return "words";
 }
 
@@ -51,9 +95,19 @@ function candidate(kind: Kind, h: number): string {
 export function plausibleString(value: unknown, schema: unknown, path: string): unknown {
   if (typeof value !== "string" || schema === null || typeof schema !== "object") return value;
   const s = schema as Record<string, unknown>;
-  if (s.type !== "string" || s.format !== undefined || s.pattern !== undefined || s.enum !== undefined || "const" in s) return value;
+  if (
+    s.type !== "string" ||
+    s.format !== undefined ||
+    s.pattern !== undefined ||
+    s.enum !== undefined ||
+    "const" in s
+  )
+    return value;
   const property = path.split("/").pop() ?? "";
-  let text = candidate(kindOf(/^\d+$/.test(property) ? (path.split("/").at(-2) ?? "") : property), hash(value));
+  let text = candidate(
+    kindOf(/^\d+$/.test(property) ? (path.split("/").at(-2) ?? "") : property),
+    hash(value),
+  );
   const min = typeof s.minLength === "number" ? s.minLength : 0;
   const max = typeof s.maxLength === "number" ? s.maxLength : Number.POSITIVE_INFINITY;
   if ([...text].length < min) return value;

@@ -5,13 +5,15 @@ import type { Rng } from "./random.ts";
 import { countText } from "./tokens.ts";
 
 const STOPWORDS = new Set(
-  ("about above after again against also because been before being below between both could does doing down " +
+  (
+    "about above after again against also because been before being below between both could does doing down " +
     "during each from further have having here into itself just more most much myself once only other ought " +
     "over same should some such than that their theirs them then there these they this those through under " +
     "until very were what when where which while whom whose will with would your yours please tell explain " +
     "give show write make want need know like using used system human assistant question answer " +
     "three four five seven eight nine first second third best good great ways tips ideas list short brief " +
-    "simple quick example examples many much really thing things something describe summarise summarize").split(" "),
+    "simple quick example examples many much really thing things something describe summarise summarize"
+  ).split(" "),
 );
 
 /** Up to three content words of the user's message, most distinctive (longest) first. */
@@ -22,19 +24,51 @@ export function topicWords(text: string): string[] {
 }
 
 const ASPECTS = [
-  "the underlying assumptions", "the trade-offs involved", "the edge cases", "the data you already have",
-  "the overall cost", "the constraints you are working under", "the simplest version of the problem",
-  "how the pieces fit together", "the failure modes", "the long-term maintenance burden",
-  "the people who will use the result", "the order in which things happen", "what can be measured",
+  "the underlying assumptions",
+  "the trade-offs involved",
+  "the edge cases",
+  "the data you already have",
+  "the overall cost",
+  "the constraints you are working under",
+  "the simplest version of the problem",
+  "how the pieces fit together",
+  "the failure modes",
+  "the long-term maintenance burden",
+  "the people who will use the result",
+  "the order in which things happen",
+  "what can be measured",
 ];
 const ACTIONS = [
-  "start with a small experiment", "write down the constraints", "measure a baseline first",
-  "compare two or three alternatives", "check the result against a known example", "keep the first version simple",
-  "ask what would make the answer wrong", "split the work into smaller steps", "look for an existing solution",
-  "review the numbers once more", "document the decision and its reasons",
+  "start with a small experiment",
+  "write down the constraints",
+  "measure a baseline first",
+  "compare two or three alternatives",
+  "check the result against a known example",
+  "keep the first version simple",
+  "ask what would make the answer wrong",
+  "split the work into smaller steps",
+  "look for an existing solution",
+  "review the numbers once more",
+  "document the decision and its reasons",
 ];
-const QUALITIES = ["predictable", "easier to test", "cheaper to change", "clearer to explain", "more robust", "faster to iterate on"];
-const OPENERS = ["In practice,", "Usually,", "As a rule,", "For most cases,", "In short,", "Put simply,", "That said,", "Overall,"];
+const QUALITIES = [
+  "predictable",
+  "easier to test",
+  "cheaper to change",
+  "clearer to explain",
+  "more robust",
+  "faster to iterate on",
+];
+const OPENERS = [
+  "In practice,",
+  "Usually,",
+  "As a rule,",
+  "For most cases,",
+  "In short,",
+  "Put simply,",
+  "That said,",
+  "Overall,",
+];
 
 const TEMPLATES: readonly ((w: Words) => string)[] = [
   (w) => `${cap(w.topic)} is easiest to reason about once you look at ${w.aspect} first.`,
@@ -70,9 +104,24 @@ function sentence(rng: Rng, topics: readonly string[]): string {
   let action2 = rng.pick(ACTIONS);
   if (action2 === action) action2 = ACTIONS[(ACTIONS.indexOf(action) + 1) % ACTIONS.length] ?? action;
   const quality = rng.pick(QUALITIES);
-  const quality2 = QUALITIES[(QUALITIES.indexOf(quality) + 1 + rng.int(0, QUALITIES.length - 2)) % QUALITIES.length] ?? quality;
-  const topic = topics.length === 0 ? "this question" : topics.length === 1 ? (topics[0] ?? "") : `${rng.pick(topics)} and ${rng.pick(topics)}`;
-  const words: Words = { topic: topic.replace(/^(\S+) and \1$/, "$1"), aspect: rng.pick(ASPECTS), action, action2, quality, quality2, opener: rng.pick(OPENERS) };
+  const quality2 =
+    QUALITIES[(QUALITIES.indexOf(quality) + 1 + rng.int(0, QUALITIES.length - 2)) % QUALITIES.length] ??
+    quality;
+  const topic =
+    topics.length === 0
+      ? "this question"
+      : topics.length === 1
+        ? (topics[0] ?? "")
+        : `${rng.pick(topics)} and ${rng.pick(topics)}`;
+  const words: Words = {
+    topic: topic.replace(/^(\S+) and \1$/, "$1"),
+    aspect: rng.pick(ASPECTS),
+    action,
+    action2,
+    quality,
+    quality2,
+    opener: rng.pick(OPENERS),
+  };
   return rng.pick(TEMPLATES)(words);
 }
 
@@ -93,7 +142,11 @@ function countPiece(piece: string): number {
 }
 
 /** Prose of about `targetTokens` tokens (it stops at the first sentence end past the target). */
-export function prose(rng: Rng, topics: readonly string[], targetTokens: number): { text: string; tokens: number } {
+export function prose(
+  rng: Rng,
+  topics: readonly string[],
+  targetTokens: number,
+): { text: string; tokens: number } {
   let text = "";
   let tokens = 0;
   let inParagraph = 0;

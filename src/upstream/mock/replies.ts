@@ -5,7 +5,11 @@ import type { RemainingQuota, UpstreamResponse } from "../types.ts";
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json" });
 
 export function jsonReply(status: number, body: unknown): UpstreamResponse {
-  return { status, headers: { ...JSON_HEADERS }, body: typeof body === "string" ? body : JSON.stringify(body) };
+  return {
+    status,
+    headers: { ...JSON_HEADERS },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
 }
 
 /** 401 — no real body was captured; PROXY.md fixes this text. */
@@ -30,7 +34,9 @@ export function badRequest(message: string): UpstreamResponse {
 
 /** 500 — whatever Bedrock rejects, relayed by the proxy's Lambda. */
 export function bedrockError(code: string, message: string): UpstreamResponse {
-  return jsonReply(500, { error: `Bedrock error: An error occurred (${code}) when calling the InvokeModel operation: ${message}` });
+  return jsonReply(500, {
+    error: `Bedrock error: An error occurred (${code}) when calling the InvokeModel operation: ${message}`,
+  });
 }
 
 export function validationError(message: string): UpstreamResponse {
@@ -49,7 +55,10 @@ export function throttled(): UpstreamResponse {
 
 /** 500 — a transient Bedrock failure (X-Mock-Fault: 500). */
 export function internalServerError(): UpstreamResponse {
-  return bedrockError("InternalServerException", "The system encountered an unexpected error during processing. Try your request again.");
+  return bedrockError(
+    "InternalServerException",
+    "The system encountered an unexpected error during processing. Try your request again.",
+  );
 }
 
 /** 504 — the API gateway gave up (~29.5 s); note the key is `message`. */

@@ -36,7 +36,12 @@ interface Entry {
 
 const OLD_DRAFTS = /draft-0[4-7]/;
 /** Hostile-schema guard: no model answers with more than this, and faking it would stall the server. */
-const LIMITS: Readonly<Record<string, number>> = { minItems: 1000, minLength: 20_000, minProperties: 1000, minContains: 1000 };
+const LIMITS: Readonly<Record<string, number>> = {
+  minItems: 1000,
+  minLength: 20_000,
+  minProperties: 1000,
+  minContains: 1000,
+};
 
 /** Why a schema asks for more data than any answer could hold, or undefined. */
 function excessive(node: unknown, depth = 0): string | undefined {
@@ -51,7 +56,8 @@ function excessive(node: unknown, depth = 0): string | undefined {
   if (node === null || typeof node !== "object") return undefined;
   for (const [key, value] of Object.entries(node)) {
     const limit = LIMITS[key];
-    if (limit !== undefined && typeof value === "number" && value > limit) return `${key} ${value} exceeds ${limit}`;
+    if (limit !== undefined && typeof value === "number" && value > limit)
+      return `${key} ${value} exceeds ${limit}`;
     const why = excessive(value, depth + 1);
     if (why !== undefined) return why;
   }
@@ -113,7 +119,8 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     let validate: ValidateFunction | string;
     const tooDemanding = excessive(schema);
     try {
-      validate = tooDemanding === undefined ? ajv.compile(schema) : `JSON schema is too demanding: ${tooDemanding}`;
+      validate =
+        tooDemanding === undefined ? ajv.compile(schema) : `JSON schema is too demanding: ${tooDemanding}`;
     } catch (error) {
       validate = `JSON schema is invalid: ${(error as Error).message}`;
     } finally {
@@ -143,7 +150,13 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     const repaired = minimalInstance(entry.schema);
     if (repaired.ok && validate(repaired.value)) return { ok: true, value: repaired.value };
     const why = validate.errors?.[0];
-    return { ok: false, reason: why === undefined ? "no value satisfies the schema" : `no value satisfies the schema (${why.instancePath || "/"} ${why.message ?? ""})` };
+    return {
+      ok: false,
+      reason:
+        why === undefined
+          ? "no value satisfies the schema"
+          : `no value satisfies the schema (${why.instancePath || "/"} ${why.message ?? ""})`,
+    };
   }
 
   return {
@@ -154,7 +167,8 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
       const cached = entry.results.get(seed);
       if (cached !== undefined) return cached;
       const outcome = generate(entry, entry.validate, seed);
-      if (entry.results.size >= RESULTS_PER_SCHEMA) entry.results.delete(entry.results.keys().next().value ?? 0);
+      if (entry.results.size >= RESULTS_PER_SCHEMA)
+        entry.results.delete(entry.results.keys().next().value ?? 0);
       entry.results.set(seed, outcome);
       return outcome;
     },

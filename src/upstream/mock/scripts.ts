@@ -23,10 +23,19 @@ function compile(rule: ScriptRule, index: number): CompiledRule {
     try {
       lastUser = new RegExp(rule.match.last_user, "i");
     } catch (error) {
-      throw new Error(`mock.scripts[${index}].match.last_user is not a valid regular expression: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `mock.scripts[${index}].match.last_user is not a valid regular expression: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
-  return { model: rule.match.model?.toLowerCase(), team: rule.match.team, lastUser, tool: rule.match.tool, reply: rule.reply };
+  return {
+    model: rule.match.model?.toLowerCase(),
+    team: rule.match.team,
+    lastUser,
+    tool: rule.match.tool,
+    reply: rule.reply,
+  };
 }
 
 export function compileScripts(rules: readonly ScriptRule[]): ScriptMatcher {

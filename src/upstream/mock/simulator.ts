@@ -56,8 +56,17 @@ function allowed(team: MockTeamConfig, requested: string): boolean {
 
 function scripted(script: ScriptReply, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
   if ("error" in script) return reply.jsonReply(script.error.status, script.error.body);
-  if ("text" in script) return { content: [{ type: "text", text: script.text }], outputTokens: countOutputTokens([{ type: "text", text: script.text }]) };
-  const block = { type: "tool_use" as const, id: `toolu_bdrk_01${base62Text(rng, 22)}`, name: script.tool_call.name, input: script.tool_call.input };
+  if ("text" in script)
+    return {
+      content: [{ type: "text", text: script.text }],
+      outputTokens: countOutputTokens([{ type: "text", text: script.text }]),
+    };
+  const block = {
+    type: "tool_use" as const,
+    id: `toolu_bdrk_01${base62Text(rng, 22)}`,
+    name: script.tool_call.name,
+    input: script.tool_call.input,
+  };
   return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
 }
 
@@ -67,7 +76,11 @@ async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> 
     await sleep(ms, undefined, signal === undefined ? {} : { signal });
   } catch (error) {
     if ((error as { name?: unknown }).name !== "AbortError") throw error;
-    throw new GatewayError("The client closed the request before the answer was ready.", { status: 499, type: "api_error", code: "client_closed_request" });
+    throw new GatewayError("The client closed the request before the answer was ready.", {
+      status: 499,
+      type: "api_error",
+      code: "client_closed_request",
+    });
   }
 }
 
@@ -92,7 +105,11 @@ function faultReply(fault: Fault): UpstreamResponse | undefined {
 
 /** A body cut mid-string: what a client sees when the proxy's response is mangled. */
 function malformed(): UpstreamResponse {
-  return { status: 200, headers: { "content-type": "application/json" }, body: '{"content": [{"type": "text", "text": "The answer is' };
+  return {
+    status: 200,
+    headers: { "content-type": "application/json" },
+    body: '{"content": [{"type": "text", "text": "The answer is',
+  };
 }
 
 export function createSimulator(deps: SimulatorDeps): Simulator {
@@ -104,7 +121,12 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const answers = new LruCache<string, Prepared>(1024);
 
   /** Bedrock checks, then the scripted or generated answer. */
-  function respond(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, rng: Rng): Answer | UpstreamResponse {
+  function respond(
+    request: InvokeRequest,
+    team: MockTeamConfig,
+    model: ModelInfo,
+    rng: Rng,
+  ): Answer | UpstreamResponse {
     const problem = bedrockProblem(request, model);
     if (problem !== undefined) return problem;
     const script = scripts.match(request, team.team_id, lastUserText(request));
@@ -112,7 +134,15 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     return answer(request, model, rng, faker);
   }
 
-  function success(request: InvokeRequest, context: InvokeContext, team: MockTeamConfig, model: ModelInfo, result: Answer, inputTokens: number, latencyMs: number): UpstreamResponse {
+  function success(
+    request: InvokeRequest,
+    context: InvokeContext,
+    team: MockTeamConfig,
+    model: ModelInfo,
+    result: Answer,
+    inputTokens: number,
+    latencyMs: number,
+  ): UpstreamResponse {
     const cost = llmCost(model, inputTokens, result.outputTokens);
     const total = inputTokens + result.outputTokens;
     const quota = ledger.chargeLlm(team.team_id, cost, total);
@@ -131,10 +161,14 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   }
 
   /** The proxy's own gate: credentials, body, fault header, allow-list, budget — in that order. */
-  function admit(request: InvokeRequest, context: InvokeContext): { team: MockTeamConfig; forced: Fault | undefined } | UpstreamResponse {
+  function admit(
+    request: InvokeRequest,
+    context: InvokeContext,
+  ): { team: MockTeamConfig; forced: Fault | undefined } | UpstreamResponse {
     const team = teams.authenticate(context.credentials);
     if (team === undefined) return reply.unauthorized();
-    if (request === null || typeof request !== "object" || Array.isArray(request)) return reply.badRequest("The request body must be a JSON object");
+    if (request === null || typeof request !== "object" || Array.isArray(request))
+      return reply.badRequest("The request body must be a JSON object");
     const shape = shapeProblem(request);
     if (shape !== undefined) return reply.badRequest(shape);
     const forced = parseFault(context.fault);
@@ -145,13 +179,22 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   }
 
   /** Answers are a pure function of team, request and seed: repeated requests skip the tokenizer. */
-  function prepare(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, digest: { seed: number; key: string }): Prepared {
+  function prepare(
+    request: InvokeRequest,
+    team: MockTeamConfig,
+    model: ModelInfo,
+    digest: { seed: number; key: string },
+  ): Prepared {
     const cacheKey = `${team.team_id}\0${digest.key}`;
     let prepared = answers.get(cacheKey);
     if (prepared === undefined) {
       const inputTokens = countInputTokens(request);
-      prepared = { inputTokens, outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)) };
-      if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS) answers.set(cacheKey, prepared);
+      prepared = {
+        inputTokens,
+        outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)),
+      };
+      if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS)
+        answers.set(cacheKey, prepared);
     }
     return prepared;
   }

@@ -19,14 +19,19 @@ function blockText(block: InvokeContentBlock, images: { tokens: number }): strin
     case "tool_use":
       return `${block.name} ${JSON.stringify(block.input)}`;
     case "tool_result":
-      return typeof block.content === "string" ? block.content : block.content.map((b) => blockText(b, images)).join("\n");
+      return typeof block.content === "string"
+        ? block.content
+        : block.content.map((b) => blockText(b, images)).join("\n");
     default:
       return "";
   }
 }
 
 function messageText(message: InvokeMessage, images: { tokens: number }): string {
-  const body = typeof message.content === "string" ? message.content : message.content.map((b) => blockText(b, images)).join("\n");
+  const body =
+    typeof message.content === "string"
+      ? message.content
+      : message.content.map((b) => blockText(b, images)).join("\n");
   const role: string = message.role;
   return `\n\n${role === "assistant" ? "Assistant" : role === "system" ? "System" : "Human"}: ${body}`;
 }
@@ -57,7 +62,10 @@ export function countText(text: string): number {
 }
 
 /** Cut text to at most `limit` tokens; returns the cut text and its token count. */
-export function truncateToTokens(text: string, limit: number): { text: string; tokens: number; truncated: boolean } {
+export function truncateToTokens(
+  text: string,
+  limit: number,
+): { text: string; tokens: number; truncated: boolean } {
   const tokens = encode(text);
   if (tokens.length <= limit) return { text, tokens: tokens.length, truncated: false };
   return { text: decode(tokens.slice(0, limit)), tokens: limit, truncated: true };

@@ -28,14 +28,20 @@ const weather = {
 const stocks = {
   name: "get_stock_price",
   description: "Look up a stock price by ticker symbol",
-  input_schema: { type: "object", properties: { ticker: { type: "string", pattern: "^[A-Z]{1,5}$" } }, required: ["ticker"] },
+  input_schema: {
+    type: "object",
+    properties: { ticker: { type: "string", pattern: "^[A-Z]{1,5}$" } },
+    required: ["ticker"],
+  },
 };
 const tools = [stocks, weather];
 const askWeather = [{ role: "user", content: "What's the weather like in Paris today?" }];
 
 describe("text answers", () => {
   it("are plausible prose: sentences, not lorem ipsum, not an echo", async () => {
-    const res = await invoke({ messages: [{ role: "user", content: "How should I plan a database migration?" }] });
+    const res = await invoke({
+      messages: [{ role: "user", content: "How should I plan a database migration?" }],
+    });
     const text: string = res.body.content[0].text;
     expect(res.body.content).toHaveLength(1);
     expect(text).toMatch(/^[A-Z][^]*[.!?]$/);
@@ -46,16 +52,23 @@ describe("text answers", () => {
 
   it("count output tokens over the returned text and stay within max_tokens", async () => {
     for (const max of [1, 5, 40, 300, 2000]) {
-      const res = await invoke({ max_tokens: max, messages: [{ role: "user", content: `Explain caching strategies (${max})` }] });
+      const res = await invoke({
+        max_tokens: max,
+        messages: [{ role: "user", content: `Explain caching strategies (${max})` }],
+      });
       expect(res.body.usage.output_tokens).toBeLessThanOrEqual(max);
       expect(res.body.usage.output_tokens).toBeGreaterThan(0);
-      if (res.body.usage.output_tokens < max) expect(res.body.usage.output_tokens).toBe(countText(res.body.content[0].text));
+      if (res.body.usage.output_tokens < max)
+        expect(res.body.usage.output_tokens).toBe(countText(res.body.content[0].text));
     }
   });
 
   it("report output_tokens equal to the tokenizer's count of the returned text", async () => {
     for (let i = 0; i < 40; i++) {
-      const res = await invoke({ max_tokens: 4000, messages: [{ role: "user", content: `Describe ocean currents and climate, part ${i}` }] });
+      const res = await invoke({
+        max_tokens: 4000,
+        messages: [{ role: "user", content: `Describe ocean currents and climate, part ${i}` }],
+      });
       expect(res.body.usage.output_tokens).toBe(countText(res.body.content[0].text));
     }
   });
@@ -66,12 +79,15 @@ describe("text answers", () => {
   });
 
   it("are deterministic: same request and seed → same bytes (quota aside)", async () => {
-    const strip = (body: { metadata: Record<string, unknown> }) => JSON.stringify({ ...body, metadata: { ...body.metadata, remaining_quota: null } });
+    const strip = (body: { metadata: Record<string, unknown> }) =>
+      JSON.stringify({ ...body, metadata: { ...body.metadata, remaining_quota: null } });
     const a = await invoke({ messages: [{ role: "user", content: "Tell me about volcanoes" }] });
     const b = await invoke({ messages: [{ role: "user", content: "Tell me about volcanoes" }] });
     expect(strip(b.body)).toBe(strip(a.body));
     const other = mockApp({ mock: { seed: 99 } });
-    const c = await request(other.app).post("/prod/invoke").send(invokeBody({ messages: [{ role: "user", content: "Tell me about volcanoes" }] }));
+    const c = await request(other.app)
+      .post("/prod/invoke")
+      .send(invokeBody({ messages: [{ role: "user", content: "Tell me about volcanoes" }] }));
     expect(c.body.content[0].text).not.toBe(a.body.content[0].text);
   });
 
@@ -104,29 +120,50 @@ describe("tool use", () => {
     expect(validatorFor(weather.input_schema)(block.input)).toBe(true);
   });
 
-  it.each([["us.amazon.nova-pro-v1:0"], ["us.deepseek.r1-v1:0"]])("%s uses tools natively too", async (model) => {
-    const res = await invoke({ model, messages: askWeather, tools });
-    expect(res.body.content[0].type).toBe("tool_use");
-  });
+  it.each([["us.amazon.nova-pro-v1:0"], ["us.deepseek.r1-v1:0"]])(
+    "%s uses tools natively too",
+    async (model) => {
+      const res = await invoke({ model, messages: askWeather, tools });
+      expect(res.body.content[0].type).toBe("tool_use");
+    },
+  );
 
-  it.each([["us.meta.llama3-3-70b-instruct-v1:0"], ["mistral.mistral-large-2402-v1:0"]])("%s ignores tools and answers text", async (model) => {
-    const res = await invoke({ model, messages: askWeather, tools, tool_choice: "any" });
-    expect(res.status).toBe(200);
-    expect(res.body.content).toEqual([{ type: "text", text: expect.any(String) }]);
-  });
+  it.each([["us.meta.llama3-3-70b-instruct-v1:0"], ["mistral.mistral-large-2402-v1:0"]])(
+    "%s ignores tools and answers text",
+    async (model) => {
+      const res = await invoke({ model, messages: askWeather, tools, tool_choice: "any" });
+      expect(res.status).toBe(200);
+      expect(res.body.content).toEqual([{ type: "text", text: expect.any(String) }]);
+    },
+  );
 
-  it.each([["auto"], [{ type: "auto" }]])("tool_choice %j answers text when no tool relates to the question", async (choice) => {
-    const res = await invoke({ messages: [{ role: "user", content: "Write a haiku about autumn leaves" }], tools, tool_choice: choice });
-    expect(res.body.content[0].type).toBe("text");
-  });
+  it.each([["auto"], [{ type: "auto" }]])(
+    "tool_choice %j answers text when no tool relates to the question",
+    async (choice) => {
+      const res = await invoke({
+        messages: [{ role: "user", content: "Write a haiku about autumn leaves" }],
+        tools,
+        tool_choice: choice,
+      });
+      expect(res.body.content[0].type).toBe("text");
+    },
+  );
 
   it.each([["any"], ["required"], [{ type: "any" }]])("tool_choice %j forces a call", async (choice) => {
-    const res = await invoke({ messages: [{ role: "user", content: "Write a haiku about autumn leaves" }], tools, tool_choice: choice });
+    const res = await invoke({
+      messages: [{ role: "user", content: "Write a haiku about autumn leaves" }],
+      tools,
+      tool_choice: choice,
+    });
     expect(res.body.content[0].type).toBe("tool_use");
   });
 
   it("tool_choice {type: tool, name} calls that tool", async () => {
-    const res = await invoke({ messages: askWeather, tools, tool_choice: { type: "tool", name: "get_stock_price" } });
+    const res = await invoke({
+      messages: askWeather,
+      tools,
+      tool_choice: { type: "tool", name: "get_stock_price" },
+    });
     expect(res.body.content[0]).toMatchObject({ type: "tool_use", name: "get_stock_price" });
     expect(res.body.content[0].input.ticker).toMatch(/^[A-Z]{1,5}$/);
   });
@@ -139,8 +176,16 @@ describe("tool use", () => {
   it("answers in text after a tool_result (auto)", async () => {
     const messages = [
       ...askWeather,
-      { role: "assistant", content: [{ type: "tool_use", id: "toolu_bdrk_01abc", name: "get_weather", input: { city: "Paris" } }] },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_bdrk_01abc", content: "18°C and sunny" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "tool_use", id: "toolu_bdrk_01abc", name: "get_weather", input: { city: "Paris" } },
+        ],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_bdrk_01abc", content: "18°C and sunny" }],
+      },
     ];
     const res = await invoke({ messages, tools });
     expect(res.status).toBe(200);
@@ -156,7 +201,11 @@ describe("tool use", () => {
   it("generates a valid input for every tool of the corpus", async () => {
     for (const entry of loadCorpus().filter((e) => e.kind === "tool")) {
       const tool = { name: entry.name, description: entry.description ?? "", input_schema: entry.schema };
-      const res = await invoke({ tools: [tool], tool_choice: { type: "tool", name: entry.name }, max_tokens: 4096 });
+      const res = await invoke({
+        tools: [tool],
+        tool_choice: { type: "tool", name: entry.name },
+        max_tokens: 4096,
+      });
       expect(res.status, entry.file).toBe(200);
       expect(validatorFor(entry.schema)(res.body.content[0].input), entry.file).toBe(true);
     }
@@ -167,7 +216,10 @@ describe("structured output (response_format)", () => {
   const schema = loadCorpus().find((e) => e.file === "pydantic/person.json")!.schema;
 
   it.each([
-    ["the documented json_schema form", { type: "json_schema", json_schema: { name: "Person", strict: true, schema } }],
+    [
+      "the documented json_schema form",
+      { type: "json_schema", json_schema: { name: "Person", strict: true, schema } },
+    ],
     ["the form without type", { json_schema: { name: "Person", schema } }],
     ["a bare Pydantic schema", schema],
   ])("answers one text block of valid JSON for %s", async (_name, responseFormat) => {
@@ -180,20 +232,28 @@ describe("structured output (response_format)", () => {
 
   it("answers valid JSON for every schema of the corpus", async () => {
     for (const entry of loadCorpus().filter((e) => e.kind === "schema")) {
-      const res = await invoke({ response_format: { type: "json_schema", json_schema: { name: "out", schema: entry.schema } }, max_tokens: 4096 });
+      const res = await invoke({
+        response_format: { type: "json_schema", json_schema: { name: "out", schema: entry.schema } },
+        max_tokens: 4096,
+      });
       expect(res.status, entry.file).toBe(200);
       expect(validatorFor(entry.schema)(JSON.parse(res.body.content[0].text)), entry.file).toBe(true);
     }
   });
 
-  it.each([["json"], [42], [[1, 2]]])("answers a Bedrock 500 for response_format %j", async (responseFormat) => {
-    const res = await invoke({ response_format: responseFormat });
-    expect(res.status).toBe(500);
-    expect(res.body.error).toMatch(/ValidationException/);
-  });
+  it.each([["json"], [42], [[1, 2]]])(
+    "answers a Bedrock 500 for response_format %j",
+    async (responseFormat) => {
+      const res = await invoke({ response_format: responseFormat });
+      expect(res.status).toBe(500);
+      expect(res.body.error).toMatch(/ValidationException/);
+    },
+  );
 
   it("answers a Bedrock 500 for a schema that is not a schema", async () => {
-    const res = await invoke({ response_format: { json_schema: { name: "x", schema: { type: "nonsense" } } } });
+    const res = await invoke({
+      response_format: { json_schema: { name: "x", schema: { type: "nonsense" } } },
+    });
     expect(res.status).toBe(500);
     expect(res.body.error).toMatch(/ValidationException/);
   });

@@ -5,7 +5,8 @@ import { HAIKU3, TEAMS, invokeBody, mockApp } from "./harness.ts";
 
 describe("X-Mock-Fault", () => {
   const { app } = mockApp();
-  const faulted = (fault: string) => request(app).post("/prod/invoke").set("X-Mock-Fault", fault).send(invokeBody());
+  const faulted = (fault: string) =>
+    request(app).post("/prod/invoke").set("X-Mock-Fault", fault).send(invokeBody());
 
   it("throttle → Bedrock ThrottlingException 500", async () => {
     const res = await faulted("throttle");
@@ -29,11 +30,16 @@ describe("X-Mock-Fault", () => {
   });
 
   it("malformed → 200 with a body that is not JSON", async () => {
-    const res = await request(app).post("/prod/invoke").set("X-Mock-Fault", "malformed").send(invokeBody()).buffer(true).parse((r, cb) => {
-      let text = "";
-      r.on("data", (c: Buffer) => (text += c.toString()));
-      r.on("end", () => cb(null, text));
-    });
+    const res = await request(app)
+      .post("/prod/invoke")
+      .set("X-Mock-Fault", "malformed")
+      .send(invokeBody())
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = "";
+        r.on("data", (c: Buffer) => (text += c.toString()));
+        r.on("end", () => cb(null, text));
+      });
     expect(res.status).toBe(200);
     expect(() => JSON.parse(res.body as string)).toThrow();
   });
@@ -51,22 +57,34 @@ describe("X-Mock-Fault", () => {
   });
 
   it("credentials are still checked first", async () => {
-    const res = await request(app).post("/prod/invoke").set("X-Mock-Fault", "throttle").send(invokeBody({ api_token: "bad" }));
+    const res = await request(app)
+      .post("/prod/invoke")
+      .set("X-Mock-Fault", "throttle")
+      .send(invokeBody({ api_token: "bad" }));
     expect(res.status).toBe(401);
   });
 });
 
 describe("configured fault rates", () => {
   it("a rate of 1 faults every call", async () => {
-    const { app } = mockApp({ mock: { teams: TEAMS, faults: { throttle: 1, timeout: 0, server_error: 0, reset: 0, malformed: 0 } } });
-    for (let i = 0; i < 3; i++) expect((await request(app).post("/prod/invoke").send(invokeBody())).status).toBe(500);
+    const { app } = mockApp({
+      mock: { teams: TEAMS, faults: { throttle: 1, timeout: 0, server_error: 0, reset: 0, malformed: 0 } },
+    });
+    for (let i = 0; i < 3; i++)
+      expect((await request(app).post("/prod/invoke").send(invokeBody())).status).toBe(500);
   });
 
   it("rates draw from a seeded sequence: the same run repeats", async () => {
     const run = async () => {
-      const { app } = mockApp({ mock: { teams: TEAMS, faults: { throttle: 0.3, timeout: 0.2, server_error: 0, reset: 0, malformed: 0 } } });
+      const { app } = mockApp({
+        mock: {
+          teams: TEAMS,
+          faults: { throttle: 0.3, timeout: 0.2, server_error: 0, reset: 0, malformed: 0 },
+        },
+      });
       const statuses: number[] = [];
-      for (let i = 0; i < 20; i++) statuses.push((await request(app).post("/prod/invoke").send(invokeBody())).status);
+      for (let i = 0; i < 20; i++)
+        statuses.push((await request(app).post("/prod/invoke").send(invokeBody())).status);
       return statuses;
     };
     const first = await run();
@@ -91,13 +109,21 @@ describe("latency simulation", () => {
 describe("scripted replies", () => {
   const scripts = [
     { match: { last_user: "^ping$" }, reply: { text: "pong" } },
-    { match: { model: "nova", last_user: "weather" }, reply: { tool_call: { name: "get_weather", input: { city: "Paris" } } } },
-    { match: { team: "tutorials_api" }, reply: { error: { status: 500, body: { error: "Bedrock error: scripted" } } } },
+    {
+      match: { model: "nova", last_user: "weather" },
+      reply: { tool_call: { name: "get_weather", input: { city: "Paris" } } },
+    },
+    {
+      match: { team: "tutorials_api" },
+      reply: { error: { status: 500, body: { error: "Bedrock error: scripted" } } },
+    },
     { match: { tool: "launch" }, reply: { text: "Launch tool seen" } },
   ];
   const { app } = mockApp({ mock: { teams: TEAMS, scripts } });
   const say = (text: string, extra: Record<string, unknown> = {}) =>
-    request(app).post("/prod/invoke").send(invokeBody({ messages: [{ role: "user", content: text }], ...extra }));
+    request(app)
+      .post("/prod/invoke")
+      .send(invokeBody({ messages: [{ role: "user", content: text }], ...extra }));
 
   it("match the last user message by regex and reply with text, charged like any answer", async () => {
     const res = await say("ping");
@@ -108,24 +134,36 @@ describe("scripted replies", () => {
 
   it("match on model and reply with a tool call", async () => {
     const res = await say("weather in Paris?", { model: "us.amazon.nova-lite-v1:0" });
-    expect(res.body.content[0]).toMatchObject({ type: "tool_use", name: "get_weather", input: { city: "Paris" } });
+    expect(res.body.content[0]).toMatchObject({
+      type: "tool_use",
+      name: "get_weather",
+      input: { city: "Paris" },
+    });
     expect(res.body.content[0].id).toMatch(/^toolu_bdrk_01/);
     expect((await say("weather in Paris?", { model: HAIKU3 })).body.content[0].type).toBe("text");
   });
 
   it("match on team and reply with an error status and body", async () => {
     const team = TEAMS[1]!;
-    const res = await say("hello", { team_id: team.team_id, api_token: team.api_token, model: "us.anthropic.claude-3-5-haiku-20241022-v1:0" });
+    const res = await say("hello", {
+      team_id: team.team_id,
+      api_token: team.api_token,
+      model: "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: "Bedrock error: scripted" });
   });
 
   it("match on a tool name in the request", async () => {
-    const tools = [{ name: "launch", description: "Launch a rocket", input_schema: { type: "object", properties: {} } }];
+    const tools = [
+      { name: "launch", description: "Launch a rocket", input_schema: { type: "object", properties: {} } },
+    ];
     expect((await say("anything", { tools })).body.content[0].text).toBe("Launch tool seen");
   });
 
   it("a bad regex stops start-up with a clear message", () => {
-    expect(() => mockApp({ mock: { teams: TEAMS, scripts: [{ match: { last_user: "(" }, reply: { text: "x" } }] } })).toThrow(/mock\.scripts\[0\]\.match\.last_user/);
+    expect(() =>
+      mockApp({ mock: { teams: TEAMS, scripts: [{ match: { last_user: "(" }, reply: { text: "x" } }] } }),
+    ).toThrow(/mock\.scripts\[0\]\.match\.last_user/);
   });
 });

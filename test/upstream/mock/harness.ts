@@ -14,7 +14,12 @@ import { createMetrics } from "../../../src/shared/metrics.ts";
 export const HAIKU3 = "us.anthropic.claude-3-haiku-20240307-v1:0";
 export const TEAMS = [
   { team_id: "team_the_great_hack_2025_022", api_token: "tok-022", budget_limit: 50 },
-  { team_id: "tutorials_api", api_token: "tok-tutorials", budget_limit: 50, allowed_models: ["us.anthropic.claude-3-5-haiku-20241022-v1:0"] },
+  {
+    team_id: "tutorials_api",
+    api_token: "tok-tutorials",
+    budget_limit: 50,
+    allowed_models: ["us.anthropic.claude-3-5-haiku-20241022-v1:0"],
+  },
   { team_id: "Jiaqi", api_token: "tok-jiaqi", budget_limit: 0.0001 },
 ];
 export const TEAM = TEAMS[0]!;
@@ -30,7 +35,11 @@ export function mockApp(overrides: ConfigOverrides = {}): Harness {
   const { config } = loadConfig({
     implicitFile: false,
     env: {},
-    overrides: { ...overrides, server: { log_level: "silent", ...overrides.server }, mock: { teams: TEAMS, ...overrides.mock } },
+    overrides: {
+      ...overrides,
+      server: { log_level: "silent", ...overrides.server },
+      mock: { teams: TEAMS, ...overrides.mock },
+    },
   });
   const clock = new ManualClock(Date.UTC(2025, 10, 10, 23, 0, 0));
   const logger = createLogger("silent");

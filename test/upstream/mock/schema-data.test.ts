@@ -9,24 +9,31 @@ const SEEDS = [0, 1, 2, 3, 42, 1234567];
 describe("schema corpus", () => {
   it("holds at least 50 real-world schemas of every origin", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(50);
-    for (const dir of ["pydantic/", "zod/", "tools/", "draft-07/"]) expect(corpus.some((e) => e.file.startsWith(dir))).toBe(true);
+    for (const dir of ["pydantic/", "zod/", "tools/", "draft-07/"])
+      expect(corpus.some((e) => e.file.startsWith(dir))).toBe(true);
   });
 });
 
 describe("createSchemaFaker", () => {
   const faker = createSchemaFaker();
 
-  it.each(corpus.map((e) => [e.file, e] as const))("generates values valid against %s for every seed", (_file, entry) => {
-    const validate = faker.validator(entry.schema);
-    expect(typeof validate).toBe("function");
-    if (typeof validate === "string") return;
-    for (const seed of SEEDS) {
-      const outcome = faker.fake(entry.schema, seed);
-      expect(outcome.ok, `${entry.file} seed ${seed}: ${outcome.ok ? "" : outcome.reason}`).toBe(true);
-      if (!outcome.ok) continue;
-      expect(validate(outcome.value), `${entry.file} seed ${seed}: ${JSON.stringify(validate.errors)}`).toBe(true);
-    }
-  });
+  it.each(corpus.map((e) => [e.file, e] as const))(
+    "generates values valid against %s for every seed",
+    (_file, entry) => {
+      const validate = faker.validator(entry.schema);
+      expect(typeof validate).toBe("function");
+      if (typeof validate === "string") return;
+      for (const seed of SEEDS) {
+        const outcome = faker.fake(entry.schema, seed);
+        expect(outcome.ok, `${entry.file} seed ${seed}: ${outcome.ok ? "" : outcome.reason}`).toBe(true);
+        if (!outcome.ok) continue;
+        expect(
+          validate(outcome.value),
+          `${entry.file} seed ${seed}: ${JSON.stringify(validate.errors)}`,
+        ).toBe(true);
+      }
+    },
+  );
 
   it("is deterministic per schema and seed, and varies with the seed", () => {
     const schema = corpus.find((e) => e.file === "pydantic/person.json")?.schema;
@@ -44,8 +51,13 @@ describe("createSchemaFaker", () => {
   });
 
   it("reports broken and unsatisfiable schemas instead of returning data", () => {
-    expect(faker.fake({ type: "object", properties: { a: { type: "wat" } } }, 1)).toMatchObject({ ok: false });
-    const never = faker.fake({ type: "object", properties: { a: { type: "integer", minimum: 5, maximum: 1 } }, required: ["a"] }, 1);
+    expect(faker.fake({ type: "object", properties: { a: { type: "wat" } } }, 1)).toMatchObject({
+      ok: false,
+    });
+    const never = faker.fake(
+      { type: "object", properties: { a: { type: "integer", minimum: 5, maximum: 1 } }, required: ["a"] },
+      1,
+    );
     expect(never.ok).toBe(false);
   });
 
@@ -58,9 +70,12 @@ describe("createSchemaFaker", () => {
 });
 
 describe("minimalInstance (the repair pass)", () => {
-  it.each(corpus.filter((e) => !e.file.includes("pattern")).map((e) => [e.file, e] as const))("yields something for %s", (_file, entry) => {
-    expect(minimalInstance(entry.schema).ok).toBe(true);
-  });
+  it.each(corpus.filter((e) => !e.file.includes("pattern")).map((e) => [e.file, e] as const))(
+    "yields something for %s",
+    (_file, entry) => {
+      expect(minimalInstance(entry.schema).ok).toBe(true);
+    },
+  );
 });
 
 describe("hostile schemas", () => {
@@ -77,8 +92,24 @@ describe("hostile schemas", () => {
   });
 
   it("compiles two different schemas that share an $id", () => {
-    const a = faker.fake({ $id: "https://example.com/s", type: "object", properties: { a: { type: "integer" } }, required: ["a"] }, 1);
-    const b = faker.fake({ $id: "https://example.com/s", type: "object", properties: { b: { type: "string" } }, required: ["b"] }, 1);
+    const a = faker.fake(
+      {
+        $id: "https://example.com/s",
+        type: "object",
+        properties: { a: { type: "integer" } },
+        required: ["a"],
+      },
+      1,
+    );
+    const b = faker.fake(
+      {
+        $id: "https://example.com/s",
+        type: "object",
+        properties: { b: { type: "string" } },
+        required: ["b"],
+      },
+      1,
+    );
     expect(a).toMatchObject({ ok: true, value: { a: expect.any(Number) } });
     expect(b).toMatchObject({ ok: true, value: { b: expect.any(String) } });
   });
@@ -87,7 +118,8 @@ describe("hostile schemas", () => {
     const small = createSchemaFaker({ cacheSize: 4 });
     const first = { type: "object", properties: { n0: { type: "integer" } } };
     const validator = small.validator(first);
-    for (let i = 1; i < 10; i++) small.validator({ type: "object", properties: { [`n${i}`]: { type: "integer" } } });
+    for (let i = 1; i < 10; i++)
+      small.validator({ type: "object", properties: { [`n${i}`]: { type: "integer" } } });
     expect(small.validator(first)).not.toBe(validator);
   });
 });

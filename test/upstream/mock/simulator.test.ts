@@ -18,14 +18,29 @@ import { HAIKU3, TEAM, TEAMS } from "./harness.ts";
 const credentials: Credentials = { teamId: TEAM.team_id, apiToken: TEAM.api_token, teamField: "team_id" };
 
 function simulator(overrides: ConfigOverrides["mock"] = {}) {
-  const { config } = loadConfig({ implicitFile: false, env: {}, overrides: { mock: { teams: TEAMS, ...overrides } } });
+  const { config } = loadConfig({
+    implicitFile: false,
+    env: {},
+    overrides: { mock: { teams: TEAMS, ...overrides } },
+  });
   const clock = new ManualClock();
   const ledger = new Ledger(config.mock.teams, clock);
-  const sim = createSimulator({ config, clock, ids: sequentialIds(), ledger, teams: createTeamDirectory(config.mock.teams), logger: createLogger("silent") });
+  const sim = createSimulator({
+    config,
+    clock,
+    ids: sequentialIds(),
+    ledger,
+    teams: createTeamDirectory(config.mock.teams),
+    logger: createLogger("silent"),
+  });
   return { sim, ledger };
 }
 
-const hello: InvokeRequest = { model: HAIKU3, messages: [{ role: "user", content: "Hello there, how are you?" }], max_tokens: 200 };
+const hello: InvokeRequest = {
+  model: HAIKU3,
+  messages: [{ role: "user", content: "Hello there, how are you?" }],
+  max_tokens: 200,
+};
 
 upstreamContract("simulator", () => ({ client: simulator().sim, credentials, model: HAIKU3 }));
 
@@ -38,7 +53,9 @@ describe("createSimulator", () => {
 
   it("throws the typed reset error for X-Mock-Fault: reset, and charges nothing", async () => {
     const { sim, ledger } = simulator();
-    const error = await sim.invoke(hello, { credentials, requestId: "1", fault: "reset" }).catch((e: unknown) => e);
+    const error = await sim
+      .invoke(hello, { credentials, requestId: "1", fault: "reset" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe("upstream_reset");
     expect((error as GatewayError).shouldRetry).toBe(true);
@@ -48,7 +65,12 @@ describe("createSimulator", () => {
   it("does not charge a caller that hangs up during simulated latency", async () => {
     const { sim, ledger } = simulator();
     const abort = new AbortController();
-    const pending = sim.invoke(hello, { credentials, requestId: "1", fault: "slow:60000", signal: abort.signal });
+    const pending = sim.invoke(hello, {
+      credentials,
+      requestId: "1",
+      fault: "slow:60000",
+      signal: abort.signal,
+    });
     abort.abort();
     await expect(pending).rejects.toMatchObject({ code: "client_closed_request" });
     expect(ledger.quota(TEAM.team_id).llm_cost).toBe(0);
@@ -57,10 +79,24 @@ describe("createSimulator", () => {
   it("maps through errorFromUpstream the way /v1 needs it", async () => {
     const { sim } = simulator();
     const throttled = await sim.invoke(hello, { credentials, requestId: "1", fault: "throttle" });
-    expect(errorFromUpstream(throttled)).toMatchObject({ status: 429, code: "rate_limit_exceeded", shouldRetry: true });
-    const nova = await sim.invoke({ ...hello, model: "us.amazon.nova-lite-v1:0", temperature: 0.3 }, { credentials, requestId: "2" });
+    expect(errorFromUpstream(throttled)).toMatchObject({
+      status: 429,
+      code: "rate_limit_exceeded",
+      shouldRetry: true,
+    });
+    const nova = await sim.invoke(
+      { ...hello, model: "us.amazon.nova-lite-v1:0", temperature: 0.3 },
+      { credentials, requestId: "2" },
+    );
     expect(errorFromUpstream(nova)).toMatchObject({ status: 400, code: "invalid_request_error" });
-    const long = await sim.invoke({ ...hello, model: "mistral.mistral-small-2402-v1:0", messages: [{ role: "user", content: "word ".repeat(33_000) }] }, { credentials, requestId: "3" });
+    const long = await sim.invoke(
+      {
+        ...hello,
+        model: "mistral.mistral-small-2402-v1:0",
+        messages: [{ role: "user", content: "word ".repeat(33_000) }],
+      },
+      { credentials, requestId: "3" },
+    );
     expect(errorFromUpstream(long)).toMatchObject({ status: 400, code: "context_length_exceeded" });
     const timeout = await sim.invoke(hello, { credentials, requestId: "4", fault: "timeout" });
     expect(errorFromUpstream(timeout)).toMatchObject({ status: 504, code: "upstream_timeout" });
@@ -69,8 +105,14 @@ describe("createSimulator", () => {
   it("counts the response_format schema into the input tokens", async () => {
     const { sim } = simulator();
     const plain = JSON.parse((await sim.invoke(hello, { credentials, requestId: "1" })).body);
-    const schema = { type: "object", properties: { greeting: { type: "string", description: "A friendly greeting for the user" } }, required: ["greeting"] };
-    const structured = JSON.parse((await sim.invoke({ ...hello, response_format: schema }, { credentials, requestId: "2" })).body);
+    const schema = {
+      type: "object",
+      properties: { greeting: { type: "string", description: "A friendly greeting for the user" } },
+      required: ["greeting"],
+    };
+    const structured = JSON.parse(
+      (await sim.invoke({ ...hello, response_format: schema }, { credentials, requestId: "2" })).body,
+    );
     expect(structured.usage.input_tokens).toBeGreaterThan(plain.usage.input_tokens + 10);
   });
 

@@ -18,9 +18,12 @@ describe("parseFault", () => {
     ["slow:250", { kind: "slow", ms: 250 }],
   ])("%j → %j", (header, fault) => expect(parseFault(header)).toEqual(fault));
 
-  it.each([["slow:"], ["slow:-1"], ["slow:9999999"], ["boom"]])("%j is refused with the allowed values", (header) => {
-    expect(parseFault(header)).toMatch(/^X-Mock-Fault must be one of/);
-  });
+  it.each([["slow:"], ["slow:-1"], ["slow:9999999"], ["boom"]])(
+    "%j is refused with the allowed values",
+    (header) => {
+      expect(parseFault(header)).toMatch(/^X-Mock-Fault must be one of/);
+    },
+  );
 
   it("no header, no fault", () => {
     expect(parseFault(undefined)).toBeUndefined();
@@ -57,7 +60,10 @@ describe("tool choice", () => {
     [{ type: "any" }, { kind: "any" }],
     ["none", { kind: "none" }],
     [{ type: "none" }, { kind: "none" }],
-    [{ type: "tool", name: "f" }, { kind: "tool", name: "f" }],
+    [
+      { type: "tool", name: "f" },
+      { kind: "tool", name: "f" },
+    ],
   ])("normaliseToolChoice(%j) → %j", (raw, choice) => expect(normaliseToolChoice(raw)).toEqual(choice));
 
   const tools = [
@@ -91,7 +97,11 @@ describe("request checks", () => {
 
 describe("topicWords", () => {
   it("keeps distinctive words, drops stop words, never echoes the sentence", () => {
-    expect(topicWords("Could you please explain how photosynthesis works in plants?")).toEqual(["photosynthesis", "plants", "works"]);
+    expect(topicWords("Could you please explain how photosynthesis works in plants?")).toEqual([
+      "photosynthesis",
+      "plants",
+      "works",
+    ]);
     expect(topicWords("What is 2+2?")).toEqual([]);
   });
 });
@@ -112,7 +122,9 @@ describe("LruCache", () => {
 describe("team directory", () => {
   const directory = createTeamDirectory([{ team_id: "t", api_token: "secret", budget_limit: 5 }]);
   it("authenticates the right token only", () => {
-    expect(directory.authenticate({ teamId: "t", apiToken: "secret", teamField: "team_id" })?.team_id).toBe("t");
+    expect(directory.authenticate({ teamId: "t", apiToken: "secret", teamField: "team_id" })?.team_id).toBe(
+      "t",
+    );
     expect(directory.authenticate({ teamId: "t", apiToken: "secreT", teamField: "team_id" })).toBeUndefined();
     expect(directory.authenticate({ teamId: "u", apiToken: "secret", teamField: "team_id" })).toBeUndefined();
     expect(directory.authenticate(undefined)).toBeUndefined();
