@@ -102,13 +102,11 @@ export function createAccounting(options: AccountingOptions): Accounting {
 
   const admin: AccountingAdmin = {
     teams: () =>
-      ledger
-        .teams()
-        .map((teamId) => ({
-          team_id: teamId,
-          remaining_quota: ledger.quota(teamId),
-          instances: gpu.list(teamId),
-        })),
+      ledger.teams().map((teamId) => ({
+        team_id: teamId,
+        remaining_quota: ledger.quota(teamId),
+        instances: gpu.list(teamId),
+      })),
     reset(teamId) {
       if (teamId !== undefined && !ledger.has(teamId)) {
         throw notFound(
