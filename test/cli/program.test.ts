@@ -110,6 +110,27 @@ describe("bpg as a process", () => {
     expect(startLine).toMatch(/mode mock, state: in memory, config: built-in defaults/);
   });
 
+  it("drains an in-flight request on SIGTERM: the slow answer arrives, then the process exits 0", async () => {
+    const child = spawnCli(["--port", "0", "--log-level", "silent"]);
+    const url = await waitForListening(child);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const slow = fetch(`${url}/prod/invoke`, {
+      method: "POST",
+      headers: { "x-team-id": "demo", "x-api-token": "demo-token", "x-mock-fault": "slow:700" },
+      body: JSON.stringify({
+        model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    await new Promise((r) => setTimeout(r, 250)); // the request is now inside the simulator
+    child.kill("SIGTERM");
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect(Object.keys((await res.json()) as object)).toEqual(["content", "usage", "metadata"]);
+    expect(await exited).toBe(0);
+  });
+
   it("reports a port already in use in one line", async () => {
     const first = spawnCli(["--port", "0", "--log-level", "silent"]);
     const url = await waitForListening(first);
