@@ -2,7 +2,7 @@
 // scenarios, each server in its own process, interleaved over rounds; medians and same-round ratios go
 // to bench/results/latest.{json,md}. See bench/README.md. Every child is killed on exit, error or signal.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, platform, release, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { recordCassette, type CassetteSet } from "./lib/cassettes.ts";
@@ -63,6 +63,7 @@ function log(line: string): void {
 
 async function main(options: BenchOptions, work: string): Promise<void> {
   const started = Date.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const notes: string[] = [];
   const configFile = join(work, "bench-config.yaml");
   writeFileSync(configFile, MOCK_CONFIG);
@@ -233,6 +234,7 @@ async function main(options: BenchOptions, work: string): Promise<void> {
       node: process.version,
       platform: `${platform()} ${release()}`,
       totalMemMiB: Math.round(totalmem() / 1024 / 1024),
+      loadAverage: [loadAtStart, loadavg()[0] ?? 0],
     },
     settings: {
       rounds: options.rounds,

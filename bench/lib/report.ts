@@ -8,6 +8,8 @@ export interface Machine {
   node: string;
   platform: string;
   totalMemMiB: number;
+  /** 1-minute load average at the start and the end of the run: how busy the shared machine was. */
+  loadAverage: [number, number];
 }
 
 export interface Report {
@@ -35,7 +37,7 @@ export function renderMarkdown(report: Report): string {
   const lines: string[] = [];
   const m = report.machine;
   lines.push("# Benchmark results", "");
-  lines.push(`${report.date} · ${m.cpus} cores (${m.cpuModel}) · Node ${m.node} · ${m.platform} · ${fmt(m.totalMemMiB)} MiB RAM`, "");
+  lines.push(`${report.date} · ${m.cpus} cores (${m.cpuModel}) · Node ${m.node} · ${m.platform} · ${fmt(m.totalMemMiB)} MiB RAM · load average ${fmt(m.loadAverage[0], 1)} → ${fmt(m.loadAverage[1], 1)}`, "");
   lines.push(`Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${String(v)}`).join(", ")}.`, "");
   lines.push("Medians over rounds; ratios are taken within each round, then the median is reported.", "");
   lines.push("| scenario | status | req/s @50 | × A | × E | p50 µs | p99 µs | +p50 vs A µs | TTFB p50 µs | CPU µs/req | RSS idle MiB | RSS after MiB | peak MiB | start ms |");

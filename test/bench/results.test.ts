@@ -85,7 +85,7 @@ describe("payloads and report", () => {
     const report: Report = {
       version: 1,
       date: "2026-01-01T00:00:00.000Z",
-      machine: { cpus: 2, cpuModel: "Test CPU", node: "v24.0.0", platform: "linux", totalMemMiB: 1024 },
+      machine: { cpus: 2, cpuModel: "Test CPU", node: "v24.0.0", platform: "linux", totalMemMiB: 1024, loadAverage: [0.5, 1.25] },
       settings: { rounds: 3 },
       scenarios: results,
       summaries,
@@ -94,6 +94,7 @@ describe("payloads and report", () => {
     };
     const md = renderMarkdown(report);
     expect(md).toContain("2 cores (Test CPU) · Node v24.0.0");
+    expect(md).toContain("load average 0.5 → 1.3");
     expect(md).toContain("| **A** A | ok | 40,000 | 1.00 | 4.00 |");
     expect(md).toContain("| **mock** mock | unavailable |");
     expect(md).toContain("HTTP 404 / not yet");
