@@ -13,7 +13,14 @@ import { OptionsError, USAGE, parseOptions, type BenchOptions } from "./lib/opti
 import { CHAT_HEADERS, INVOKE_HEADERS, MOCK_TEAM, chatBody, invokeBody } from "./lib/payloads.ts";
 import { clockTicksPerSecond, cpuMicrosPerRequest, readCpuTicks, readMemory } from "./lib/proc.ts";
 import { renderMarkdown, type Report } from "./lib/report.ts";
-import { evaluateTargets, summarize, targetInputs, type RoundMeasure, type ScenarioId, type ScenarioResult } from "./lib/results.ts";
+import {
+  evaluateTargets,
+  summarize,
+  targetInputs,
+  type RoundMeasure,
+  type ScenarioId,
+  type ScenarioResult,
+} from "./lib/results.ts";
 import { percentile } from "./lib/stats.ts";
 
 const SERVERS = join(REPO_ROOT, "bench", "servers");
@@ -24,9 +31,25 @@ interface Prepared {
   spec: RequestSpec;
 }
 
-const CHAT: RequestSpec = { method: "POST", path: "/v1/chat/completions", headers: CHAT_HEADERS, body: chatBody() };
-const STREAM: RequestSpec = { method: "POST", path: "/v1/chat/completions", headers: CHAT_HEADERS, body: chatBody({ stream: true }), stream: true };
-const INVOKE: RequestSpec = { method: "POST", path: "/prod/invoke", headers: INVOKE_HEADERS, body: invokeBody() };
+const CHAT: RequestSpec = {
+  method: "POST",
+  path: "/v1/chat/completions",
+  headers: CHAT_HEADERS,
+  body: chatBody(),
+};
+const STREAM: RequestSpec = {
+  method: "POST",
+  path: "/v1/chat/completions",
+  headers: CHAT_HEADERS,
+  body: chatBody({ stream: true }),
+  stream: true,
+};
+const INVOKE: RequestSpec = {
+  method: "POST",
+  path: "/prod/invoke",
+  headers: INVOKE_HEADERS,
+  body: invokeBody(),
+};
 const HEALTHZ: RequestSpec = { method: "GET", path: "/healthz", headers: {} };
 
 const TITLES: Record<ScenarioId, string> = {
@@ -50,10 +73,23 @@ const MOCK_CONFIG = `mock:
 `;
 
 function emptyResult(id: ScenarioId): ScenarioResult {
-  return { id, title: TITLES[id], status: "ok", startupMs: null, firstRequestMs: null, rssIdleBytes: null, peakRssBytes: null, rounds: [] };
+  return {
+    id,
+    title: TITLES[id],
+    status: "ok",
+    startupMs: null,
+    firstRequestMs: null,
+    rssIdleBytes: null,
+    peakRssBytes: null,
+    rounds: [],
+  };
 }
 
-function unavailable(id: ScenarioId, reason: string, status: "unavailable" | "failed" = "unavailable"): Prepared {
+function unavailable(
+  id: ScenarioId,
+  reason: string,
+  status: "unavailable" | "failed" = "unavailable",
+): Prepared {
   return { result: { ...emptyResult(id), status, reason }, server: null, spec: HEALTHZ };
 }
 
@@ -71,20 +107,39 @@ async function main(options: BenchOptions, work: string): Promise<void> {
   const gatewayLaunch = {
     build: options.gateway,
     ...(options.gatewayCli === null ? {} : { cli: options.gatewayCli }),
-    workDir: work, logLevel: options.logLevel, cpuProfDir: options.cpuProfDir };
+    workDir: work,
+    logLevel: options.logLevel,
+    cpuProfDir: options.cpuProfDir,
+  };
   if (options.cpuProfDir !== null) mkdirSync(options.cpuProfDir, { recursive: true });
-  if (options.gatewayCli !== null) notes.push(`Gateway replaced by ${options.gatewayCli} (BENCH_GATEWAY_CLI).`);
+  if (options.gatewayCli !== null)
+    notes.push(`Gateway replaced by ${options.gatewayCli} (BENCH_GATEWAY_CLI).`);
   else if (options.gateway === "dist") {
     log("building dist/ from the current sources (npm run build)…");
     await buildDist();
   }
 
-  const ownServer = (name: string, script: string, env: Record<string, string> = {}): Promise<ServerProcess> =>
-    spawnServer({ name, args: [join(SERVERS, script)], env: { ...baseEnv(), ...env }, cwd: work, logFile: join(work, `${name}.log`) });
+  const ownServer = (
+    name: string,
+    script: string,
+    env: Record<string, string> = {},
+  ): Promise<ServerProcess> =>
+    spawnServer({
+      name,
+      args: [join(SERVERS, script)],
+      env: { ...baseEnv(), ...env },
+      cwd: work,
+      logFile: join(work, `${name}.log`),
+    });
 
   // 1. Start every server and check it answers; what does not answer is "unavailable", with the reason.
   const prepared: Prepared[] = [];
-  const prepare = async (id: ScenarioId, spec: RequestSpec, start: () => Promise<ServerProcess>, accept?: (snippet: string) => string | null): Promise<void> => {
+  const prepare = async (
+    id: ScenarioId,
+    spec: RequestSpec,
+    start: () => Promise<ServerProcess>,
+    accept?: (snippet: string) => string | null,
+  ): Promise<void> => {
     if (!wants(id)) return;
     let server: ServerProcess;
     try {
@@ -94,7 +149,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
       return;
     }
     const first = await probe(server.url, spec);
-    const rejection = !isOk(first) ? `HTTP ${first.status}: ${first.snippet.slice(0, 200)}` : (accept?.(first.snippet) ?? null);
+    const rejection = !isOk(first)
+      ? `HTTP ${first.status}: ${first.snippet.slice(0, 200)}`
+      : (accept?.(first.snippet) ?? null);
     if (rejection !== null) {
       await server.stop();
       prepared.push(unavailable(id, `not implemented yet? probe ${spec.method} ${spec.path} → ${rejection}`));
@@ -107,7 +164,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
     result.firstRequestMs = first.ms;
     result.rssIdleBytes = readMemory(server.pid)?.rssBytes ?? null;
     prepared.push({ result, server, spec });
-    log(`${id}: ready at ${server.url} (start ${Math.round(server.startupMs)} ms, first request ${first.ms.toFixed(1)} ms)`);
+    log(
+      `${id}: ready at ${server.url} (start ${Math.round(server.startupMs)} ms, first request ${first.ms.toFixed(1)} ms)`,
+    );
   };
 
   let a: ServerProcess | null = null;
@@ -116,11 +175,19 @@ async function main(options: BenchOptions, work: string): Promise<void> {
   const aUrl = (a as ServerProcess).url;
   await prepare("E", CHAT, () => ownServer("baseline-e", "baseline-e.ts", { BENCH_A_URL: aUrl }));
   const mockArgs = ["--mode", "mock", "--config", configFile];
-  await prepare("healthz", HEALTHZ, () => startGatewayProcess({ ...gatewayLaunch, name: "healthz", args: mockArgs }));
+  await prepare("healthz", HEALTHZ, () =>
+    startGatewayProcess({ ...gatewayLaunch, name: "healthz", args: mockArgs }),
+  );
   await prepare("mock", CHAT, () => startGatewayProcess({ ...gatewayLaunch, name: "mock", args: mockArgs }));
-  await prepare("invoke", INVOKE, () => startGatewayProcess({ ...gatewayLaunch, name: "invoke", args: mockArgs }));
-  await prepare("stream", STREAM, () => startGatewayProcess({ ...gatewayLaunch, name: "stream", args: mockArgs }), (body) =>
-    body.startsWith("data:") || body.includes("\ndata:") ? null : `not an SSE body: ${body.slice(0, 120)}`,
+  await prepare("invoke", INVOKE, () =>
+    startGatewayProcess({ ...gatewayLaunch, name: "invoke", args: mockArgs }),
+  );
+  await prepare(
+    "stream",
+    STREAM,
+    () => startGatewayProcess({ ...gatewayLaunch, name: "stream", args: mockArgs }),
+    (body) =>
+      body.startsWith("data:") || body.includes("\ndata:") ? null : `not an SSE body: ${body.slice(0, 120)}`,
   );
   if (wants("live")) {
     const proxy = await ownServer("fake-proxy", "fake-proxy.ts");
@@ -141,8 +208,17 @@ async function main(options: BenchOptions, work: string): Promise<void> {
     const record = async (name: string, entries: number): Promise<CassetteSet | string> => {
       log(`recording a ${entries}-entry cassette through the gateway (record mode on the simulator)…`);
       try {
-        const set = await recordCassette({ ...gatewayLaunch, workDir: work, name, entries, timeoutSeconds: options.recordTimeoutSeconds, logLevel: null });
-        notes.push(`Cassette "${name}": ${entries} entries recorded through ${set.spec.path} in ${set.seconds.toFixed(1)} s, ${Math.round(set.bytes / 1024)} KiB on disk.`);
+        const set = await recordCassette({
+          ...gatewayLaunch,
+          workDir: work,
+          name,
+          entries,
+          timeoutSeconds: options.recordTimeoutSeconds,
+          logLevel: null,
+        });
+        notes.push(
+          `Cassette "${name}": ${entries} entries recorded through ${set.spec.path} in ${set.seconds.toFixed(1)} s, ${Math.round(set.bytes / 1024)} KiB on disk.`,
+        );
         return set;
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
@@ -150,22 +226,33 @@ async function main(options: BenchOptions, work: string): Promise<void> {
     };
     const small = await record("bench-10", 10);
     const big = typeof small === "string" ? small : await record("bench-10k", options.cassetteEntries);
-    for (const [id, set, name] of [["replay-10", small, "bench-10"], ["replay-10k", big, "bench-10k"]] as const) {
+    for (const [id, set, name] of [
+      ["replay-10", small, "bench-10"],
+      ["replay-10k", big, "bench-10k"],
+    ] as const) {
       if (typeof set === "string") {
         prepared.push(unavailable(id, `cassettes: ${set}`));
         log(`${id}: unavailable (${set.slice(0, 100)})`);
         continue;
       }
       await prepare(id, set.spec, () =>
-        startGatewayProcess({ ...gatewayLaunch, name: id, args: ["--mode", "replay", "--cassette-dir", set.dir, "--cassette", name] }),
+        startGatewayProcess({
+          ...gatewayLaunch,
+          name: id,
+          args: ["--mode", "replay", "--cassette-dir", set.dir, "--cassette", name],
+        }),
       );
     }
   }
-  if (options.cassetteEntries !== 10_000) notes.push(`The big cassette has ${options.cassetteEntries} entries (BENCH_CASSETTE_ENTRIES), not 10,000.`);
+  if (options.cassetteEntries !== 10_000)
+    notes.push(
+      `The big cassette has ${options.cassetteEntries} entries (BENCH_CASSETTE_ENTRIES), not 10,000.`,
+    );
 
   // 2. Warm up every server that answers, then interleave the scenarios over rounds.
   const active = prepared.filter((p) => p.server !== null);
-  for (const p of active) await throughput((p.server as ServerProcess).url, p.spec, options.connections, options.warmupSeconds);
+  for (const p of active)
+    await throughput((p.server as ServerProcess).url, p.spec, options.connections, options.warmupSeconds);
   const hz = clockTicksPerSecond();
   let truncated = false;
   for (let round = 1; round <= options.rounds && !truncated; round += 1) {
@@ -201,7 +288,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
       };
       p.result.rounds.push(measure);
       if (measure.non2xx > 0 || measure.errors > 0 || latency.incomplete > 0) {
-        notes.push(`Round ${round}, ${p.result.id}: ${measure.non2xx} non-2xx, ${measure.errors} connection errors, ${latency.incomplete} incomplete streams.`);
+        notes.push(
+          `Round ${round}, ${p.result.id}: ${measure.non2xx} non-2xx, ${measure.errors} connection errors, ${latency.incomplete} incomplete streams.`,
+        );
       }
       log(
         `round ${round} ${p.result.id}: ${Math.round(load.rps)} req/s, p50 ${Math.round(measure.p50Us ?? 0)} µs, p99 ${Math.round(measure.p99Us ?? 0)} µs` +
@@ -222,7 +311,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
   await stopAll();
 
   // 3. Judge and write.
-  const scenarios = prepared.map((p) => p.result).sort((x, y) => options.only.indexOf(x.id) - options.only.indexOf(y.id));
+  const scenarios = prepared
+    .map((p) => p.result)
+    .sort((x, y) => options.only.indexOf(x.id) - options.only.indexOf(y.id));
   const summaries = summarize(scenarios);
   const cpu = cpus();
   const report: Report = {
@@ -255,7 +346,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
   const markdown = renderMarkdown(report);
   writeFileSync(join(options.outDir, "latest.md"), markdown);
   process.stdout.write(markdown);
-  log(`done in ${Math.round((Date.now() - started) / 1000)} s; wrote ${join(options.outDir, "latest.json")} and latest.md`);
+  log(
+    `done in ${Math.round((Date.now() - started) / 1000)} s; wrote ${join(options.outDir, "latest.json")} and latest.md`,
+  );
 }
 
 let options: BenchOptions;

@@ -57,7 +57,9 @@ export async function recordCassette(options: RecordOptions): Promise<CassetteSe
     if (!isOk(first)) {
       const second = await probe(gateway.url, specFor("invoke", "bench record probe 0"));
       if (!isOk(second)) {
-        throw new Error(`record mode answers ${first.status} on /v1/chat/completions (${first.snippet.slice(0, 120)}) and ${second.status} on /prod/invoke (${second.snippet.slice(0, 120)})`);
+        throw new Error(
+          `record mode answers ${first.status} on /v1/chat/completions (${first.snippet.slice(0, 120)}) and ${second.status} on /prod/invoke (${second.snippet.slice(0, 120)})`,
+        );
       }
       surface = "invoke";
     }
@@ -70,7 +72,12 @@ export async function recordCassette(options: RecordOptions): Promise<CassetteSe
       while (next < last && Date.now() < deadline && failures < 20) {
         const spec = specFor(surface, `bench record prompt ${next}: reply briefly.`);
         next += 1;
-        const res = await pool.request({ method: "POST", path: spec.path, headers: spec.headers, body: spec.body ?? "" });
+        const res = await pool.request({
+          method: "POST",
+          path: spec.path,
+          headers: spec.headers,
+          body: spec.body ?? "",
+        });
         await res.body.dump();
         if (res.statusCode < 200 || res.statusCode >= 300) failures += 1;
       }
@@ -81,13 +88,17 @@ export async function recordCassette(options: RecordOptions): Promise<CassetteSe
       await pool.close();
     }
     if (failures >= 20) throw new Error(`record mode failed 20 requests while recording ${options.name}`);
-    if (next < last) throw new Error(`recorded only ${next} of ${options.entries} entries in ${options.timeoutSeconds} s (BENCH_RECORD_TIMEOUT)`);
+    if (next < last)
+      throw new Error(
+        `recorded only ${next} of ${options.entries} entries in ${options.timeoutSeconds} s (BENCH_RECORD_TIMEOUT)`,
+      );
     const target = await probe(gateway.url, specFor(surface, REPLAY_PROMPT));
     if (!isOk(target)) throw new Error(`record mode answered ${target.status} to the replay target`);
     await gateway.stop();
     const files = existsSync(dir) ? findFiles(dir) : [];
     const file = files.find((f) => f.includes(options.name));
-    if (file === undefined) throw new Error(`record mode wrote no cassette file for "${options.name}" under ${dir}`);
+    if (file === undefined)
+      throw new Error(`record mode wrote no cassette file for "${options.name}" under ${dir}`);
     return {
       dir,
       spec: specFor(surface, REPLAY_PROMPT),

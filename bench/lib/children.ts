@@ -64,7 +64,14 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     const match = LISTENING.exec(text);
     if (match !== null && child.pid !== undefined) {
       const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
-      return { name: options.name, pid: child.pid, url: match[1] as string, startupMs, logFile: options.logFile, stop: () => stopChild(child) };
+      return {
+        name: options.name,
+        pid: child.pid,
+        url: match[1] as string,
+        startupMs,
+        logFile: options.logFile,
+        stop: () => stopChild(child),
+      };
     }
     if (exited !== null || Date.now() > deadline) {
       await stopChild(child);

@@ -20,7 +20,10 @@ export function cliPath(build: GatewayBuild, override?: string): string {
 /** Rebuild dist/ from the current sources (`npm run build`), so the figures are never of a stale build. */
 export async function buildDist(): Promise<void> {
   const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-  await promisify(execFile)(process.execPath, [tsc, "-p", join(REPO_ROOT, "tsconfig.build.json")], { cwd: REPO_ROOT, timeout: 180_000 });
+  await promisify(execFile)(process.execPath, [tsc, "-p", join(REPO_ROOT, "tsconfig.build.json")], {
+    cwd: REPO_ROOT,
+    timeout: 180_000,
+  });
 }
 
 export interface GatewayLaunch {
@@ -48,10 +51,21 @@ export function baseEnv(): NodeJS.ProcessEnv {
 export function startGatewayProcess(launch: GatewayLaunch): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = { ...baseEnv(), ...launch.env };
   if (launch.logLevel !== null) env.BPG_LOG_LEVEL = launch.logLevel;
-  const nodeFlags = launch.cpuProfDir === null ? [] : ["--cpu-prof", `--cpu-prof-dir=${launch.cpuProfDir}`, `--cpu-prof-name=${launch.name}.cpuprofile`];
+  const nodeFlags =
+    launch.cpuProfDir === null
+      ? []
+      : ["--cpu-prof", `--cpu-prof-dir=${launch.cpuProfDir}`, `--cpu-prof-name=${launch.name}.cpuprofile`];
   return spawnServer({
     name: `gateway ${launch.name}`,
-    args: [cliPath(launch.build, launch.cli), "serve", "--host", "127.0.0.1", "--port", "0", ...(launch.args ?? [])],
+    args: [
+      cliPath(launch.build, launch.cli),
+      "serve",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      ...(launch.args ?? []),
+    ],
     env,
     cwd: launch.workDir,
     logFile: join(launch.workDir, `${launch.name}.log`),

@@ -22,7 +22,12 @@ export interface Throughput {
   seconds: number;
 }
 
-export async function throughput(origin: string, spec: RequestSpec, connections: number, seconds: number): Promise<Throughput> {
+export async function throughput(
+  origin: string,
+  spec: RequestSpec,
+  connections: number,
+  seconds: number,
+): Promise<Throughput> {
   const result = await autocannon({
     url: `${origin}${spec.path}`,
     method: spec.method,
@@ -56,7 +61,11 @@ export interface LatencyOptions {
 }
 
 /** One keep-alive connection, one request at a time, timed with hrtime from send to the last byte. */
-export async function sequentialLatency(origin: string, spec: RequestSpec, options: LatencyOptions): Promise<Latency> {
+export async function sequentialLatency(
+  origin: string,
+  spec: RequestSpec,
+  options: LatencyOptions,
+): Promise<Latency> {
   const client = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000 });
   const out: Latency = { samplesUs: [], ttfbUs: [], non2xx: 0, incomplete: 0 };
   const deadline = Date.now() + options.maxMs;
@@ -112,9 +121,17 @@ export async function probe(origin: string, spec: RequestSpec, timeoutMs = 30_00
       ...(spec.body === undefined ? {} : { body: spec.body }),
     });
     const text = await res.body.text();
-    return { status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, snippet: text.slice(0, 300) };
+    return {
+      status: res.statusCode,
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      snippet: text.slice(0, 300),
+    };
   } catch (error) {
-    return { status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6, snippet: error instanceof Error ? error.message : String(error) };
+    return {
+      status: 0,
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      snippet: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -2,7 +2,17 @@
 // defaults and limits are tested.
 import type { ScenarioId } from "./results.ts";
 
-export const ALL_SCENARIOS: readonly ScenarioId[] = ["A", "E", "healthz", "mock", "invoke", "stream", "live", "replay-10k", "replay-10"];
+export const ALL_SCENARIOS: readonly ScenarioId[] = [
+  "A",
+  "E",
+  "healthz",
+  "mock",
+  "invoke",
+  "stream",
+  "live",
+  "replay-10k",
+  "replay-10",
+];
 
 export interface BenchOptions {
   quick: boolean;
@@ -53,17 +63,33 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-const KNOWN_FLAGS = ["--gateway", "--quick", "--rounds", "--seconds", "--only", "--cpu-prof-dir", "--out", "--help"];
+const KNOWN_FLAGS = [
+  "--gateway",
+  "--quick",
+  "--rounds",
+  "--seconds",
+  "--only",
+  "--cpu-prof-dir",
+  "--out",
+  "--help",
+];
 
-export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, defaultOutDir: string): BenchOptions {
+export function parseOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  defaultOutDir: string,
+): BenchOptions {
   for (const arg of argv) {
-    if (arg.startsWith("--") && !KNOWN_FLAGS.includes(arg.split("=")[0] as string)) throw new OptionsError(`unknown flag ${arg}`);
+    if (arg.startsWith("--") && !KNOWN_FLAGS.includes(arg.split("=")[0] as string))
+      throw new OptionsError(`unknown flag ${arg}`);
   }
   const quick = argv.includes("--quick") || env.BENCH_QUICK === "1";
   const onlyRaw = flagValue(argv, "--only") ?? env.BENCH_ONLY;
-  const only = onlyRaw === undefined || onlyRaw === "" ? [...ALL_SCENARIOS] : onlyRaw.split(",").map((s) => s.trim());
+  const only =
+    onlyRaw === undefined || onlyRaw === "" ? [...ALL_SCENARIOS] : onlyRaw.split(",").map((s) => s.trim());
   for (const id of only) {
-    if (!ALL_SCENARIOS.includes(id as ScenarioId)) throw new OptionsError(`unknown scenario "${id}"; known: ${ALL_SCENARIOS.join(", ")}`);
+    if (!ALL_SCENARIOS.includes(id as ScenarioId))
+      throw new OptionsError(`unknown scenario "${id}"; known: ${ALL_SCENARIOS.join(", ")}`);
   }
   // Ratios need their baselines in the same run.
   const withBaselines = new Set<ScenarioId>(only as ScenarioId[]);
@@ -76,7 +102,8 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     rounds: int("rounds", flagValue(argv, "--rounds") ?? env.BENCH_ROUNDS, 1, 50) ?? 3,
     seconds: int("seconds", flagValue(argv, "--seconds") ?? env.BENCH_SECONDS, 1, 120) ?? (quick ? 2 : 5),
     connections: int("BENCH_CONNECTIONS", env.BENCH_CONNECTIONS, 1, 1000) ?? 50,
-    latencyRequests: int("BENCH_LATENCY_REQUESTS", env.BENCH_LATENCY_REQUESTS, 10, 1_000_000) ?? (quick ? 500 : 3000),
+    latencyRequests:
+      int("BENCH_LATENCY_REQUESTS", env.BENCH_LATENCY_REQUESTS, 10, 1_000_000) ?? (quick ? 500 : 3000),
     latencyWarmup: quick ? 50 : 200,
     latencyMaxMs: quick ? 3000 : 10_000,
     warmupSeconds: quick ? 1 : 2,

@@ -18,7 +18,11 @@ export function chatBody(options: { prompt?: string; stream?: boolean } = {}): s
 }
 
 export function invokeBody(prompt: string = PROMPT): string {
-  return JSON.stringify({ model: INVOKE_MODEL, messages: [{ role: "user", content: prompt }], max_tokens: 64 });
+  return JSON.stringify({
+    model: INVOKE_MODEL,
+    messages: [{ role: "user", content: prompt }],
+    max_tokens: 64,
+  });
 }
 
 export const CHAT_HEADERS: Readonly<Record<string, string>> = {
@@ -42,7 +46,11 @@ export const COMPLETION_JSON = JSON.stringify({
   choices: [
     {
       index: 0,
-      message: { role: "assistant", content: "Hello! It is nice to meet you, and I hope your day is going well.", refusal: null },
+      message: {
+        role: "assistant",
+        content: "Hello! It is nice to meet you, and I hope your day is going well.",
+        refusal: null,
+      },
       logprobs: null,
       finish_reason: "stop",
     },

@@ -24,10 +24,14 @@ export function parseProcStat(text: string): CpuTicks {
   const close = text.lastIndexOf(")");
   if (close < 0) throw new Error("malformed /proc/<pid>/stat: no ')' after comm");
   // After ") " come field 3 (state), 4, 5, … ; utime is field 14, i.e. index 11 from field 3.
-  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
-  if (!Number.isInteger(utime) || !Number.isInteger(stime)) throw new Error("malformed /proc/<pid>/stat: utime/stime not integers");
+  if (!Number.isInteger(utime) || !Number.isInteger(stime))
+    throw new Error("malformed /proc/<pid>/stat: utime/stime not integers");
   return { ticks: utime + stime };
 }
 
@@ -74,7 +78,12 @@ export function clockTicksPerSecond(): number {
 }
 
 /** CPU microseconds per request between two readings, or null when anything is missing. */
-export function cpuMicrosPerRequest(before: CpuTicks | null, after: CpuTicks | null, requests: number, hz: number): number | null {
+export function cpuMicrosPerRequest(
+  before: CpuTicks | null,
+  after: CpuTicks | null,
+  requests: number,
+  hz: number,
+): number | null {
   if (before === null || after === null || requests <= 0 || hz <= 0) return null;
-  return ((after.ticks - before.ticks) / hz) * 1e6 / requests;
+  return (((after.ticks - before.ticks) / hz) * 1e6) / requests;
 }

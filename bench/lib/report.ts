@@ -25,7 +25,9 @@ export interface Report {
 
 const fmt = (value: number | null | undefined, digits = 0): string => {
   const r = round(value, digits);
-  return r === null ? "—" : r.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return r === null
+    ? "—"
+    : r.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 };
 const mib = (bytes: number | null | undefined): string => (bytes == null ? "—" : fmt(bytes / 1024 / 1024, 0));
 
@@ -37,10 +39,20 @@ export function renderMarkdown(report: Report): string {
   const lines: string[] = [];
   const m = report.machine;
   lines.push("# Benchmark results", "");
-  lines.push(`${report.date} · ${m.cpus} cores (${m.cpuModel}) · Node ${m.node} · ${m.platform} · ${fmt(m.totalMemMiB)} MiB RAM · load average ${fmt(m.loadAverage[0], 1)} → ${fmt(m.loadAverage[1], 1)}`, "");
-  lines.push(`Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${String(v)}`).join(", ")}.`, "");
+  lines.push(
+    `${report.date} · ${m.cpus} cores (${m.cpuModel}) · Node ${m.node} · ${m.platform} · ${fmt(m.totalMemMiB)} MiB RAM · load average ${fmt(m.loadAverage[0], 1)} → ${fmt(m.loadAverage[1], 1)}`,
+    "",
+  );
+  lines.push(
+    `Settings: ${Object.entries(report.settings)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(", ")}.`,
+    "",
+  );
   lines.push("Medians over rounds; ratios are taken within each round, then the median is reported.", "");
-  lines.push("| scenario | status | req/s @50 | × A | × E | p50 µs | p99 µs | +p50 vs A µs | TTFB p50 µs | CPU µs/req | RSS idle MiB | RSS after MiB | peak MiB | start ms |");
+  lines.push(
+    "| scenario | status | req/s @50 | × A | × E | p50 µs | p99 µs | +p50 vs A µs | TTFB p50 µs | CPU µs/req | RSS idle MiB | RSS after MiB | peak MiB | start ms |",
+  );
   lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const s of report.summaries) {
     const r = report.scenarios.find((x) => x.id === s.id);
@@ -56,12 +68,17 @@ export function renderMarkdown(report: Report): string {
   lines.push("", "## Targets (issue 7)", "");
   lines.push("| target | wanted | measured | verdict |", "|---|---|--:|---|");
   for (const t of report.targets) {
-    lines.push(`| ${t.label} | ${t.op} ${t.threshold} ${t.unit} | ${t.value === null ? "—" : `${fmt(t.value, t.unit.startsWith("×") ? 2 : t.unit === "MiB" ? 1 : 0)} ${t.unit}`} | ${verdict(t.met)} |`);
+    lines.push(
+      `| ${t.label} | ${t.op} ${t.threshold} ${t.unit} | ${t.value === null ? "—" : `${fmt(t.value, t.unit.startsWith("×") ? 2 : t.unit === "MiB" ? 1 : 0)} ${t.unit}`} | ${verdict(t.met)} |`,
+    );
   }
   const unavailable = report.scenarios.filter((r) => r.status !== "ok");
   if (unavailable.length > 0) {
     lines.push("", "## Not measured", "");
-    for (const r of unavailable) lines.push(`- **${r.id}** (${r.status}): ${(r.reason ?? "no reason recorded").replaceAll("|", "/").replaceAll("\n", " ")}`);
+    for (const r of unavailable)
+      lines.push(
+        `- **${r.id}** (${r.status}): ${(r.reason ?? "no reason recorded").replaceAll("|", "/").replaceAll("\n", " ")}`,
+      );
   }
   if (report.notes.length > 0) {
     lines.push("", "## Notes", "");

@@ -2,7 +2,8 @@
 // Pure: run.ts measures, this module judges, report.ts renders.
 import { difference, median, ratio } from "./stats.ts";
 
-export type ScenarioId = "A" | "E" | "healthz" | "mock" | "invoke" | "stream" | "live" | "replay-10k" | "replay-10";
+export type ScenarioId =
+  "A" | "E" | "healthz" | "mock" | "invoke" | "stream" | "live" | "replay-10k" | "replay-10";
 
 export type ScenarioStatus = "ok" | "unavailable" | "failed";
 
@@ -73,10 +74,12 @@ function pairedMedian(
 ): number | null {
   if (reference === undefined || reference.status !== "ok" || own.status !== "ok") return null;
   const ref = byRound(reference);
-  return median(own.rounds.map((r) => {
-    const other = ref.get(r.round);
-    return other === undefined ? null : f(r, other);
-  }));
+  return median(
+    own.rounds.map((r) => {
+      const other = ref.get(r.round);
+      return other === undefined ? null : f(r, other);
+    }),
+  );
 }
 
 export function summarize(results: readonly ScenarioResult[]): ScenarioSummary[] {
@@ -84,7 +87,8 @@ export function summarize(results: readonly ScenarioResult[]): ScenarioSummary[]
   const e = results.find((r) => r.id === "E");
   return results.map((r) => {
     const ok = r.status === "ok";
-    const pick = (f: (m: RoundMeasure) => number | null): number | null => (ok ? median(r.rounds.map(f)) : null);
+    const pick = (f: (m: RoundMeasure) => number | null): number | null =>
+      ok ? median(r.rounds.map(f)) : null;
     return {
       id: r.id,
       status: r.status,
@@ -104,12 +108,23 @@ export function summarize(results: readonly ScenarioResult[]): ScenarioSummary[]
 }
 
 /** The gateway's own processes (not the baselines), for the memory targets. */
-export const GATEWAY_SCENARIOS: readonly ScenarioId[] = ["healthz", "mock", "invoke", "stream", "live", "replay-10k", "replay-10"];
+export const GATEWAY_SCENARIOS: readonly ScenarioId[] = [
+  "healthz",
+  "mock",
+  "invoke",
+  "stream",
+  "live",
+  "replay-10k",
+  "replay-10",
+];
 
 /** The values the targets are judged on, by name; null when not measured. */
 export type TargetInputs = Record<string, number | null>;
 
-export function targetInputs(results: readonly ScenarioResult[], summaries: readonly ScenarioSummary[]): TargetInputs {
+export function targetInputs(
+  results: readonly ScenarioResult[],
+  summaries: readonly ScenarioSummary[],
+): TargetInputs {
   const s = (id: ScenarioId): ScenarioSummary | undefined => summaries.find((x) => x.id === id);
   const r = (id: ScenarioId): ScenarioResult | undefined => results.find((x) => x.id === id);
   const replayBig = r("replay-10k");
@@ -122,7 +137,9 @@ export function targetInputs(results: readonly ScenarioResult[], summaries: read
   // Cold start with the big cassette minus cold start with the small one: the cost of loading 10,000
   // entries, whether the gateway loads at start-up or on the first request.
   const cold = (x: ScenarioResult | undefined): number | null =>
-    x === undefined || x.status !== "ok" || x.startupMs === null || x.firstRequestMs === null ? null : x.startupMs + x.firstRequestMs;
+    x === undefined || x.status !== "ok" || x.startupMs === null || x.firstRequestMs === null
+      ? null
+      : x.startupMs + x.firstRequestMs;
   return {
     "mock.ratioToA": s("mock")?.ratioToA ?? null,
     "invoke.ratioToA": s("invoke")?.ratioToA ?? null,
@@ -153,15 +170,57 @@ export interface TargetSpec {
 
 /** The targets of issue 7, in the issue's order. */
 export const TARGETS: readonly TargetSpec[] = [
-  { input: "mock.ratioToA", label: "mock /v1/chat/completions req/s vs A", op: ">=", threshold: 0.35, unit: "× A" },
+  {
+    input: "mock.ratioToA",
+    label: "mock /v1/chat/completions req/s vs A",
+    op: ">=",
+    threshold: 0.35,
+    unit: "× A",
+  },
   { input: "invoke.ratioToA", label: "mock /prod/invoke req/s vs A", op: ">=", threshold: 0.35, unit: "× A" },
   { input: "live.ratioToE", label: "live translation hop req/s vs E", op: ">=", threshold: 0.9, unit: "× E" },
-  { input: "live.addedP50UsOverA", label: "live added p50 latency over A", op: "<=", threshold: 200, unit: "µs" },
-  { input: "replay.ratio10kTo10", label: "replay 10,000-entry cassette vs 10-entry req/s", op: ">=", threshold: 0.95, unit: "×" },
-  { input: "replay.cassetteLoadMs", label: "cassette load (10,000 entries)", op: "<", threshold: 1000, unit: "ms" },
-  { input: "stream.ttfbP50Us", label: "stream time to first byte p50 (mock, no pacing)", op: "<=", threshold: 1000, unit: "µs" },
-  { input: "gateway.maxRssIdleMiB", label: "gateway RSS idle (worst scenario)", op: "<=", threshold: 90, unit: "MiB" },
-  { input: "gateway.maxRssAfterLoadMiB", label: "gateway RSS after load (worst scenario, peak)", op: "<=", threshold: 200, unit: "MiB" },
+  {
+    input: "live.addedP50UsOverA",
+    label: "live added p50 latency over A",
+    op: "<=",
+    threshold: 200,
+    unit: "µs",
+  },
+  {
+    input: "replay.ratio10kTo10",
+    label: "replay 10,000-entry cassette vs 10-entry req/s",
+    op: ">=",
+    threshold: 0.95,
+    unit: "×",
+  },
+  {
+    input: "replay.cassetteLoadMs",
+    label: "cassette load (10,000 entries)",
+    op: "<",
+    threshold: 1000,
+    unit: "ms",
+  },
+  {
+    input: "stream.ttfbP50Us",
+    label: "stream time to first byte p50 (mock, no pacing)",
+    op: "<=",
+    threshold: 1000,
+    unit: "µs",
+  },
+  {
+    input: "gateway.maxRssIdleMiB",
+    label: "gateway RSS idle (worst scenario)",
+    op: "<=",
+    threshold: 90,
+    unit: "MiB",
+  },
+  {
+    input: "gateway.maxRssAfterLoadMiB",
+    label: "gateway RSS after load (worst scenario, peak)",
+    op: "<=",
+    threshold: 200,
+    unit: "MiB",
+  },
 ];
 
 export interface TargetVerdict extends TargetSpec {
@@ -170,12 +229,20 @@ export interface TargetVerdict extends TargetSpec {
   met: boolean | null;
 }
 
-export function evaluateTargets(inputs: TargetInputs, specs: readonly TargetSpec[] = TARGETS): TargetVerdict[] {
+export function evaluateTargets(
+  inputs: TargetInputs,
+  specs: readonly TargetSpec[] = TARGETS,
+): TargetVerdict[] {
   return specs.map((spec) => {
     const value = inputs[spec.input] ?? null;
     let met: boolean | null = null;
     if (value !== null && Number.isFinite(value)) {
-      met = spec.op === ">=" ? value >= spec.threshold : spec.op === "<=" ? value <= spec.threshold : value < spec.threshold;
+      met =
+        spec.op === ">="
+          ? value >= spec.threshold
+          : spec.op === "<="
+            ? value <= spec.threshold
+            : value < spec.threshold;
     }
     return { ...spec, value, met };
   });

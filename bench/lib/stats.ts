@@ -23,8 +23,17 @@ export function percentile(values: readonly (number | null | undefined)[], p: nu
 }
 
 /** numerator / denominator, or null when either is missing or the denominator is not positive. */
-export function ratio(numerator: number | null | undefined, denominator: number | null | undefined): number | null {
-  if (numerator == null || denominator == null || !Number.isFinite(numerator) || !Number.isFinite(denominator)) return null;
+export function ratio(
+  numerator: number | null | undefined,
+  denominator: number | null | undefined,
+): number | null {
+  if (
+    numerator == null ||
+    denominator == null ||
+    !Number.isFinite(numerator) ||
+    !Number.isFinite(denominator)
+  )
+    return null;
   if (denominator <= 0) return null;
   return numerator / denominator;
 }

@@ -7,7 +7,8 @@ import { Pool } from "undici";
 import { listenAndAnnounce } from "./listen.ts";
 
 const target = process.env.BENCH_A_URL;
-if (target === undefined || !target.startsWith("http://127.0.0.1:")) throw new Error("BENCH_A_URL must be http://127.0.0.1:<port>");
+if (target === undefined || !target.startsWith("http://127.0.0.1:"))
+  throw new Error("BENCH_A_URL must be http://127.0.0.1:<port>");
 const pool = new Pool(target, { connections: 128, keepAliveTimeout: 60_000 });
 
 const app = express();

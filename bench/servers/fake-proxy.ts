@@ -25,7 +25,9 @@ const server = createServer((req, res) => {
         const parsed = JSON.parse(text) as { model?: unknown };
         if (typeof parsed.model === "string") model = parsed.model.slice(0, 200);
       } catch {
-        res.writeHead(400, { "content-type": "application/json" }).end('{"error":"Malformed request","message":"Malformed request"}');
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end('{"error":"Malformed request","message":"Malformed request"}');
         return;
       }
       if (req.method !== "POST" || !(req.url ?? "").endsWith("/invoke")) {
@@ -33,10 +35,19 @@ const server = createServer((req, res) => {
         return;
       }
       const body = answerFor(model);
-      res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length), "access-control-allow-origin": "*" }).end(body);
+      res
+        .writeHead(200, {
+          "content-type": "application/json",
+          "content-length": String(body.length),
+          "access-control-allow-origin": "*",
+        })
+        .end(body);
     },
     () => {
-      if (!res.headersSent) res.writeHead(413, { "content-type": "application/json" }).end('{"message":"Request Entity Too Large"}');
+      if (!res.headersSent)
+        res
+          .writeHead(413, { "content-type": "application/json" })
+          .end('{"message":"Request Entity Too Large"}');
     },
   );
 });

@@ -4,7 +4,14 @@ import { OptionsError, parseOptions } from "../../bench/lib/options.ts";
 describe("bench options", () => {
   it("defaults to 3 rounds of 5 s, 50 connections, every scenario, the built gateway", () => {
     const o = parseOptions([], {}, "/out");
-    expect(o).toMatchObject({ rounds: 3, seconds: 5, connections: 50, cassetteEntries: 10_000, gateway: "dist", outDir: "/out" });
+    expect(o).toMatchObject({
+      rounds: 3,
+      seconds: 5,
+      connections: 50,
+      cassetteEntries: 10_000,
+      gateway: "dist",
+      outDir: "/out",
+    });
     expect(o.only).toContain("replay-10k");
   });
 
@@ -15,7 +22,11 @@ describe("bench options", () => {
 
   it("--only keeps the baselines the ratios need", () => {
     expect(parseOptions(["--only=live"], {}, "/out").only).toEqual(["A", "E", "live"]);
-    expect(parseOptions([], { BENCH_ONLY: "replay-10k" }, "/out").only).toEqual(["A", "replay-10k", "replay-10"]);
+    expect(parseOptions([], { BENCH_ONLY: "replay-10k" }, "/out").only).toEqual([
+      "A",
+      "replay-10k",
+      "replay-10",
+    ]);
   });
 
   it("refuses unknown flags, unknown scenarios and out-of-range numbers", () => {

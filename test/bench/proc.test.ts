@@ -18,7 +18,13 @@ describe("parseProcStat", () => {
 });
 
 describe("parseProcStatus", () => {
-  const status = ["Name:\tnode", "VmPeak:\t 1200000 kB", "VmHWM:\t  204800 kB", "VmRSS:\t  102400 kB", "Threads:\t11"].join("\n");
+  const status = [
+    "Name:\tnode",
+    "VmPeak:\t 1200000 kB",
+    "VmHWM:\t  204800 kB",
+    "VmRSS:\t  102400 kB",
+    "Threads:\t11",
+  ].join("\n");
 
   it("reads VmRSS and VmHWM in bytes", () => {
     expect(parseProcStatus(status)).toEqual({ rssBytes: 100 * 1024 * 1024, peakRssBytes: 200 * 1024 * 1024 });

@@ -1,16 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { evaluateTargets, summarize, targetInputs, TARGETS, type RoundMeasure, type ScenarioId, type ScenarioResult } from "../../bench/lib/results.ts";
+import {
+  evaluateTargets,
+  summarize,
+  targetInputs,
+  TARGETS,
+  type RoundMeasure,
+  type ScenarioId,
+  type ScenarioResult,
+} from "../../bench/lib/results.ts";
 import { renderMarkdown, type Report } from "../../bench/lib/report.ts";
 import { COMPLETION_JSON, proxyResponseJson } from "../../bench/lib/payloads.ts";
 
 const MiB = 1024 * 1024;
 
 function measure(round: number, rps: number, p50Us: number, extra: Partial<RoundMeasure> = {}): RoundMeasure {
-  return { round, rps, requests: rps, non2xx: 0, errors: 0, p50Us, p99Us: p50Us * 3, ttfbP50Us: null, cpuUsPerRequest: 20, rssAfterBytes: 100 * MiB, ...extra };
+  return {
+    round,
+    rps,
+    requests: rps,
+    non2xx: 0,
+    errors: 0,
+    p50Us,
+    p99Us: p50Us * 3,
+    ttfbP50Us: null,
+    cpuUsPerRequest: 20,
+    rssAfterBytes: 100 * MiB,
+    ...extra,
+  };
 }
 
-function scenario(id: ScenarioId, rounds: RoundMeasure[], extra: Partial<ScenarioResult> = {}): ScenarioResult {
-  return { id, title: id, status: "ok", startupMs: 300, firstRequestMs: 5, rssIdleBytes: 60 * MiB, peakRssBytes: 120 * MiB, rounds, ...extra };
+function scenario(
+  id: ScenarioId,
+  rounds: RoundMeasure[],
+  extra: Partial<ScenarioResult> = {},
+): ScenarioResult {
+  return {
+    id,
+    title: id,
+    status: "ok",
+    startupMs: 300,
+    firstRequestMs: 5,
+    rssIdleBytes: 60 * MiB,
+    peakRssBytes: 120 * MiB,
+    rounds,
+    ...extra,
+  };
 }
 
 const A = scenario("A", [measure(1, 40_000, 50), measure(2, 30_000, 60), measure(3, 50_000, 40)]);
@@ -53,7 +87,10 @@ describe("targets", () => {
   });
 
   it("derives the inputs from the scenarios: replay pairing, cassette load, worst gateway memory", () => {
-    const small = scenario("replay-10", [measure(1, 20_000, 50), measure(2, 20_000, 50)], { startupMs: 300, firstRequestMs: 5 });
+    const small = scenario("replay-10", [measure(1, 20_000, 50), measure(2, 20_000, 50)], {
+      startupMs: 300,
+      firstRequestMs: 5,
+    });
     const big = scenario("replay-10k", [measure(1, 19_000, 50), measure(2, 21_000, 50)], {
       startupMs: 700,
       firstRequestMs: 105,
@@ -85,7 +122,14 @@ describe("payloads and report", () => {
     const report: Report = {
       version: 1,
       date: "2026-01-01T00:00:00.000Z",
-      machine: { cpus: 2, cpuModel: "Test CPU", node: "v24.0.0", platform: "linux", totalMemMiB: 1024, loadAverage: [0.5, 1.25] },
+      machine: {
+        cpus: 2,
+        cpuModel: "Test CPU",
+        node: "v24.0.0",
+        platform: "linux",
+        totalMemMiB: 1024,
+        loadAverage: [0.5, 1.25],
+      },
       settings: { rounds: 3 },
       scenarios: results,
       summaries,
