@@ -332,7 +332,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
       "seconds/run": options.seconds,
       connections: options.connections,
       "latency requests": options.latencyRequests,
-      gateway: options.gateway === "dist" ? "dist/cli.js (built JS)" : "src/cli.ts (type stripping)",
+      gateway:
+        options.gatewayCli ??
+        (options.gateway === "dist" ? "dist/cli.js (built JS)" : "src/cli.ts (type stripping)"),
       "gateway log level": options.logLevel ?? "default (info)",
       quick: options.quick,
     },

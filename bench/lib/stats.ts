@@ -48,7 +48,7 @@ export function difference(a: number | null | undefined, b: number | null | unde
 export function round(value: number | null | undefined, digits = 0): number | null {
   if (value == null || !Number.isFinite(value)) return null;
   const f = 10 ** digits;
-  return Math.round(value * f) / f;
+  return Math.round(value * f) / f + 0; // + 0 turns -0 into 0
 }
 
 function finite(values: readonly (number | null | undefined)[]): number[] {
