@@ -1,6 +1,7 @@
 // `bpg gpu list|types|start TYPE [--name N]|stop NAME|delete NAME` and `bpg quota`: thin clients of a
 // running gateway's /gpu and /quota routes, printing readable tables. The gateway's URL comes from --url,
 // else the configured server.host/port. Failures become one-line messages and a non-zero exit code.
+import type { GpuInstanceType } from "../accounting/gpu-types.ts";
 import type { Command } from "commander";
 import { loadConfig, type Env } from "../config/load.ts";
 import type { CliIo } from "./program.ts";
@@ -155,16 +156,7 @@ export function registerGpuCommands(
 
   addClientOptions(gpu.command("types").description("instance types and hourly prices")).action(
     async (flags: ClientFlags) => {
-      const res = (await call(flags, env, "GET", "/gpu/instance-types")) as {
-        data: {
-          instance_type: string;
-          gpu: string | null;
-          vram_gb: number | null;
-          vcpus: number;
-          ram_gb: number;
-          usd_per_hour: number;
-        }[];
-      };
+      const res = (await call(flags, env, "GET", "/gpu/instance-types")) as { data: GpuInstanceType[] };
       print(
         table(
           ["TYPE", "GPU", "VRAM", "CPU", "RAM", "$/HOUR"],
