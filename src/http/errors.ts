@@ -32,10 +32,15 @@ function proxyErrorBody(error: GatewayError): Record<string, unknown> {
   return { error: error.message, message: error.message };
 }
 
+function isClientFrameworkError(error: { status?: unknown; expose?: unknown } | null): boolean {
+  const status = error?.status;
+  return error?.expose === true && typeof status === "number" && status >= 400 && status < 500;
+}
+
 /** Body-parser and other framework errors become typed errors with a useful message. */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
-  const framework = error as { type?: unknown; status?: unknown; limit?: unknown } | null;
+  const framework = error as { type?: unknown; status?: unknown; limit?: unknown; expose?: unknown } | null;
   switch (framework?.type) {
     case "entity.too.large":
       return new GatewayError(
@@ -62,6 +67,14 @@ export function toGatewayError(error: unknown): GatewayError {
     case "request.aborted":
       return invalidRequest("The request body was not received completely.", null, "request_aborted");
     default:
+      // Any other client-caused framework error (e.g. a corrupt gzip body) is the caller's 400.
+      if (isClientFrameworkError(framework)) {
+        return invalidRequest(
+          "The request body could not be read (bad content encoding or framing).",
+          null,
+          "invalid_body",
+        );
+      }
       return internalError(error);
   }
 }

@@ -158,6 +158,30 @@ describe("HTTP errors in OpenAI format", () => {
     });
   });
 
+  it("refuses hostile nesting with 400 invalid_json on every surface, never a 500", async () => {
+    const gw = await start();
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    for (const [path, body] of [
+      ["/v1/chat/completions", `{"model":"gpt-4o","messages":[{"role":${deep}}]}`],
+      ["/prod/invoke", `{"model":"x","extra":${deep}}`],
+    ] as const) {
+      const res = await rawPost(`${gw.url}${path}`, body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatch(/nested more than 128 levels/);
+    }
+  });
+
+  it("answers a corrupt gzip body with 400, not 500", async () => {
+    const gw = await start();
+    const res = await rawPost(`${gw.url}/v1/chat/completions`, "definitely not gzip", {
+      "content-encoding": "gzip",
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: { type: "invalid_request_error", code: "invalid_body" },
+    });
+  });
+
   it("reads JSON sent without a JSON content type (curl -d)", async () => {
     const gw = await start();
     const res = await rawPost(`${gw.url}/v1/nothing`, '{"a":1}', {
