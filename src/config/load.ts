@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { parseDocument } from "yaml";
+import { findModel } from "../models/catalog.ts";
 import { DEFAULT_CONFIG } from "./defaults.ts";
 import { CONFIG_SCHEMA } from "./schema.ts";
 import type { Config, ConfigOverrides } from "./types.ts";
@@ -73,10 +74,15 @@ function parseList(value: string): string[] {
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-/** Expand `${VAR}` and `${VAR:-default}` in every string of the parsed file; unset variables become "". */
+/**
+ * Expand `${VAR}` and `${VAR:-default}` in every string of the parsed file; unset variables become "".
+ * Expanded values are text; validation coerces them to the key's type (`port: ${PORT:-8787}` works),
+ * so a numeric-looking team id stays a string where a string is expected.
+ */
 function expandEnv(value: Json, env: Env): Json {
-  if (typeof value === "string")
+  if (typeof value === "string") {
     return value.replace(ENV_REFERENCE, (_m, name: string, fallback?: string) => env[name] ?? fallback ?? "");
+  }
   if (Array.isArray(value)) return value.map((v) => expandEnv(v, env));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env)]));
@@ -108,10 +114,22 @@ function isPlainObject(value: unknown): value is Layer {
 }
 
 /** Merge `over` into `base`: objects merge key by key, everything else (arrays included) is replaced. */
+/** Keys that would reach an object's prototype through a plain assignment. */
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Paths of keys no config may carry (they are also never merged). */
+function unsafeKeys(value: unknown, path = ""): string[] {
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const here = Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+    return UNSAFE_KEYS.has(key) && !Array.isArray(value) ? [`${here}: unknown key`] : unsafeKeys(inner, here);
+  });
+}
+
 function merge(base: Layer, over: Layer): Layer {
   const out: Layer = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
+    if (value === undefined || UNSAFE_KEYS.has(key)) continue;
     const current = out[key];
     // Free-form maps (aliases) merge too, which is what a user adding one alias expects.
     out[key] = isPlainObject(current) && isPlainObject(value) ? merge(current, value) : value;
@@ -171,11 +189,37 @@ function describe(error: ErrorObject, sources: Map<string, string>): string | nu
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+// coerceTypes: env variables and ${VAR} expansions arrive as text ("8080", "true") and take the type
+// the schema gives their key.
+const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: true });
 const validate = ajv.compile(CONFIG_SCHEMA);
 
+/** Rules a JSON Schema cannot state: unique team ids, and model ids that exist in the catalogue. */
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  config.mock.teams.forEach((team, i) => {
+    if (seen.has(team.team_id))
+      problems.push(`mock.teams[${i}].team_id: "${team.team_id}" is used by another team`);
+    seen.add(team.team_id);
+    team.allowed_models?.forEach((id, j) => {
+      if (findModel(id) === undefined)
+        problems.push(`mock.teams[${i}].allowed_models[${j}]: unknown model id "${id}"`);
+    });
+  });
+  for (const [alias, target] of Object.entries(config.models.aliases)) {
+    if (findModel(target) === undefined)
+      problems.push(`models.aliases.${alias}: unknown model id "${target}"`);
+  }
+  return problems;
+}
+
 function validateConfig(candidate: Layer, sources: Map<string, string>): Config {
-  if (validate(candidate)) return candidate as unknown as Config;
+  if (validate(candidate)) {
+    const problems = crossChecks(candidate as unknown as Config);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return candidate as unknown as Config;
+  }
   const problems = [
     ...new Set(
       (validate.errors ?? []).map((e) => describe(e, sources)).filter((p): p is string => p !== null),
@@ -222,6 +266,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     }
   }
 
+  const unsafe = [...unsafeKeys(fileLayer), ...unsafeKeys(options.overrides)];
+  if (unsafe.length > 0) throw new ConfigError(unsafe);
   let merged = merge(structuredClone(DEFAULT_CONFIG) as unknown as Layer, fileLayer);
   merged = merge(merged, envLayer(env, sources));
   merged = merge(merged, (options.overrides ?? {}) as Layer);

@@ -81,11 +81,11 @@ export interface Config {
   };
 }
 
-/** Every key optional, recursively: the shape of overrides. Arrays and records are replaced whole. */
-export type ConfigOverrides = {
-  [K in keyof Config]?: Config[K] extends unknown[]
-    ? Config[K]
-    : Config[K] extends object
-      ? Partial<Config[K]>
-      : Config[K];
-};
+/** Every key optional, recursively: the shape of overrides. Arrays are replaced whole. */
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+export type ConfigOverrides = DeepPartial<Config>;

@@ -198,6 +198,55 @@ describe("loadConfig validation", () => {
     expect(loadConfig({ file: tempConfig("") }).config).toEqual(DEFAULT_CONFIG);
   });
 
+  it("gives ${VAR} expansions the type of their key, and keeps numeric-looking ids as strings", () => {
+    const file = tempConfig(
+      [
+        "server:",
+        "  port: ${MYPORT:-8787}",
+        "translation:",
+        "  tool_emulation: ${EMULATE}",
+        "upstream:",
+        "  team_id: ${TEAM}",
+        "",
+      ].join("\n"),
+    );
+    const { config } = loadConfig({ file, env: { MYPORT: "18999", EMULATE: "true", TEAM: "022" } });
+    expect(config.server.port).toBe(18999);
+    expect(config.translation.tool_emulation).toBe(true);
+    expect(config.upstream.team_id).toBe("022");
+    expect(loadConfig({ file, env: { EMULATE: "false", TEAM: "t" } }).config.server.port).toBe(8787);
+  });
+
+  it("refuses prototype keys instead of merging them", () => {
+    const file = tempConfig("__proto__:\n  polluted: true\nserver:\n  constructor: 1\n");
+    expect(problemsOf(() => loadConfig({ file }))).toEqual([
+      "__proto__: unknown key",
+      "server.constructor: unknown key",
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("checks team ids are unique and model ids exist", () => {
+    const file = tempConfig(
+      [
+        "mock:",
+        "  teams:",
+        "    - {team_id: a, api_token: x, budget_limit: 1}",
+        "    - {team_id: a, api_token: y, budget_limit: 1, allowed_models: [us.amazon.nova-pro-v1:0, gpt-9]}",
+        "models:",
+        "  aliases:",
+        "    mine: us.amazon.nova-pro-v1:0",
+        "    broken: no.such-model",
+        "",
+      ].join("\n"),
+    );
+    expect(problemsOf(() => loadConfig({ file }))).toEqual([
+      'mock.teams[1].team_id: "a" is used by another team',
+      'mock.teams[1].allowed_models[1]: unknown model id "gpt-9"',
+      'models.aliases.broken: unknown model id "no.such-model"',
+    ]);
+  });
+
   it("validates scripted replies", () => {
     const file = tempConfig("mock:\n  scripts:\n    - match: {model: x}\n      reply: {txt: hi}\n");
     expect(problemsOf(() => loadConfig({ file })).join("\n")).toMatch(/mock\.scripts\[0\]\.reply/);
