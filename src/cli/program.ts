@@ -65,12 +65,10 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
-  program
+  const serveCommand = program
     .command("serve", { isDefault: true })
     .description("run the gateway (the default command)")
-    .addOption(
-      new Option("-m, --mode <mode>", "mock | live | record | replay | auto (default: mock)").choices(MODES),
-    )
+    .addOption(new Option("-m, --mode <mode>", "where answers come from (default: mock)").choices(MODES))
     .option(
       "-p, --port <port>",
       "port to listen on, 0 for any free port (default: 8787)",
@@ -108,6 +106,14 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
 
   registerGpuCommands(program, env, io, onExit);
   addCassetteCommands(program, env, io, onExit);
+  // `bpg --help` explains every flag: serve is the default command, so its options belong on the front page.
+  program.addHelpText("after", () => {
+    const help = serveCommand.createHelp();
+    const lines = help
+      .visibleOptions(serveCommand)
+      .map((o) => `  ${help.optionTerm(o).padEnd(24)} ${help.optionDescription(o)}`);
+    return `\nServe options (bpg [serve] [options]):\n${lines.join("\n")}\n\nExamples:\n  bpg                               the gateway in mock mode on http://127.0.0.1:8787\n  bpg --mode replay --cassette ci   replay fixtures/cassettes/ci.yaml, offline\n  bpg cassettes list                what is recorded\n  bpg gpu list                      simulated GPU notebooks of a running gateway`;
+  });
   return program;
 }
 

@@ -33,13 +33,25 @@ describe("bpg flags", () => {
     ]) {
       expect(out).toContain(flag);
     }
-    expect(out).toMatch(/mock \| live \| record \| replay \| auto/);
+    expect(out).toMatch(/"mock", "live", "record", "replay", "auto"/);
   });
 
-  it("--help at the top level describes the program and its commands", async () => {
+  it("--help at the top level describes the program, its commands and every serve flag", async () => {
     const { code, out } = await run(["--help"]);
     expect(code).toBe(0);
     expect(out).toContain("serve");
+    for (const flag of [
+      "--mode",
+      "--port",
+      "--host",
+      "--config",
+      "--cassette-dir",
+      "--cassette",
+      "--seed",
+      "--log-level",
+    ]) {
+      expect(out).toContain(flag);
+    }
     expect(out).toContain("--version");
   });
 
