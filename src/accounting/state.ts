@@ -1,9 +1,10 @@
 // The simulator's state file (`mock.state: <path>`): ledger and GPU instances in one versioned JSON
 // document. Writes are coalesced off the request path (a change schedules one write a little later; a
-// burst of changes costs one write) and atomic: the document goes to `<path>.tmp`, is fsynced, then
+// burst of changes costs one write) and atomic: the document goes to a unique `<path>.<pid>.<random>.tmp`, is fsynced, then
 // renamed over the old file, so a kill -9 leaves either the old or the new state, never half of one.
 // Every snapshot is self-consistent (money counters and the moment they were settled to), so whatever
 // is lost in a crash is re-billed from the last saved moment: downtime is billed exactly once.
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdir, open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -167,7 +168,7 @@ export function createStateWriter(options: StateWriterOptions): StateWriter {
       await mkdir(dirname(path), { recursive: true });
       madeDir = true;
     }
-    const tmp = `${path}.tmp`;
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     const file = await open(tmp, "w", 0o600);
     try {
       await file.writeFile(`${JSON.stringify(doc, null, 1)}\n`, "utf8");

@@ -73,13 +73,18 @@ export async function listenGateway(
   const app = createApp({ config, upstream, logger, metrics, ids, clock, routers });
   const server = createServer({ keepAliveTimeout: 65_000 }, app);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.server.port, config.server.host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.server.port, config.server.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await upstream.close(); // release sockets, state writers and timers the stack already holds
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
