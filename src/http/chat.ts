@@ -11,7 +11,7 @@ import type { Clock } from "../shared/clock.ts";
 import { notFound } from "../shared/errors.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
-import { parseInvokeResponse } from "../upstream/invoke-response.ts";
+import { invokeResponseOf } from "../upstream/invoke-response.ts";
 import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
@@ -37,7 +37,7 @@ async function invokeOnce(
 ): Promise<InvokeResponse> {
   const response = await upstream.invoke(request, context);
   if (response.status < 200 || response.status >= 300) throw errorFromUpstream(response);
-  return parseInvokeResponse(response.body);
+  return invokeResponseOf(response);
 }
 
 function invokeContext(

@@ -2,7 +2,7 @@
 // one. Shared by every consumer of an UpstreamResponse (the /v1 surface today).
 // The body is hostile: only the shapes PROXY.md documents get through.
 import { upstreamMalformed as malformed } from "./errors.ts";
-import type { InvokeContentBlock, InvokeResponse } from "./types.ts";
+import type { InvokeContentBlock, InvokeResponse, UpstreamResponse } from "./types.ts";
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
@@ -34,4 +34,19 @@ export function parseInvokeResponse(body: string): InvokeResponse {
     usage: usage as InvokeResponse["usage"],
     metadata: (isRecord(metadata) ? metadata : {}) as InvokeResponse["metadata"],
   };
+}
+
+const parsedAnswers = new WeakMap<UpstreamResponse, InvokeResponse>();
+
+/**
+ * The typed answer of a 2xx UpstreamResponse, parsed once per response object: the retry decorator
+ * checks it (a malformed 200 is retryable) and the /v1 handler reads it, without parsing twice.
+ */
+export function invokeResponseOf(response: UpstreamResponse): InvokeResponse {
+  let parsed = parsedAnswers.get(response);
+  if (parsed === undefined) {
+    parsed = parseInvokeResponse(response.body);
+    parsedAnswers.set(response, parsed);
+  }
+  return parsed;
 }

@@ -11,7 +11,11 @@ import type {
 import { PROXY_ERRORS } from "../helpers/upstream-double.ts";
 
 const REQUEST: InvokeRequest = { model: "m", messages: [{ role: "user", content: "x" }], max_tokens: 5 };
-const OK: UpstreamResponse = { status: 200, headers: {}, body: "{}" };
+const OK: UpstreamResponse = {
+  status: 200,
+  headers: {},
+  body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1},"metadata":{}}',
+};
 
 function scripted(...steps: (UpstreamResponse | Error)[]): UpstreamClient & { contexts: InvokeContext[] } {
   const contexts: InvokeContext[] = [];
@@ -40,6 +44,23 @@ describe("retryAfterMs", () => {
 });
 
 describe("withRetries", () => {
+  test("retries a 2xx whose body is not a proxy answer, and hands back the last one as it came", async () => {
+    const garbled: UpstreamResponse = { status: 200, headers: {}, body: "<html>oops</html>" };
+    const upstream = scripted(garbled, OK);
+    const sleeps: number[] = [];
+    const retrying = withRetries(upstream, { retries: 2, sleep: async (ms) => void sleeps.push(ms) });
+    expect(await retrying.invoke(REQUEST, { credentials: undefined, requestId: "r" })).toBe(OK);
+    expect(upstream.contexts).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+
+    const alwaysGarbled = scripted(garbled, garbled, garbled);
+    const noWait = { retries: 2, sleep: () => Promise.resolve() };
+    expect(
+      await withRetries(alwaysGarbled, noWait).invoke(REQUEST, { credentials: undefined, requestId: "r" }),
+    ).toBe(garbled);
+    expect(alwaysGarbled.contexts).toHaveLength(3);
+  });
+
   test("every attempt carries the same context (X-Mock-Fault reaches each one)", async () => {
     const inner = scripted(PROXY_ERRORS.throttle!, PROXY_ERRORS.throttle!);
     const client = withRetries(inner, { retries: 2, sleep: async () => {} });
