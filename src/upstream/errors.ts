@@ -27,6 +27,8 @@ export function upstreamMessage(body: string): string {
     // Not JSON: fall through to the raw text.
   }
   const text = body.trim();
+  // An HTML error page (a load balancer's, a captive portal's) says nothing a client can use.
+  if (/^<(!doctype|html|head|body)\b/i.test(text)) return "the upstream answered with an HTML page, not JSON";
   return text.length > 0 ? text.slice(0, 500) : "(no body)";
 }
 
