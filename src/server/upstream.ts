@@ -10,6 +10,7 @@ import type { Metrics } from "../shared/metrics.ts";
 import { createSimulator } from "../upstream/mock/simulator.ts";
 import { createTeamDirectory } from "../upstream/mock/teams.ts";
 import type { QuotaService } from "../upstream/quota.ts";
+import { withQuotaMemory } from "../upstream/quota-memory.ts";
 import { createLiveClient } from "../upstream/live/client.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
@@ -86,7 +87,18 @@ function baseStack(deps: UpstreamDeps): UpstreamStack {
   }
 }
 
+/** Give /quota something to read where no simulator keeps a ledger: the last answers seen per team. */
+function withQuota(stack: UpstreamStack): UpstreamStack {
+  if (stack.quota !== undefined) return stack;
+  const remembering = withQuotaMemory(stack.upstream);
+  return { ...stack, upstream: remembering, quota: remembering };
+}
+
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {
+  return withQuota(modeStack(deps));
+}
+
+function modeStack(deps: UpstreamDeps): UpstreamStack {
   const { mode } = deps.config;
   switch (mode) {
     case "mock":

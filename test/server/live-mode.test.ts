@@ -113,3 +113,20 @@ test("a throttled call is retried by the gateway (upstream.retries)", async () =
   expect(data.choices[0]?.message.content).toBe("4");
   expect(received.length - before).toBe(2);
 });
+
+test("/quota answers from the last proxy answer for the caller's team, and 404 before any", async () => {
+  const unknown = await fetch(`${gw.url}/quota`, {
+    headers: { "x-team-id": "team_new", "x-api-token": "t" },
+  });
+  expect(unknown.status).toBe(404);
+  expect(await unknown.json()).toMatchObject({ error: { code: "quota_unknown" } });
+
+  // The configured team made calls above; its quota is what the proxy last reported.
+  const known = await fetch(`${gw.url}/quota`);
+  expect(known.status).toBe(200);
+  expect(await known.json()).toMatchObject({ remaining_budget: 49.99999, budget_limit: 50 });
+  const wrongToken = await fetch(`${gw.url}/quota`, {
+    headers: { "x-team-id": "team_x", "x-api-token": "guess" },
+  });
+  expect(wrongToken.status).toBe(401);
+});

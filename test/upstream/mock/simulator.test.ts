@@ -121,6 +121,6 @@ describe("createSimulator", () => {
     expect(sim.authenticate(credentials)).toBe(TEAM.team_id);
     expect(sim.authenticate({ ...credentials, apiToken: "x" })).toBeUndefined();
     expect(sim.authenticate(undefined)).toBeUndefined();
-    expect(sim.quota(TEAM.team_id).budget_limit).toBe(50);
+    expect(sim.quota(TEAM.team_id)?.budget_limit).toBe(50);
   });
 });

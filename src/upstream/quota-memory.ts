@@ -1,0 +1,73 @@
+// withQuotaMemory(inner): /quota where no simulator keeps a ledger (live, and record/replay/auto on the
+// real proxy). The real proxy has no quota endpoint, but every answer carries the team's
+// `remaining_quota`; this decorator remembers the latest answer per team and reads the quota from it
+// only when asked, so the hot path pays one Map.set. A caller must present the same token the remembered
+// answer was obtained with — a team id alone never reveals a quota.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { QuotaService } from "./quota.ts";
+import type {
+  Credentials,
+  InvokeContext,
+  InvokeRequest,
+  RemainingQuota,
+  UpstreamClient,
+  UpstreamResponse,
+} from "./types.ts";
+
+interface Seen {
+  apiToken: string;
+  response: UpstreamResponse;
+}
+
+/** Remembered teams at most; the oldest is forgotten first. */
+const MAX_TEAMS = 1_000;
+
+const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
+
+function quotaIn(response: UpstreamResponse): RemainingQuota | undefined {
+  try {
+    const body = JSON.parse(response.body) as {
+      metadata?: { remaining_quota?: unknown };
+      remaining_quota?: unknown;
+    };
+    const quota = body.metadata?.remaining_quota ?? body.remaining_quota;
+    return quota !== null && typeof quota === "object" ? (quota as RemainingQuota) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function withQuotaMemory(inner: UpstreamClient): UpstreamClient & QuotaService {
+  const seen = new Map<string, Seen>();
+
+  function remember(credentials: Credentials | undefined, response: UpstreamResponse): void {
+    // Successful answers and budget refusals (429) carry the quota; nothing else does.
+    if (credentials === undefined || (response.status !== 200 && response.status !== 429)) return;
+    seen.delete(credentials.teamId); // re-insert: Map order is the eviction order
+    seen.set(credentials.teamId, { apiToken: credentials.apiToken, response });
+    if (seen.size > MAX_TEAMS) seen.delete(seen.keys().next().value as string);
+  }
+
+  return {
+    async invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
+      const response = await inner.invoke(request, context);
+      remember(context.credentials, response);
+      return response;
+    },
+    close: () => inner.close(),
+    unknownReason:
+      "No quota is known for this team yet: the real proxy reports it only with answers, so make one call first.",
+    authenticate(credentials) {
+      if (credentials === undefined) return undefined;
+      const entry = seen.get(credentials.teamId);
+      if (entry === undefined) return credentials.teamId; // nothing to reveal; quota() says unknown
+      return timingSafeEqual(digest(entry.apiToken), digest(credentials.apiToken))
+        ? credentials.teamId
+        : undefined;
+    },
+    quota(teamId) {
+      const entry = seen.get(teamId);
+      return entry === undefined ? undefined : quotaIn(entry.response);
+    },
+  };
+}
