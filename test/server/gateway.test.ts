@@ -80,7 +80,10 @@ describe("drain", () => {
     const app = express();
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
+    let arrived!: () => void;
+    const handling = new Promise<void>((r) => (arrived = r));
     app.get("/slow", async (_req, res) => {
+      arrived();
       await released;
       res.json({ done: true });
     });
@@ -89,7 +92,7 @@ describe("drain", () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const inFlight = fetch(`${url}/slow`).then((r) => r.json());
-    await new Promise((r) => setTimeout(r, 50)); // the request is now being handled
+    await handling;
     let drained = false;
     const draining = drain(server, 5_000).then(() => (drained = true));
     await new Promise((r) => setTimeout(r, 50));
