@@ -1,10 +1,10 @@
 // /admin/*: the simulator's controls (GET /admin/teams, POST /admin/reset, GET /admin/clock,
 // POST /admin/clock/advance). They answer loopback callers, or anyone presenting `X-Admin-Key` equal to
 // `server.admin_key` (compared in constant time). X-Forwarded-For is never trusted.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { Router, type Request } from "express";
 import type { AccountingAdmin } from "../accounting/types.ts";
 import { forbidden, invalidRequest } from "../shared/errors.ts";
+import { matchesSecret, secretDigest } from "../shared/secrets.ts";
 
 export interface AdminRouterDeps {
   admin: AccountingAdmin;
@@ -21,17 +21,15 @@ export function isLoopback(address: string | undefined): boolean {
   return address === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
-
 export function adminRouter(deps: AdminRouterDeps): Router {
   const router = Router();
   const remote = deps.remoteAddress ?? ((req: Request) => req.socket.remoteAddress);
-  const expected = deps.adminKey === null || deps.adminKey === "" ? undefined : digest(deps.adminKey);
+  const expected = deps.adminKey === null || deps.adminKey === "" ? undefined : secretDigest(deps.adminKey);
 
   router.use("/admin", (req, _res, next) => {
     if (isLoopback(remote(req))) return next();
     const presented = req.get("x-admin-key");
-    if (expected !== undefined && presented !== undefined && timingSafeEqual(digest(presented), expected))
+    if (expected !== undefined && presented !== undefined && matchesSecret(presented, expected))
       return next();
     next(
       forbidden(

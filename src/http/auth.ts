@@ -1,19 +1,15 @@
 // `server.api_keys`: when set, /v1/* needs `Authorization: Bearer <one of them>` (CONTRACT §2). Keys are
 // compared through their SHA-256 digests in constant time.
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { unauthorized } from "../shared/errors.ts";
-
-const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
+import { matchesAnySecret, secretDigest } from "../shared/secrets.ts";
 
 export function apiKeyAuth(keys: readonly string[]): RequestHandler {
-  const allowed = keys.map(digest);
+  const allowed = keys.map(secretDigest);
   return function checkApiKey(req, _res, next) {
     if (allowed.length === 0) return next();
     const presented = /^Bearer\s+(\S+)$/i.exec(req.get("authorization")?.trim() ?? "")?.[1];
-    const hash = digest(presented ?? "");
-    // Compare against every key so timing does not reveal which one matched.
-    const ok = allowed.reduce((found, key) => timingSafeEqual(key, hash) || found, false);
+    const ok = matchesAnySecret(presented ?? "", allowed);
     if (presented !== undefined && ok) return next();
     next(
       unauthorized(

@@ -3,7 +3,7 @@
 // `remaining_quota`; this decorator remembers the latest answer per team and reads the quota from it
 // only when asked, so the hot path pays one Map.set. A caller must present the same token the remembered
 // answer was obtained with — a team id alone never reveals a quota.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { matchesSecret, secretDigest } from "../shared/secrets.ts";
 import type { QuotaService } from "./quota.ts";
 import type {
   Credentials,
@@ -21,8 +21,6 @@ interface Seen {
 
 /** Remembered teams at most; the oldest is forgotten first. */
 const MAX_TEAMS = 1_000;
-
-const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
 
 function quotaIn(response: UpstreamResponse): RemainingQuota | undefined {
   try {
@@ -61,7 +59,7 @@ export function withQuotaMemory(inner: UpstreamClient): UpstreamClient & QuotaSe
       if (credentials === undefined) return undefined;
       const entry = seen.get(credentials.teamId);
       if (entry === undefined) return credentials.teamId; // nothing to reveal; quota() says unknown
-      return timingSafeEqual(digest(entry.apiToken), digest(credentials.apiToken))
+      return matchesSecret(credentials.apiToken, secretDigest(entry.apiToken))
         ? credentials.teamId
         : undefined;
     },
