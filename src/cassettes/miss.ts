@@ -30,7 +30,7 @@ export function cassetteMiss(
   storedRequest: Record<string, unknown>,
   key: string,
 ): GatewayError {
-  const head = `No recording in cassette "${store.name}" (${store.file}) matches this request`;
+  const head = `No recording in cassette "${store.name}" (${store.label}) matches this request`;
   const hint =
     "Record it with --mode record or --mode auto, or list volatile fields in recording.ignore_fields.";
   const closest = store.closest(storedRequest);

@@ -1,6 +1,6 @@
 // Cassette names come from a request header, so they are hostile input: only a conservative alphabet,
 // no `..`, no absolute paths, and the resolved file must still sit inside `recording.dir`.
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { invalidRequest } from "../shared/errors.ts";
 
 const NAME = /^[A-Za-z0-9._/-]{1,200}$/;
@@ -42,4 +42,13 @@ export function cassettePath(dir: string, name: string): string {
     );
   }
   return file;
+}
+
+/**
+ * How messages name a cassette file: under `dir` as configured when that is relative, else under the
+ * directory's own name. Errors reach HTTP clients, so they never carry the server's absolute paths.
+ */
+export function cassetteLabel(dir: string, name: string): string {
+  const shown = isAbsolute(dir) ? basename(resolve(dir)) : dir;
+  return join(shown, `${name}.yaml`).split(sep).join("/");
 }

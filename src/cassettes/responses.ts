@@ -26,7 +26,7 @@ export function encodeResponse(response: UpstreamResponse, scrubber: Scrubber): 
   return { status: response.status, headers, text: scrubber.text(response.body, looksJson(response.body)) };
 }
 
-export function decodeResponse(stored: StoredResponse, teamId: string | undefined): UpstreamResponse {
+export function decodeResponse(stored: StoredResponse, teamId: string): UpstreamResponse {
   const body =
     stored.json !== undefined
       ? JSON.stringify(fillTeam(stored.json, teamId))

@@ -28,6 +28,13 @@ export const KEPT_RESPONSE_HEADERS: readonly string[] = [
   "x-amzn-requestid",
 ];
 
+/**
+ * Upstream answers that are never stored, in any mode: they depend on who calls (a wrong token, a model
+ * the team may not use, the team's exhausted budget), not on the request, so replaying one would answer
+ * the next caller with somebody else's refusal — forever, since the key ignores credentials.
+ */
+export const CALLER_DEPENDENT_STATUSES: readonly number[] = [401, 403, 429];
+
 export const REDACTED = "[REDACTED]";
 export const TEAM_PLACEHOLDER = "<team_id>";
 
@@ -116,9 +123,11 @@ export class Scrubber {
   }
 }
 
-/** Put the replaying caller's team id back where the recording has the placeholder. */
-export function fillTeam(value: unknown, teamId: string | undefined): unknown {
-  if (teamId === undefined) return value;
+/**
+ * Put the replaying caller's team id back where the recording has the placeholder. There is always
+ * one: a caller without credentials gets the proxy's 401, never a recording (so never the placeholder).
+ */
+export function fillTeam(value: unknown, teamId: string): unknown {
   if (typeof value === "string") return value.replaceAll(TEAM_PLACEHOLDER, teamId);
   if (Array.isArray(value)) return value.map((item) => fillTeam(item, teamId));
   if (value !== null && typeof value === "object") {
@@ -129,7 +138,6 @@ export function fillTeam(value: unknown, teamId: string | undefined): unknown {
   return value;
 }
 
-export function fillTeamInText(text: string, teamId: string | undefined, json: boolean): string {
-  if (teamId === undefined) return text;
+export function fillTeamInText(text: string, teamId: string, json: boolean): string {
   return text.replaceAll(TEAM_PLACEHOLDER, json ? JSON.stringify(teamId).slice(1, -1) : teamId);
 }

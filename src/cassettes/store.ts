@@ -38,11 +38,21 @@ export interface ClosestRecording {
 export interface StoreOptions {
   name: string;
   file: string;
+  /** How messages name the file (no absolute path, names.ts `cassetteLabel`); default `file`. */
+  label?: string;
   rules: MatchRules;
   clock: Clock;
   creator: string;
   /** Re-hash every entry even when the file's matching rules are current (`bpg cassettes verify --fix`). */
   rehash?: boolean;
+}
+
+/** A file system error without the absolute path Node puts in its message ("EACCES: permission denied"). */
+function reason(error: unknown): string {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (code === undefined)
+    return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+  return syscall === undefined ? code : `${code} (${syscall})`;
 }
 
 function processAlive(pid: number): boolean {
@@ -57,6 +67,8 @@ function processAlive(pid: number): boolean {
 export class CassetteStore {
   readonly name: string;
   readonly file: string;
+  /** The file as messages name it. */
+  readonly label: string;
   readonly #options: StoreOptions;
   #header: CassetteHeader | undefined;
   #exists = false;
@@ -67,11 +79,13 @@ export class CassetteStore {
   #chain: Promise<void> = Promise.resolve();
   #swept = false;
   #queued: Promise<void> | undefined;
+  #writes = 0;
 
   private constructor(options: StoreOptions) {
     this.#options = options;
     this.name = options.name;
     this.file = options.file;
+    this.label = options.label ?? options.file;
   }
 
   /** Load (or start) a cassette. Throws a clear GatewayError for unreadable or unknown-version files. */
@@ -82,14 +96,14 @@ export class CassetteStore {
       text = await readFile(options.file, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return store;
-      throw new GatewayError(`Cannot read cassette ${options.file}: ${(error as Error).message}`, {
+      throw new GatewayError(`Cannot read cassette ${store.label}: ${reason(error)}`, {
         status: 500,
         type: "api_error",
         code: "cassette_unreadable",
       });
     }
     store.#exists = true;
-    const { header, chunks } = splitCassette(text, options.file);
+    const { header, chunks } = splitCassette(text, store.label);
     store.#header = header;
     const sameRules =
       options.rehash !== true && header.ignore_fields.join("\n") === options.rules.ignoredFields.join("\n");
@@ -100,7 +114,7 @@ export class CassetteStore {
         return;
       }
       // Other matching rules than the file was written with (or a hand-edited entry): re-hash it.
-      const entry = parseEntry(chunk, options.file, i + 1);
+      const entry = parseEntry(chunk, store.label, i + 1);
       const key = requestKey(entry.request, options.rules);
       store.#add(
         key === entry.key
@@ -130,7 +144,7 @@ export class CassetteStore {
   #entry(position: number): CassetteEntry {
     const slot = this.#slots[position];
     if (slot === undefined) throw new RangeError(`no entry ${position}`);
-    slot.entry ??= parseEntry(slot.chunk, this.file, position + 1);
+    slot.entry ??= parseEntry(slot.chunk, this.label, position + 1);
     return slot.entry;
   }
 
@@ -200,8 +214,18 @@ export class CassetteStore {
       return this.#write(this.#snapshot());
     });
     this.#queued = write;
-    this.#chain = write.catch(() => undefined);
+    this.#writes++;
+    this.#chain = write
+      .catch(() => undefined)
+      .finally(() => {
+        this.#writes--;
+      });
     return write;
+  }
+
+  /** True while a write is queued or running (such a store must not be closed). */
+  get writing(): boolean {
+    return this.#writes > 0;
   }
 
   /** Wait for every write already asked for. */
@@ -255,7 +279,7 @@ export class CassetteStore {
       this.#exists = true;
     } catch (error) {
       await unlink(temp).catch(() => undefined);
-      throw new GatewayError(`Cannot write cassette ${this.file}: ${(error as Error).message}`, {
+      throw new GatewayError(`Cannot write cassette ${this.label}: ${reason(error)}`, {
         status: 500,
         type: "api_error",
         code: "cassette_write_failed",

@@ -1,15 +1,25 @@
 // createSurfaces(deps): the routers each mode serves, beside /healthz and /metrics. The only place
 // that decides which HTTP surfaces exist; each feature adds its router here.
 import type { Router } from "express";
+import type { Config } from "../config/types.ts";
 import { adminRouter } from "../http/admin.ts";
 import { gpuRouter } from "../http/gpu.ts";
 import { invokeRouter } from "../http/invoke.ts";
 import { quotaRouter } from "../http/quota.ts";
 import { openAIRouter } from "../http/v1.ts";
 import { createModelResolver } from "../models/catalog.ts";
-import { withRetries } from "../upstream/retry.ts";
+import { withRetries, type RetryOptions } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
 import type { UpstreamStack } from "./upstream.ts";
+
+/**
+ * How /v1 retries. Replay keeps the retries (they replay the recorded throttle → success sequence) but
+ * not the backoff: waiting for a cassette to "recover" is only lost time.
+ */
+export function retryPolicyFor(config: Readonly<Config>): RetryOptions {
+  const retries = config.upstream.retries;
+  return config.mode === "replay" ? { retries, baseDelayMs: 0, maxDelayMs: 0 } : { retries };
+}
 
 export type SurfaceDeps = Omit<AppDeps, "routers" | "upstream"> & { stack: UpstreamStack };
 
@@ -18,7 +28,7 @@ export function createSurfaces(deps: SurfaceDeps): Router[] {
   const models = createModelResolver(config.models.aliases);
   // /v1 retries retryable upstream failures (whatever the mode, so X-Mock-Fault reaches every attempt,
   // CONTRACT §5); /prod/invoke stays a faithful proxy and passes failures on as they came.
-  const retrying = withRetries(stack.upstream, { retries: config.upstream.retries });
+  const retrying = withRetries(stack.upstream, retryPolicyFor(config));
   const routers = [
     openAIRouter({ ...deps, upstream: retrying, models }),
     invokeRouter({ upstream: stack.upstream }),

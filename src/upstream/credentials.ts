@@ -1,7 +1,16 @@
 // Where a request's proxy credentials come from (PROXY.md "Request"): the body (`team_id` or
 // `participant_id`, `api_token`) or the headers (`X-Team-ID`, `X-API-Token`, also `x-api-key` and
 // `Authorization: Bearer` for the token). Header names are case-insensitive.
-import type { Credentials } from "./types.ts";
+import type { Credentials, UpstreamResponse } from "./types.ts";
+
+/** The proxy's answer to missing or wrong credentials (PROXY.md fixes this text; no real body was captured). */
+export function unauthorizedReply(): UpstreamResponse {
+  return {
+    status: 401,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ error: "Unauthorized: invalid team_id or api_token" }),
+  };
+}
 
 /** Lower-cased header lookup over Node's incoming headers. */
 export type HeaderGetter = (name: string) => string | undefined;

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { withCassettes } from "../../src/cassettes/recorder.ts";
 import { GatewayError } from "../../src/shared/errors.ts";
+import type { InvokeContext, InvokeRequest, UpstreamResponse } from "../../src/upstream/types.ts";
 import { ask, cassetteOptions, ctx, filesUnder, tempDir } from "../helpers/cassettes.ts";
 import { fakeUpstream } from "../helpers/fake-upstream.ts";
 
@@ -422,5 +423,251 @@ describe("withCassettes: transient failures", () => {
     const player = withCassettes(flaky, cassetteOptions(dir, "replay"));
     expect((await player.invoke(ask("x"), ctx())).status).toBe(504);
     expect((await player.invoke(ask("x"), ctx())).status).toBe(200);
+  });
+});
+
+/** An upstream answering `status` for the calls `refuse` picks, a fakeUpstream answer otherwise. */
+function refusing(status: number, refuse: (context: InvokeContext, call: number) => boolean) {
+  const answers = fakeUpstream();
+  const bodies: Record<number, string> = {
+    401: '{"error": "Unauthorized: invalid team_id or api_token"}',
+    403: '{"error": "Model not allowed: us.anthropic.claude-3-haiku-20240307-v1:0"}',
+    429: '{"error": "Budget exhausted: Quota exceeded for this team"}',
+  };
+  let calls = 0;
+  return {
+    get calls() {
+      return calls;
+    },
+    invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
+      calls++;
+      if (refuse(context, calls)) {
+        return Promise.resolve({
+          status,
+          headers: { "content-type": "application/json" },
+          body: bodies[status] ?? "{}",
+        });
+      }
+      return answers.invoke(request, context);
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+function entriesIn(dir: string, name = "default"): number {
+  const file = join(dir, `${name}.yaml`);
+  return existsSync(file) ? readFileSync(file, "utf8").split(/^---$/m).length - 1 : 0;
+}
+
+describe("withCassettes: answers that depend on the caller are never stored", () => {
+  it.each([401, 403, 429])(
+    "auto passes a %i through unrecorded, so the next caller's request reaches the upstream",
+    async (status) => {
+      const dir = tempDir();
+      const upstream = refusing(status, (context) => context.credentials?.apiToken === "wrong");
+      const auto = withCassettes(upstream, cassetteOptions(dir, "auto"));
+      expect((await auto.invoke(ask("hi"), ctx("team_alpha_2025", "wrong"))).status).toBe(status);
+      const right = await auto.invoke(ask("hi"), ctx("team_alpha_2025", "right"));
+      expect(right.status).toBe(200);
+      expect(upstream.calls).toBe(2);
+      await auto.close();
+      expect(entriesIn(dir)).toBe(1);
+    },
+  );
+
+  it.each([401, 403, 429])("record does not store a %i either", async (status) => {
+    const dir = tempDir();
+    const upstream = refusing(status, (_context, call) => call === 1);
+    const recorder = withCassettes(upstream, cassetteOptions(dir, "record"));
+    expect((await recorder.invoke(ask("hi"), ctx())).status).toBe(status);
+    expect((await recorder.invoke(ask("hi"), ctx())).status).toBe(200);
+    await recorder.close();
+    expect(entriesIn(dir)).toBe(1);
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    expect((await player.invoke(ask("hi"), ctx())).status).toBe(200);
+  });
+});
+
+describe("withCassettes: callers without credentials", () => {
+  const UNAUTHORIZED = '{"error":"Unauthorized: invalid team_id or api_token"}';
+
+  it.each(["replay", "auto"] as const)(
+    "%s answers the proxy's 401 instead of a recording, without the upstream",
+    async (mode) => {
+      const dir = tempDir();
+      const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
+      await recorder.invoke(ask("hi"), ctx());
+      await recorder.close();
+      const inner = fakeUpstream();
+      const client = withCassettes(inner, cassetteOptions(dir, mode));
+      const answer = await client.invoke(ask("hi"), { credentials: undefined, requestId: "req_anon" });
+      expect(answer.status).toBe(401);
+      expect(answer.headers["content-type"]).toBe("application/json");
+      expect(answer.body).toBe(UNAUTHORIZED);
+      expect(answer.body).not.toContain("<team_id>");
+      expect(inner.calls).toBe(0);
+      // A caller with credentials still gets the recording, with its own team id.
+      const replayed = await client.invoke(ask("hi"), ctx("team_gamma"));
+      expect(JSON.parse(replayed.body).metadata.team_id).toBe("team_gamma");
+    },
+  );
+});
+
+describe("withCassettes: open cassettes are bounded", () => {
+  async function recordOne(dir: string, name: string, text: string): Promise<string> {
+    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
+    const answer = await recorder.invoke(ask(text), ctx("t", "k", { cassette: name }));
+    await recorder.close();
+    return answer.body;
+  }
+
+  it("replay does not keep a store for a cassette that does not exist yet", async () => {
+    const dir = tempDir();
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    expect((await rejection(player.invoke(ask("x"), ctx("t", "k", { cassette: "later" })))).code).toBe(
+      "cassette_miss",
+    );
+    const body = await recordOne(dir, "later", "x");
+    expect((await player.invoke(ask("x"), ctx("t", "k", { cassette: "later" }))).body).toBe(body);
+  });
+
+  it("closes the least recently used cassette past the limit and reloads it when used again", async () => {
+    const dir = tempDir();
+    for (const name of ["a", "b", "c"]) await recordOne(dir, name, "x");
+    const player = withCassettes(fakeUpstream(), {
+      ...cassetteOptions(dir, "replay"),
+      maxOpenCassettes: 2,
+    });
+    await player.invoke(ask("x"), ctx("t", "k", { cassette: "a" }));
+    // "a" changes on disk; while it is open the player keeps serving what it loaded.
+    const refreshed = await recordOne(dir, "a", "y");
+    await rejection(player.invoke(ask("y"), ctx("t", "k", { cassette: "a" })));
+    await player.invoke(ask("x"), ctx("t", "k", { cassette: "b" }));
+    await player.invoke(ask("x"), ctx("t", "k", { cassette: "c" }));
+    // Three cassettes used, two kept: "a" was closed, so it is read again.
+    expect((await player.invoke(ask("y"), ctx("t", "k", { cassette: "a" }))).body).toBe(refreshed);
+  });
+
+  it("never closes a cassette with a request or a write in flight, so no recording is lost", async () => {
+    const dir = tempDir();
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const answers = fakeUpstream();
+    const slow = {
+      invoke: async (request: InvokeRequest, context: InvokeContext) => {
+        if (String(request.messages[0]?.content).startsWith("slow")) await gate;
+        return answers.invoke(request, context);
+      },
+      close: () => Promise.resolve(),
+    };
+    const recorder = withCassettes(slow, { ...cassetteOptions(dir, "record"), maxOpenCassettes: 1 });
+    const waiting = Promise.all(
+      [0, 1, 2].map((i) => recorder.invoke(ask(`slow ${i}`), ctx("t", "k", { cassette: "slow" }))),
+    );
+    for (let i = 0; i < 20; i++)
+      await recorder.invoke(ask(`q${i}`), ctx("t", "k", { cassette: `n${i % 4}` }));
+    // Meanwhile another request records into the same cassette: it must share the store in use.
+    await recorder.invoke(ask("fast"), ctx("t", "k", { cassette: "slow" }));
+    open();
+    await waiting;
+    await recorder.close();
+    expect(entriesIn(dir, "slow")).toBe(4);
+    expect([0, 1, 2, 3].map((i) => entriesIn(dir, `n${i}`))).toEqual([5, 5, 5, 5]);
+  });
+});
+
+describe("withCassettes: identical misses in auto", () => {
+  it("share one upstream call and one recording", async () => {
+    const dir = tempDir();
+    const prompts = 50;
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const answers = fakeUpstream();
+    let calls = 0;
+    const slow = {
+      invoke: async (request: InvokeRequest, context: InvokeContext) => {
+        if (++calls === prompts) open();
+        await gate;
+        return answers.invoke(request, context);
+      },
+      close: () => Promise.resolve(),
+    };
+    const auto = withCassettes(slow, cassetteOptions(dir, "auto"));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        auto.invoke(ask(`prompt ${i % prompts}`), ctx(i % 2 === 0 ? "team_even" : "team_odd")),
+      ),
+    );
+    await auto.close();
+    expect(calls).toBe(prompts);
+    expect(entriesIn(dir)).toBe(prompts);
+    results.forEach((result, i) => {
+      const body = JSON.parse(result.body);
+      expect(result.status).toBe(200);
+      expect(body.content[0].text).toContain(`to: prompt ${i % prompts}\n`);
+      expect(body.metadata.team_id).toBe(i % 2 === 0 ? "team_even" : "team_odd");
+    });
+  });
+
+  it("when the shared call records nothing, the next identical miss asks the upstream itself", async () => {
+    const dir = tempDir();
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const upstream = refusing(401, (context) => context.credentials?.apiToken === "wrong");
+    const gated = {
+      invoke: async (request: InvokeRequest, context: InvokeContext) => {
+        await gate;
+        return upstream.invoke(request, context);
+      },
+      close: () => Promise.resolve(),
+    };
+    const auto = withCassettes(gated, cassetteOptions(dir, "auto"));
+    const wrong = auto.invoke(ask("hi"), ctx("t", "wrong"));
+    const right = auto.invoke(ask("hi"), ctx("t", "right"));
+    open();
+    expect((await wrong).status).toBe(401);
+    expect((await right).status).toBe(200);
+    expect(upstream.calls).toBe(2);
+  });
+});
+
+describe("withCassettes: messages name no absolute paths", () => {
+  it("a miss names the cassette under its directory, not the absolute file", async () => {
+    const dir = tempDir();
+    await withCassettes(fakeUpstream(), cassetteOptions(dir, "record")).invoke(
+      ask("x"),
+      ctx("t", "k", { cassette: "suite/geo" }),
+    );
+    const error = await rejection(
+      withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
+        ask("y"),
+        ctx("t", "k", { cassette: "suite/geo" }),
+      ),
+    );
+    expect(error.message).toContain(`(${basename(dir)}/suite/geo.yaml)`);
+    expect(error.message).not.toContain(dir);
+  });
+
+  it("a relative recording.dir is shown as configured", async () => {
+    const error = await rejection(
+      withCassettes(fakeUpstream(), cassetteOptions("fixtures/none-such", "replay")).invoke(ask("x"), ctx()),
+    );
+    expect(error.message).toContain("(fixtures/none-such/default.yaml)");
+  });
+
+  it("unreadable and invalid files are named without the absolute path", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "folder.yaml"));
+    writeFileSync(join(dir, "bad.yaml"), "hello: world\n");
+    for (const cassette of ["folder", "bad"]) {
+      const error = await rejection(
+        withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
+          ask("x"),
+          ctx("t", "k", { cassette }),
+        ),
+      );
+      expect(error.message).toContain(`${basename(dir)}/${cassette}.yaml`);
+      expect(error.message).not.toContain(dir);
+    }
   });
 });

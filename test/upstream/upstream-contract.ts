@@ -11,13 +11,19 @@ export interface ContractSubject {
   model: string;
 }
 
+/** The request every check sends (record/replay records it first). */
+export const contractRequest = (model: string): InvokeRequest => ({
+  model,
+  messages: [{ role: "user", content: "Say hello in one sentence." }],
+  max_tokens: 64,
+});
+
+/** The model the Bedrock-rejection check asks for. */
+export const CONTRACT_UNKNOWN_MODEL = "us.example.not-a-model-v1:0";
+
 export function upstreamContract(name: string, make: () => ContractSubject | Promise<ContractSubject>): void {
   describe(`UpstreamClient contract: ${name}`, () => {
-    const plain = (model: string): InvokeRequest => ({
-      model,
-      messages: [{ role: "user", content: "Say hello in one sentence." }],
-      max_tokens: 64,
-    });
+    const plain = contractRequest;
 
     it("answers 200 with exactly content, usage and metadata, as JSON text", async () => {
       const { client, credentials, model } = await make();
@@ -39,7 +45,7 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
 
     it("returns Bedrock rejections as 500 responses carrying the Bedrock message", async () => {
       const { client, credentials } = await make();
-      const res = await client.invoke(plain("us.example.not-a-model-v1:0"), {
+      const res = await client.invoke(plain(CONTRACT_UNKNOWN_MODEL), {
         credentials,
         requestId: "req_contract_3",
       });

@@ -1,5 +1,6 @@
 // The proxy's answers, byte for byte as PROXY.md tabulates them. Error statuses are answers too: the
 // simulator returns them as UpstreamResponses, exactly like the real proxy would send them.
+import { unauthorizedReply } from "../credentials.ts";
 import type { RemainingQuota, UpstreamResponse } from "../types.ts";
 
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json" });
@@ -12,10 +13,8 @@ export function jsonReply(status: number, body: unknown): UpstreamResponse {
   };
 }
 
-/** 401 — no real body was captured; PROXY.md fixes this text. */
-export function unauthorized(): UpstreamResponse {
-  return jsonReply(401, { error: "Unauthorized: invalid team_id or api_token" });
-}
+/** 401 — shared with record/replay, which answers callers without credentials itself. */
+export const unauthorized = unauthorizedReply;
 
 /** 403 — the guide's text, with the model named. */
 export function modelNotAllowed(model: string): UpstreamResponse {
