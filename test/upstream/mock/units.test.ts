@@ -1,6 +1,6 @@
 // The simulator's small pure parts, table-driven.
 import { describe, expect, it } from "vitest";
-import { normaliseToolChoice, relatedTool } from "../../../src/upstream/mock/answers.ts";
+import { normaliseToolChoice, relatedTool, relatedTools } from "../../../src/upstream/mock/answers.ts";
 import { faultDraw, parseFault } from "../../../src/upstream/mock/faults.ts";
 import { LruCache } from "../../../src/upstream/mock/lru.ts";
 import { topicWords } from "../../../src/upstream/mock/prose.ts";
@@ -75,6 +75,17 @@ describe("tool choice", () => {
     ["Find me flights from Paris to Rome", "searchFlights"],
     ["Write a poem about spring", undefined],
   ])("relatedTool(%j) → %s", (text, name) => expect(relatedTool(tools, text)?.name).toBe(name));
+  const overlapping = [
+    { name: "get_weather", description: "Current weather for a city", input_schema: {} },
+    { name: "get_time", description: "Current local time in a time zone", input_schema: {} },
+  ];
+  it.each([
+    ["What's the weather in Oslo and the local time there?", ["get_weather", "get_time"]],
+    ["What's the current weather?", ["get_weather"]],
+    ["Write a poem about spring", []],
+  ])("relatedTools(%j) → %j (only words no other tool shares count)", (text, names) =>
+    expect(relatedTools(overlapping, text).map((t) => t.name)).toEqual(names),
+  );
 });
 
 describe("request checks", () => {
