@@ -1,0 +1,102 @@
+// What curl and hand-written clients see: raw fetch against a mock-mode gateway, SSE parsed by hand from
+// the bytes (frames split on a blank line, one `data:` line each, `[DONE]` last), every object checked
+// against the OpenAI spec.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Gateway } from "../../src/server/gateway.ts";
+import { startTestGateway } from "../helpers/gateway.ts";
+import { assertSpec } from "../helpers/openai-spec.ts";
+
+let gw: Gateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ mode: "mock", upstream: { retries: 0 } as never });
+});
+afterAll(() => gw.close());
+
+const chatBody = (extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    model: "gpt-4o",
+    messages: [{ role: "user", content: "Tell me a long story about the sea and its ships" }],
+    ...extra,
+  });
+
+function post(body: string, headers: Record<string, string> = { "content-type": "application/json" }) {
+  return fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers, body });
+}
+
+/** Read the whole event stream and split it the way the SSE spec does, keeping the raw frames. */
+async function frames(response: Response): Promise<string[]> {
+  const text = await response.text();
+  expect(text.endsWith("\n\n")).toBe(true);
+  return text.slice(0, -2).split("\n\n");
+}
+
+describe("raw HTTP", () => {
+  test("non-streaming JSON, as curl -H 'Content-Type: application/json' gets it", async () => {
+    const res = await post(chatBody());
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const body = (await res.json()) as { choices: { message: { content: string } }[] };
+    assertSpec("CreateChatCompletionResponse", body);
+    expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
+  });
+
+  test("plain `curl -d` (form content type) is read as JSON too", async () => {
+    const res = await post(chatBody(), { "content-type": "application/x-www-form-urlencoded" });
+    expect(res.status).toBe(200);
+    assertSpec("CreateChatCompletionResponse", await res.json());
+  });
+
+  test("SSE by hand: one data line per frame, spec-valid chunks, [DONE] last, content reassembles", async () => {
+    const res = await post(chatBody({ stream: true, stream_options: { include_usage: true } }), {
+      "content-type": "application/json",
+      accept: "text/event-stream",
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(res.headers.get("cache-control")).toContain("no-cache");
+    const raw = await frames(res);
+    expect(raw.at(-1)).toBe("data: [DONE]");
+    const chunks = raw.slice(0, -1).map((frame) => {
+      expect(frame).toMatch(/^data: [^\n]+$/);
+      const chunk = JSON.parse(frame.slice("data: ".length)) as {
+        choices: { delta: { content?: string; role?: string }; finish_reason: string | null }[];
+        usage: { total_tokens: number } | null;
+      };
+      assertSpec("CreateChatCompletionStreamResponse", chunk);
+      return chunk;
+    });
+    expect(chunks[0]!.choices[0]!.delta.role).toBe("assistant");
+    expect(chunks.at(-1)!.choices).toEqual([]);
+    expect(chunks.at(-1)!.usage!.total_tokens).toBeGreaterThan(0);
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
+    const whole = (await (await post(chatBody())).json()) as { choices: { message: { content: string } }[] };
+    expect(text).toBe(whole.choices[0]!.message.content);
+  });
+
+  test("a streaming request refused before the first byte is a JSON error, not an event stream", async () => {
+    const res = await post(chatBody({ stream: true, model: "gpt-17-ultra" }));
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const body = await res.json();
+    assertSpec("ErrorResponse", body);
+    expect(body).toMatchObject({ error: { code: "model_not_found", param: "model" } });
+  });
+
+  test("invalid JSON → 400 with an OpenAI error body", async () => {
+    const res = await post('{"model": "gpt-4o", "messages": [');
+    expect(res.status).toBe(400);
+    assertSpec("ErrorResponse", await res.json());
+  });
+
+  test("GET /v1/models and /v1/models/{id} with a slash-bearing Bedrock id", async () => {
+    const list = await fetch(`${gw.url}/v1/models`);
+    expect(list.status).toBe(200);
+    assertSpec("ListModelsResponse", await list.json());
+    const one = await fetch(
+      `${gw.url}/v1/models/${encodeURIComponent("us.anthropic.claude-3-haiku-20240307-v1:0")}`,
+    );
+    expect(one.status).toBe(200);
+    assertSpec("Model", await one.json());
+  });
+});
