@@ -75,7 +75,12 @@ function toInvokeTool(tool: ChatCompletionFunctionTool): InvokeTool {
   const { $schema: _ignored, ...schema } = tool.function.parameters ?? { type: "object", properties: {} };
   // Bedrock rejects an empty description; LiteLLM sends the name instead (translation.md §12 #2).
   const description = tool.function.description?.trim() ? tool.function.description : tool.function.name;
-  return { name, description, input_schema: schema };
+  // OpenAI takes `parameters: {}` (no arguments); Bedrock needs `input_schema.type: "object"`.
+  return {
+    name,
+    description,
+    input_schema: schema.type === undefined ? { type: "object", ...schema } : schema,
+  };
 }
 
 function toolNameMap(tools: readonly ChatCompletionFunctionTool[]): Record<string, string> {

@@ -83,6 +83,40 @@ describe("raw HTTP", () => {
     expect(body).toMatchObject({ error: { code: "model_not_found", param: "model" } });
   });
 
+  test("clients that send null for every unused field, and a no-argument tool as parameters {}", async () => {
+    const nulls = Object.fromEntries(
+      [
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "n",
+        "stop",
+        "stream",
+        "stream_options",
+        "response_format",
+        "seed",
+      ]
+        .concat(["user", "logprobs", "top_logprobs", "functions", "function_call", "parallel_tool_calls"])
+        .map((k) => [k, null]),
+    );
+    const res = await post(
+      chatBody({
+        ...nulls,
+        messages: [{ role: "user", content: "Ping the server please" }],
+        tools: [
+          { type: "function", function: { name: "ping", description: "Ping the server", parameters: {} } },
+        ],
+        tool_choice: "required",
+      }),
+    );
+    const body = (await res.json()) as {
+      choices: { message: { tool_calls: { function: { name: string } }[] } }[];
+    };
+    expect(res.status).toBe(200);
+    assertSpec("CreateChatCompletionResponse", body);
+    expect(body.choices[0]!.message.tool_calls[0]!.function.name).toBe("ping");
+  });
+
   test("invalid JSON → 400 with an OpenAI error body", async () => {
     const res = await post('{"model": "gpt-4o", "messages": [');
     expect(res.status).toBe(400);
