@@ -7,9 +7,21 @@ import { startTestGateway } from "../helpers/gateway.ts";
 import { assertSpec } from "../helpers/openai-spec.ts";
 
 let gw: Gateway;
+const EMOJI = "😀🌤️ ".repeat(30);
 
 beforeAll(async () => {
-  gw = await startTestGateway({ mode: "mock", upstream: { retries: 0 } as never });
+  gw = await startTestGateway({
+    mode: "mock",
+    upstream: { retries: 0 } as never,
+    mock: {
+      scripts: [
+        {
+          match: { last_user: "^say it with emoji$" },
+          reply: { tool_call: { name: "say", input: { text: EMOJI } } },
+        },
+      ],
+    } as never,
+  });
 });
 afterAll(() => gw.close());
 
@@ -72,6 +84,33 @@ describe("raw HTTP", () => {
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
     const whole = (await (await post(chatBody())).json()) as { choices: { message: { content: string } }[] };
     expect(text).toBe(whole.choices[0]!.message.content);
+  });
+
+  test("streamed tool arguments never split an emoji into lone surrogates", async () => {
+    const res = await post(
+      JSON.stringify({
+        model: "gpt-4o",
+        stream: true,
+        messages: [{ role: "user", content: "say it with emoji" }],
+        tools: [{ type: "function", function: { name: "say", parameters: { type: "object" } } }],
+      }),
+    );
+    const raw = await frames(res);
+    // JSON.stringify escapes a lone surrogate as \udXXX; whole emoji are written as themselves.
+    expect(raw.join("\n")).not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i);
+    const args = raw
+      .slice(0, -1)
+      .flatMap(
+        (f) =>
+          (
+            JSON.parse(f.slice(6)) as {
+              choices: { delta: { tool_calls?: { function: { arguments?: string } }[] } }[];
+            }
+          ).choices,
+      )
+      .map((c) => c.delta.tool_calls?.[0]?.function.arguments ?? "")
+      .join("");
+    expect(JSON.parse(args)).toEqual({ text: EMOJI });
   });
 
   test("a streaming request refused before the first byte is a JSON error, not an event stream", async () => {
