@@ -12,7 +12,7 @@ import type {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { z } from "zod";
 import type { Gateway } from "../../src/server/gateway.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
+import { captureLog, startTestGateway } from "../helpers/gateway.ts";
 import { assertSpec } from "../helpers/openai-spec.ts";
 
 const NARROW_MODEL = "us.amazon.nova-micro-v1:0";
@@ -579,5 +579,36 @@ describe("server.api_keys", () => {
       messages: [{ role: "user", content: "hi" }],
     });
     assertSpec("CreateChatCompletionResponse", data);
+  });
+});
+
+describe("paced streaming (mock.stream_tokens_per_second)", () => {
+  let paced: Gateway;
+  const { logger, log } = captureLog();
+  beforeAll(async () => {
+    paced = await startTestGateway({ mode: "mock", logger, mock: { stream_tokens_per_second: 50 } as never });
+  });
+  afterAll(() => paced.close());
+
+  test("the SDK can abort mid-stream; the gateway notices and stops", async () => {
+    const client = new OpenAI({ baseURL: `${paced.url}/v1`, apiKey: "sk-anything", maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o",
+      stream: true,
+      max_tokens: 400,
+      messages: [{ role: "user", content: "Tell me a very long story about the sea and its ships" }],
+    });
+    const seen: ChatCompletionChunk[] = [];
+    for await (const chunk of stream) {
+      assertSpec("CreateChatCompletionStreamResponse", chunk);
+      seen.push(chunk);
+      if (seen.length === 3) stream.controller.abort();
+    }
+    expect(seen).toHaveLength(3);
+    expect(seen.every((c) => c.choices[0]?.finish_reason == null)).toBe(true);
+    // The request log line is written when the gateway sees the socket close.
+    await expect
+      .poll(() => log.lines.map((l) => JSON.parse(l) as { path?: string; aborted?: boolean }))
+      .toContainEqual(expect.objectContaining({ path: "/v1/chat/completions", aborted: true }));
   });
 });
