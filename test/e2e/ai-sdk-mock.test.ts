@@ -37,6 +37,10 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
+/** A 1×1 transparent PNG. */
+const PNG_1X1 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
 const providers = ["@ai-sdk/openai .chat()", "@ai-sdk/openai-compatible"];
 
 const Person = z.object({
@@ -84,6 +88,24 @@ describe.each(providers)("%s", (provider) => {
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain("<think>");
     if (provider === "@ai-sdk/openai-compatible") expect(reasoning?.length).toBeGreaterThan(0);
+  });
+
+  test("an image part reaches a vision model (sent as a data URL)", async () => {
+    const png = Buffer.from(PNG_1X1, "base64");
+    const result = await generateText({
+      model: model("claude-sonnet"),
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is in this picture?" },
+            { type: "image", image: new Uint8Array(png), mediaType: "image/png" },
+          ],
+        },
+      ],
+      maxRetries: 0,
+    });
+    expect(result.text.length).toBeGreaterThan(0);
   });
 
   const weather = tool({

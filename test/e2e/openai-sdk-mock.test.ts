@@ -147,6 +147,29 @@ describe("chat", () => {
     expect(data.choices[0]!.message.content).toBe("Hello from the script.");
   });
 
+  test("an inline image reaches a vision model", async () => {
+    const data = await sdk().chat.completions.create({
+      model: "nova-lite",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is in this picture?" },
+            {
+              type: "image_url",
+              image_url: {
+                url: "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+                detail: "low",
+              },
+            },
+          ],
+        },
+      ],
+    });
+    assertSpec("CreateChatCompletionResponse", data);
+    expect(data.choices[0]!.message.content?.length).toBeGreaterThan(0);
+  });
+
   test("DeepSeek R1 thinking arrives as reasoning_content, streamed too", async () => {
     const params = {
       model: "deepseek-r1",
