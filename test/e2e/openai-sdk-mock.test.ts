@@ -137,6 +137,18 @@ describe("chat", () => {
     expect(second.usage!.prompt_tokens).toBeGreaterThan(first.usage!.prompt_tokens);
   });
 
+  test("a conversation opening with an assistant greeting (chat UIs) is answered", async () => {
+    const data = await sdk().chat.completions.create({
+      model: "claude-haiku",
+      messages: [
+        { role: "assistant", content: "How can I help you?" },
+        { role: "user", content: "Tell me about lighthouses." },
+      ],
+    });
+    assertSpec("CreateChatCompletionResponse", data);
+    expect(data.choices[0]!.message.content?.length).toBeGreaterThan(0);
+  });
+
   test("scripted simulator replies reach the client verbatim", async () => {
     const data = await sdk().chat.completions.create({
       model: "nova-pro",
