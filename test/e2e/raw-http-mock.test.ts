@@ -172,4 +172,17 @@ describe("raw HTTP", () => {
     expect(one.status).toBe(200);
     assertSpec("Model", await one.json());
   });
+
+  test.each([
+    ["/v1/responses", "Chat Completions"],
+    ["/v1/embeddings", "POST /v1/chat/completions"],
+    ["/v2/nothing", "README"],
+  ])("POST %s → 404 unknown_route saying what is served", async (path, hint) => {
+    const res = await fetch(`${gw.url}${path}`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assertSpec("ErrorResponse", body);
+    expect(body.error.code).toBe("unknown_route");
+    expect(body.error.message).toContain(hint);
+  });
 });
