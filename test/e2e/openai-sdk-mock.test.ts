@@ -2,6 +2,7 @@
 // real socket on port 0 (issue 6 "Done when"). Every body, chunk, model list and error body is also
 // checked against the OpenAI OpenAPI spec.
 import OpenAI, { type APIError } from "openai";
+import { LengthFinishReasonError } from "openai/core/error";
 import { zodResponseFormat } from "openai/helpers/zod";
 import type {
   ChatCompletionChunk,
@@ -135,6 +136,17 @@ describe("chat", () => {
     assertSpec("CreateChatCompletionResponse", second);
     expect(second.choices[0]!.message.content).toBeTruthy();
     expect(second.usage!.prompt_tokens).toBeGreaterThan(first.usage!.prompt_tokens);
+  });
+
+  test("max_tokens reached: finish_reason length and completion_tokens == max_tokens", async () => {
+    const data = await sdk().chat.completions.create({
+      model: "claude-haiku",
+      max_completion_tokens: 3,
+      messages: [{ role: "user", content: "Tell me a long story about lighthouses" }],
+    });
+    assertSpec("CreateChatCompletionResponse", data);
+    expect(data.choices[0]!.finish_reason).toBe("length");
+    expect(data.usage!.completion_tokens).toBe(3);
   });
 
   test("a conversation opening with an assistant greeting (chat UIs) is answered", async () => {
@@ -437,6 +449,21 @@ describe("structured output", () => {
     assertSpec("CreateChatCompletionResponse", completion);
     const parsed = completion.choices[0]!.message.parsed;
     expect(Person.parse(parsed)).toEqual(parsed);
+  });
+
+  test("structured output cut by max_tokens: finish_reason length, the SDK's LengthFinishReasonError", async () => {
+    const error = await sdk()
+      .chat.completions.parse({
+        model: "gpt-4o",
+        max_tokens: 5,
+        messages: [{ role: "user", content: "Invent a person" }],
+        response_format: zodResponseFormat(Person, "person"),
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(LengthFinishReasonError);
   });
 
   test("zod with .stream(): the final message is parsed", async () => {
