@@ -2,7 +2,7 @@
 // (issue 3 "Model behaviour per family" and "Fakes"). Pure given the seeded Rng.
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { endsWithToolResult, lastUserText } from "./conversation.ts";
+import { asksForJson, endsWithToolResult, lastUserText } from "./conversation.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
@@ -186,6 +186,9 @@ export function answer(
     return structuredAnswer(schema, faker, rng, request.max_tokens);
   }
   const tools = request.tools ?? [];
+  // Told in the prompt to answer in JSON (how json_object reaches Llama and Mistral), a model complies.
+  if (tools.length === 0 && asksForJson(request))
+    return structuredAnswer({ type: "object" }, faker, rng, request.max_tokens);
   // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text.
   if (tools.length === 0 || !model.family.nativeTools) return textAnswer(request, model, rng);
   const choice = normaliseToolChoice(request.tool_choice);

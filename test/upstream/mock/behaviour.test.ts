@@ -246,6 +246,14 @@ describe("structured output (response_format)", () => {
     expect(validatorFor(schema)(JSON.parse(res.body.content[0].text))).toBe(true);
   });
 
+  it("a prompt-only JSON mode (how json_object reaches Llama) gets a JSON object", async () => {
+    const res = await invoke({
+      model: "us.meta.llama3-3-70b-instruct-v1:0",
+      messages: [{ role: "user", content: "Reply with one valid JSON object and nothing else.\n\nA cat" }],
+    });
+    expect(JSON.parse(res.body.content[0].text)).toBeTypeOf("object");
+  });
+
   it("answers valid JSON for every schema of the corpus", async () => {
     for (const entry of loadCorpus().filter((e) => e.kind === "schema")) {
       const res = await invoke({

@@ -1,6 +1,7 @@
 // The simulator's small pure parts, table-driven.
 import { describe, expect, it } from "vitest";
 import { normaliseToolChoice, relatedTool, relatedTools } from "../../../src/upstream/mock/answers.ts";
+import { asksForJson } from "../../../src/upstream/mock/conversation.ts";
 import { faultDraw, parseFault } from "../../../src/upstream/mock/faults.ts";
 import { LruCache } from "../../../src/upstream/mock/lru.ts";
 import { topicWords } from "../../../src/upstream/mock/prose.ts";
@@ -140,4 +141,22 @@ describe("team directory", () => {
     expect(directory.authenticate({ teamId: "u", apiToken: "secret", teamField: "team_id" })).toBeUndefined();
     expect(directory.authenticate(undefined)).toBeUndefined();
   });
+});
+
+describe("asksForJson", () => {
+  const ask = (text: string, system?: string) =>
+    asksForJson({
+      model: "m",
+      max_tokens: 10,
+      messages: [{ role: "user", content: text }],
+      ...(system === undefined ? {} : { system }),
+    });
+  it.each([
+    ["Reply with one valid JSON object and nothing else.\n\nList three colours", true],
+    ["List three colours. Respond only in JSON.", true],
+    ["please return the result as JSON", true],
+    ["What does the API return in JSON?", false],
+    ["Tell me about JSON", false],
+  ])("%j → %s", (text, expected) => expect(ask(text)).toBe(expected));
+  it("reads the top-level system prompt too", () => expect(ask("hi", "Answer in JSON.")).toBe(true));
 });
