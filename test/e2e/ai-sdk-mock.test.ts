@@ -6,7 +6,9 @@ import {
   APICallError,
   generateObject,
   generateText,
+  Output,
   stepCountIs,
+  streamObject,
   streamText,
   tool,
   type LanguageModel,
@@ -160,6 +162,30 @@ describe.each(providers)("%s", (provider) => {
       maxRetries: 0,
     });
     expect(Person.parse(object)).toEqual(object);
+  });
+
+  test("streamObject: partial objects stream, the final object validates", async () => {
+    const result = streamObject({
+      model: model("claude-haiku"),
+      schema: Person,
+      prompt: "Invent a person",
+      maxRetries: 0,
+    });
+    let partials = 0;
+    for await (const _partial of result.partialObjectStream) partials++;
+    expect(partials).toBeGreaterThan(0);
+    const object = await result.object;
+    expect(Person.parse(object)).toEqual(object);
+  });
+
+  test("generateText with output: Output.object()", async () => {
+    const result = await generateText({
+      model: model("gpt-4o"),
+      output: Output.object({ schema: Person }),
+      prompt: "Invent a person",
+      maxRetries: 0,
+    });
+    expect(Person.parse(result.output)).toEqual(result.output);
   });
 
   test("gateway errors surface as APICallError with status and retryability", async () => {
