@@ -608,6 +608,29 @@ describe("errors from real simulator behaviour", () => {
     },
   );
 
+  test("the SDK's own timeout during slow upstream latency: APIConnectionTimeoutError, nothing charged", async () => {
+    const quota = async () =>
+      (await (await fetch(`${gw.url}/quota`)).json()) as { requests_today: number; llm_cost: number };
+    const before = await quota();
+    const client = new OpenAI({
+      baseURL,
+      apiKey: "sk-anything",
+      maxRetries: 0,
+      timeout: 100,
+      defaultHeaders: { "X-Mock-Fault": "slow:400" },
+    });
+    const error = await client.chat.completions
+      .create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    // Past the simulated latency, a call that had carried on would have been charged.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await quota()).toEqual(before);
+  });
+
   test("a streaming request that fails before the first byte is a normal HTTP error", async () => {
     const error = await sdk({ headers: { "X-Mock-Fault": "timeout" } })
       .chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], stream: true })
