@@ -105,10 +105,25 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** OpenAI APIs clients reach for that the gateway does not serve, with how to get Chat Completions instead. */
+const OTHER_OPENAI_APIS: readonly [RegExp, string][] = [
+  [
+    /^\/v1\/responses(\/|$)/,
+    "The Responses API is not served: this gateway speaks Chat Completions (POST /v1/chat/completions). " +
+      "Vercel AI SDK: use provider.chat(model) instead of provider(model); OpenAI Agents SDK: " +
+      "setOpenAIAPI('chat_completions'); LangChain: leave useResponsesApi off.",
+  ],
+  [
+    /^\/v1\/(completions|embeddings|images|audio|moderations|files|batches|assistants|threads)(\/|$)/,
+    "Only POST /v1/chat/completions and GET /v1/models are served on /v1.",
+  ],
+];
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  const hint = OTHER_OPENAI_APIS.find(([pattern]) => pattern.test(req.path))?.[1];
   next(
     notFound(
-      `Unknown route: ${req.method} ${req.path}. See GET /healthz and the README for the routes served.`,
+      `Unknown route: ${req.method} ${req.path}. ${hint ?? "See GET /healthz and the README for the routes served."}`,
       "unknown_route",
     ),
   );

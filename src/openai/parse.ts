@@ -161,8 +161,9 @@ function refuseUnsupported(body: Json): void {
       "unsupported_parameter",
     );
   }
-  if (body.functions !== undefined) throw legacyFunctions("functions");
-  if (body.function_call !== undefined) throw legacyFunctions("function_call");
+  // Clients that serialise every field send `null` for the ones they do not use: null means absent.
+  if (body.functions !== undefined && body.functions !== null) throw legacyFunctions("functions");
+  if (body.function_call !== undefined && body.function_call !== null) throw legacyFunctions("function_call");
 }
 
 /** Parse a /v1/chat/completions body. Throws a 400 GatewayError naming `param` on bad input. */

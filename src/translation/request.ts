@@ -75,7 +75,12 @@ function toInvokeTool(tool: ChatCompletionFunctionTool): InvokeTool {
   const { $schema: _ignored, ...schema } = tool.function.parameters ?? { type: "object", properties: {} };
   // Bedrock rejects an empty description; LiteLLM sends the name instead (translation.md §12 #2).
   const description = tool.function.description?.trim() ? tool.function.description : tool.function.name;
-  return { name, description, input_schema: schema };
+  // OpenAI takes `parameters: {}` (no arguments); Bedrock needs `input_schema.type: "object"`.
+  return {
+    name,
+    description,
+    input_schema: schema.type === undefined ? { type: "object", ...schema } : schema,
+  };
 }
 
 function toolNameMap(tools: readonly ChatCompletionFunctionTool[]): Record<string, string> {
@@ -223,14 +228,11 @@ export function toInvokeRequest(
   const extra = responseFormat(params, model, system);
   if (emulated) system.push(emulationPrompt(tools, params.tool_choice));
 
+  // Chat UIs often open with an assistant greeting; Bedrock needs a user turn first, so one opens the
+  // conversation: the folded system text, else a placeholder (as "(continued)" bridges turns elsewhere).
+  if (turns[0] !== undefined && turns[0].role !== "user")
+    turns.unshift({ role: "user", blocks: [], from: turns[0].from });
   const first = turns[0];
-  if (first !== undefined && first.role !== "user") {
-    throw invalidRequest(
-      "The first non-system message must come from the user.",
-      `messages[${first.from}]`,
-      "invalid_value",
-    );
-  }
   const topLevel = options.systemPrompt === "top_level" && model.family.topLevelSystem;
   if (system.length > 0 && !topLevel) {
     // Fold into the first user turn (PROXY.md: what every real client of the proxy does).
@@ -238,6 +240,8 @@ export function toInvokeRequest(
     if (first === undefined) turns.push({ role: "user", blocks: [text], from: 0 });
     else first.blocks.unshift(text);
   }
+  if (first !== undefined && first.blocks.length === 0)
+    first.blocks.push({ type: "text", text: "(conversation start)" });
   if (turns.length === 0)
     throw invalidRequest("'messages' holds no user content to send.", "messages", "invalid_value");
 

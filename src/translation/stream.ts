@@ -32,9 +32,19 @@ export function splitText(text: string, size: number): string[] {
   return pieces;
 }
 
-function slices(text: string, size: number): string[] {
+/**
+ * Cut text into pieces of `size` UTF-16 units, never between the two halves of a surrogate pair: a lone
+ * surrogate survives JSON in JavaScript but not in clients whose strings are code points (Python, Go).
+ */
+export function slices(text: string, size: number): string[] {
   const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  for (let i = 0; i < text.length;) {
+    let end = Math.min(i + Math.max(1, size), text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end = end - 1 > i ? end - 1 : end + 1;
+    out.push(text.slice(i, end));
+    i = end;
+  }
   return out;
 }
 

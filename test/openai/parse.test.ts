@@ -113,6 +113,15 @@ describe("accepted forms", () => {
       stop: null,
       tools: null,
       max_tokens: null,
+      functions: null,
+      function_call: null,
+      logprobs: null,
+      top_logprobs: null,
+      audio: null,
+      modalities: null,
+      response_format: null,
+      tool_choice: null,
+      stream_options: null,
     });
     expect(params).toEqual({ model: "gpt-4o", messages: base.messages, stream: false, n: 1 });
   });

@@ -2,7 +2,7 @@
 // (issue 3 "Model behaviour per family" and "Fakes"). Pure given the seeded Rng.
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { endsWithToolResult, lastUserText } from "./conversation.ts";
+import { asksForJson, endsWithToolResult, lastUserText } from "./conversation.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
@@ -71,6 +71,29 @@ export function relatedTool(tools: readonly InvokeTool[], userText: string): Inv
   return best;
 }
 
+/**
+ * Every tool the last user turn asks about by a word no other tool shares, in request order: "weather
+ * and local time" names two tools, so Claude calls both in one turn (parallel tool use).
+ */
+export function relatedTools(tools: readonly InvokeTool[], userText: string): InvokeTool[] {
+  const asked = wordsOf(userText);
+  const vocab = tools.map(
+    (t) => new Set([...wordsOf(`${t.name} ${t.description ?? ""}`)].filter((w) => !WEAK.has(w))),
+  );
+  return tools.filter((_, i) =>
+    [...(vocab[i] ?? [])].some((w) => asked.has(w) && vocab.every((other, j) => j === i || !other.has(w))),
+  );
+}
+
+/** False when the caller asked for at most one call per turn (Anthropic `disable_parallel_tool_use`). */
+function parallelAllowed(raw: unknown): boolean {
+  return !(
+    typeof raw === "object" &&
+    raw !== null &&
+    (raw as { disable_parallel_tool_use?: unknown }).disable_parallel_tool_use === true
+  );
+}
+
 /** Text up to the first stop sequence (which, like Bedrock, is not included). */
 function stopAt(text: string, stops: unknown): string {
   if (!Array.isArray(stops)) return text;
@@ -111,26 +134,30 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
 }
 
-function toolCall(
-  tool: InvokeTool,
-  index: number,
+function toolCalls(
+  chosen: readonly InvokeTool[],
+  tools: readonly InvokeTool[],
   faker: SchemaFaker,
   rng: Rng,
   maxTokens: number,
 ): Answer | UpstreamResponse {
-  const outcome = faker.fake(tool.input_schema, rng.seed());
-  if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
-  const input = outcome.value;
-  if (input === null || typeof input !== "object" || Array.isArray(input)) {
-    return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
+  const content: InvokeContentBlock[] = [];
+  for (const tool of chosen) {
+    const index = tools.indexOf(tool);
+    const outcome = faker.fake(tool.input_schema, rng.seed());
+    if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
+    const input = outcome.value;
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+      return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
+    }
+    content.push({
+      type: "tool_use",
+      id: `toolu_bdrk_01${base62Text(rng, 22)}`,
+      name: tool.name,
+      input: input as Record<string, unknown>,
+    });
   }
-  const block: InvokeContentBlock = {
-    type: "tool_use",
-    id: `toolu_bdrk_01${base62Text(rng, 22)}`,
-    name: tool.name,
-    input: input as Record<string, unknown>,
-  };
-  return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
+  return { content, outputTokens: Math.min(countOutputTokens(content), maxTokens) };
 }
 
 function structuredAnswer(
@@ -159,26 +186,37 @@ export function answer(
     return structuredAnswer(schema, faker, rng, request.max_tokens);
   }
   const tools = request.tools ?? [];
+  // Told in the prompt to answer in JSON (how json_object reaches Llama and Mistral), a model complies.
+  if (tools.length === 0 && asksForJson(request))
+    return structuredAnswer({ type: "object" }, faker, rng, request.max_tokens);
   // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text.
   if (tools.length === 0 || !model.family.nativeTools) return textAnswer(request, model, rng);
   const choice = normaliseToolChoice(request.tool_choice);
-  let tool: InvokeTool | undefined;
+  const asked = lastUserText(request);
+  // Several tools named by the question are called together, unless the caller disabled that.
+  const several = parallelAllowed(request.tool_choice) ? relatedTools(tools, asked) : [];
+  let chosen: InvokeTool[];
   switch (choice.kind) {
     case "none":
       return textAnswer(request, model, rng);
-    case "tool":
-      tool = tools.find((t) => t.name === choice.name);
+    case "tool": {
+      const tool = tools.find((t) => t.name === choice.name);
       if (tool === undefined)
         return validationError(`tool_choice.name: tool '${choice.name}' not found in tools`);
+      chosen = [tool];
       break;
+    }
     case "any":
-      tool = relatedTool(tools, lastUserText(request)) ?? rng.pick(tools);
+      chosen = several.length > 1 ? several : [relatedTool(tools, asked) ?? rng.pick(tools)];
       break;
-    case "auto":
-      // After a tool result the model answers in text; otherwise it calls a tool the user asked about.
-      tool = endsWithToolResult(request) ? undefined : relatedTool(tools, lastUserText(request));
+    case "auto": {
+      // After a tool result the model answers in text; otherwise it calls the tools the user asked about.
+      if (endsWithToolResult(request)) return textAnswer(request, model, rng);
+      const tool = relatedTool(tools, asked);
       if (tool === undefined) return textAnswer(request, model, rng);
+      chosen = several.length > 1 ? several : [tool];
       break;
+    }
   }
-  return toolCall(tool, tools.indexOf(tool), faker, rng, request.max_tokens);
+  return toolCalls(chosen, tools, faker, rng, request.max_tokens);
 }

@@ -30,3 +30,13 @@ export function endsWithToolResult(request: InvokeRequest): boolean {
   const last = request.messages[request.messages.length - 1];
   return last !== undefined && last.role === "user" && endsWithToolResultMessage(last);
 }
+
+/** A sentence opening "Reply with one valid JSON object", "Respond only in JSON", "Return JSON": an instruction. */
+const JSON_INSTRUCTION =
+  /(^|[.!?:\n]\s*)(please\s+)?(reply|respond|answer|return|output)\b[^.\n]{0,40}\bJSON\b/i;
+
+/** True when the system prompt or a user turn tells the model to answer in JSON (a prompt-only JSON mode). */
+export function asksForJson(request: InvokeRequest): boolean {
+  if (typeof request.system === "string" && JSON_INSTRUCTION.test(request.system)) return true;
+  return request.messages.some((m) => m.role === "user" && JSON_INSTRUCTION.test(textOf(m)));
+}

@@ -173,6 +173,22 @@ describe("tool use", () => {
     expect(res.body.content[0].type).toBe("text");
   });
 
+  it("calls every tool the question names in one turn (parallel tool use), unless disabled", async () => {
+    const both = [{ role: "user", content: "What's the weather in Paris and the stock price of AAPL?" }];
+    const res = await invoke({ messages: both, tools });
+    expect(res.body.content.map((b: { type: string; name: string }) => [b.type, b.name])).toEqual([
+      ["tool_use", "get_stock_price"],
+      ["tool_use", "get_weather"],
+    ]);
+    expect(new Set(res.body.content.map((b: { id: string }) => b.id)).size).toBe(2);
+    const single = await invoke({
+      messages: both,
+      tools,
+      tool_choice: { type: "auto", disable_parallel_tool_use: true },
+    });
+    expect(single.body.content).toHaveLength(1);
+  });
+
   it("answers in text after a tool_result (auto)", async () => {
     const messages = [
       ...askWeather,
@@ -228,6 +244,14 @@ describe("structured output (response_format)", () => {
     expect(res.body.content).toHaveLength(1);
     expect(res.body.content[0].type).toBe("text");
     expect(validatorFor(schema)(JSON.parse(res.body.content[0].text))).toBe(true);
+  });
+
+  it("a prompt-only JSON mode (how json_object reaches Llama) gets a JSON object", async () => {
+    const res = await invoke({
+      model: "us.meta.llama3-3-70b-instruct-v1:0",
+      messages: [{ role: "user", content: "Reply with one valid JSON object and nothing else.\n\nA cat" }],
+    });
+    expect(JSON.parse(res.body.content[0].text)).toBeTypeOf("object");
   });
 
   it("answers valid JSON for every schema of the corpus", async () => {

@@ -1,6 +1,7 @@
 // The simulator's small pure parts, table-driven.
 import { describe, expect, it } from "vitest";
-import { normaliseToolChoice, relatedTool } from "../../../src/upstream/mock/answers.ts";
+import { normaliseToolChoice, relatedTool, relatedTools } from "../../../src/upstream/mock/answers.ts";
+import { asksForJson } from "../../../src/upstream/mock/conversation.ts";
 import { faultDraw, parseFault } from "../../../src/upstream/mock/faults.ts";
 import { LruCache } from "../../../src/upstream/mock/lru.ts";
 import { topicWords } from "../../../src/upstream/mock/prose.ts";
@@ -75,6 +76,17 @@ describe("tool choice", () => {
     ["Find me flights from Paris to Rome", "searchFlights"],
     ["Write a poem about spring", undefined],
   ])("relatedTool(%j) → %s", (text, name) => expect(relatedTool(tools, text)?.name).toBe(name));
+  const overlapping = [
+    { name: "get_weather", description: "Current weather for a city", input_schema: {} },
+    { name: "get_time", description: "Current local time in a time zone", input_schema: {} },
+  ];
+  it.each([
+    ["What's the weather in Oslo and the local time there?", ["get_weather", "get_time"]],
+    ["What's the current weather?", ["get_weather"]],
+    ["Write a poem about spring", []],
+  ])("relatedTools(%j) → %j (only words no other tool shares count)", (text, names) =>
+    expect(relatedTools(overlapping, text).map((t) => t.name)).toEqual(names),
+  );
 });
 
 describe("request checks", () => {
@@ -129,4 +141,22 @@ describe("team directory", () => {
     expect(directory.authenticate({ teamId: "u", apiToken: "secret", teamField: "team_id" })).toBeUndefined();
     expect(directory.authenticate(undefined)).toBeUndefined();
   });
+});
+
+describe("asksForJson", () => {
+  const ask = (text: string, system?: string) =>
+    asksForJson({
+      model: "m",
+      max_tokens: 10,
+      messages: [{ role: "user", content: text }],
+      ...(system === undefined ? {} : { system }),
+    });
+  it.each([
+    ["Reply with one valid JSON object and nothing else.\n\nList three colours", true],
+    ["List three colours. Respond only in JSON.", true],
+    ["please return the result as JSON", true],
+    ["What does the API return in JSON?", false],
+    ["Tell me about JSON", false],
+  ])("%j → %s", (text, expected) => expect(ask(text)).toBe(expected));
+  it("reads the top-level system prompt too", () => expect(ask("hi", "Answer in JSON.")).toBe(true));
 });
