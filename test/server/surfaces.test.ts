@@ -35,7 +35,11 @@ describe("retryPolicyFor", () => {
                 headers: { "retry-after": "5" },
                 body: '{"error": "Bedrock error: ThrottlingException: Too many requests, please wait."}',
               }
-            : { status: 200, headers: {}, body: "{}" },
+            : {
+                status: 200,
+                headers: {},
+                body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0},"metadata":{}}',
+              },
         ),
       close: () => Promise.resolve(),
     };
