@@ -1,6 +1,7 @@
 // Which team a request on /v1, /quota or /gpu acts for (CONTRACT §3 "Credentials"): X-Team-ID and
 // X-API-Token headers; else a bearer key of the form TEAM_ID:API_TOKEN; else the configured upstream
-// credentials; else (mock mode) the first simulated team. So any OpenAI SDK with any key works.
+// credentials; else, where no real credentials are needed (the simulator, or replay, which never calls
+// out), the first simulated team. So any OpenAI SDK with any key works offline.
 import type { Request } from "express";
 import type { Config } from "../config/types.ts";
 import { tokenFromHeaders } from "../upstream/credentials.ts";
@@ -26,7 +27,7 @@ export function resolveCredentials(req: Request, config: Readonly<Config>): Cred
   if (teamId && apiToken) return { teamId, apiToken, teamField: "team_id" };
 
   const firstTeam = config.mock.teams[0];
-  if (firstTeam !== undefined && usesSimulator(config)) {
+  if (firstTeam !== undefined && (usesSimulator(config) || config.mode === "replay")) {
     return { teamId: firstTeam.team_id, apiToken: firstTeam.api_token, teamField: "team_id" };
   }
   return undefined;
