@@ -1,6 +1,7 @@
 // The request parser: untrusted JSON → ChatCompletionCreateParams, or a 400 naming `param`.
-// What is accepted but not forwarded is listed in IGNORED (each for a documented reason); what cannot be
-// honoured is refused in REFUSED — nothing is dropped by accident.
+// Known OpenAI keys the proxy cannot use are listed in IGNORED_KEYS, each for a documented reason; what
+// cannot be honoured is refused with a 400. Keys unknown to the OpenAI API are ignored as well, as
+// OpenAI-compatible servers do, because client libraries add vendor extensions of their own.
 import { invalidRequest } from "../shared/errors.ts";
 import { legacyFunctions, parseMessage } from "./parse-messages.ts";
 import {
