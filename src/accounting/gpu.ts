@@ -10,7 +10,7 @@
 // and stopped there, so gpu_cost overshoots the budget by at most one millisecond of running time.
 import type { Clock } from "../shared/clock.ts";
 import type { Logger } from "../shared/logger.ts";
-import { GatewayError, invalidRequest, notFound } from "../shared/errors.ts";
+import { GatewayError, notFound } from "../shared/errors.ts";
 import {
   GPU_INSTANCE_TYPES,
   findInstanceType,
@@ -18,6 +18,7 @@ import {
   MS_PER_HOUR,
   type GpuInstanceType,
 } from "./gpu-types.ts";
+import { parseCreateInstance } from "./gpu-input.ts";
 import type { Ledger } from "./ledger.ts";
 import type { GpuInstanceView, GpuService, InstanceStatus } from "./types.ts";
 
@@ -25,7 +26,6 @@ import type { GpuInstanceView, GpuService, InstanceStatus } from "./types.ts";
 export const TRANSITION_MS = { pending: 30_000, stopping: 15_000, deleting: 10_000 } as const;
 /** Instances one team may hold at once (bounds memory and the state file). */
 export const MAX_INSTANCES_PER_TEAM = 20;
-const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 export interface PersistedInstance {
   team_id: string;
@@ -73,8 +73,6 @@ function budgetExhausted(teamId: string): GatewayError {
     },
   );
 }
-
-const TYPE_NAMES = GPU_INSTANCE_TYPES.map((t) => t.instance_type).join(", ");
 
 export interface GpuFleetOptions {
   ledger: Ledger;
@@ -241,47 +239,10 @@ export class GpuFleet implements GpuService {
   }
 
   create(teamId: string, input: unknown): GpuInstanceView {
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      throw invalidRequest(
-        'The body must be a JSON object such as {"instance_type": "ml.t3.medium", "name": "my-notebook"}.',
-      );
-    }
-    const body = input as Record<string, unknown>;
-    const unknownField = Object.keys(body).find((k) => k !== "instance_type" && k !== "name");
-    if (unknownField !== undefined) {
-      throw invalidRequest(
-        `Unknown field "${unknownField}". Accepted fields: instance_type, name.`,
-        unknownField,
-        "unknown_parameter",
-      );
-    }
-    const typeName = body.instance_type;
-    if (typeof typeName !== "string" || typeName === "") {
-      throw invalidRequest(
-        `instance_type is required. Valid types: ${TYPE_NAMES}.`,
-        "instance_type",
-        "missing_required_parameter",
-      );
-    }
-    const type = findInstanceType(typeName);
-    if (type === undefined) {
-      throw invalidRequest(
-        `Unknown instance_type "${typeName.slice(0, 64)}". Valid types: ${TYPE_NAMES}.`,
-        "instance_type",
-        "invalid_instance_type",
-      );
-    }
-    if (body.name !== undefined && (typeof body.name !== "string" || !NAME_PATTERN.test(body.name))) {
-      throw invalidRequest(
-        "name must be 1-63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker's rule).",
-        "name",
-        "invalid_name",
-      );
-    }
-
+    const { type, name: requested } = parseCreateInstance(input);
     const now = this.#prepare(teamId);
     const team = this.#team(teamId);
-    const name = body.name ?? this.#freeName(team, type.instance_type);
+    const name = requested ?? this.#freeName(team, type.instance_type);
     if (team.has(name)) {
       const status = this.#status(team.get(name) as Instance, now);
       throw conflict(
