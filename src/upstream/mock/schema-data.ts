@@ -122,7 +122,11 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
       validate =
         tooDemanding === undefined ? ajv.compile(schema) : `JSON schema is too demanding: ${tooDemanding}`;
     } catch (error) {
-      validate = `JSON schema is invalid: ${(error as Error).message}`;
+      // Ajv's messages name the offending keyword; an engine failure (stack, memory) says nothing useful.
+      validate =
+        error instanceof RangeError
+          ? "JSON schema is too demanding to compile"
+          : `JSON schema is invalid: ${(error as Error).message}`;
     } finally {
       // Our LRU owns compiled schemas: drop Ajv's own registry entry (and any `$id`) so memory stays bounded.
       ajv.removeSchema(schema);
