@@ -11,6 +11,7 @@ import type { Clock } from "../shared/clock.ts";
 import { notFound } from "../shared/errors.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
+import type { Metrics } from "../shared/metrics.ts";
 import { invokeResponseOf } from "../upstream/invoke-response.ts";
 import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
@@ -28,16 +29,22 @@ export interface ChatDeps {
   ids: IdSource;
   clock: Clock;
   logger: Logger;
+  /** Counts the upstream cost of every answer (bpg_cost_usd_total). */
+  metrics?: Metrics;
 }
 
 async function invokeOnce(
-  upstream: UpstreamClient,
+  deps: Pick<ChatDeps, "upstream" | "metrics">,
   request: InvokeRequest,
   context: InvokeContext,
 ): Promise<InvokeResponse> {
-  const response = await upstream.invoke(request, context);
+  const response = await deps.upstream.invoke(request, context);
   if (response.status < 200 || response.status >= 300) throw errorFromUpstream(response);
-  return invokeResponseOf(response);
+  const answer = invokeResponseOf(response);
+  const cost = answer.metadata.cost_usd;
+  if (typeof cost === "number" && Number.isFinite(cost) && cost > 0)
+    deps.metrics?.costUsd.inc({ model: request.model }, cost);
+  return answer;
 }
 
 function invokeContext(
@@ -141,7 +148,7 @@ export function chatRouter(deps: ChatDeps): Router {
       if (!res.writableFinished) abort.abort();
     });
     const context = invokeContext(req, config, String(res.locals.requestId), abort.signal);
-    const calls = Array.from({ length: params.n }, () => invokeOnce(deps.upstream, request, context));
+    const calls = Array.from({ length: params.n }, () => invokeOnce(deps, request, context));
     let answers: InvokeResponse[];
     try {
       answers = await Promise.all(calls);

@@ -213,6 +213,25 @@ describe("metrics and logs", () => {
     expect(text).toContain("bpg_process_resident_memory_bytes");
   });
 
+  it("counts the upstream cost of /v1 answers per model", async () => {
+    const gw = await start();
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({
+        model: "gpt-4o-mini",
+        max_tokens: 20,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    const cost = Number(res.headers.get("x-bedrock-cost-usd"));
+    expect(cost).toBeGreaterThan(0);
+    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    const line = text
+      .split("\n")
+      .find((l) => l.startsWith('bpg_cost_usd_total{model="us.anthropic.claude-haiku-4-5'));
+    expect(Number(line?.split(" ")[1])).toBeCloseTo(cost, 9);
+  });
+
   it("writes one JSON line per request and never a credential from headers or body", async () => {
     const { logger, log } = captureLog();
     const gw = await start({ logger });
