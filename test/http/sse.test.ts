@@ -85,9 +85,12 @@ describe("client disconnects", () => {
   test("the upstream call is aborted when the client goes away", async () => {
     let aborted!: () => void;
     const wasAborted = new Promise<void>((resolve) => (aborted = resolve));
+    let reached!: () => void;
+    const upstreamReached = new Promise<void>((resolve) => (reached = resolve));
     const hanging: UpstreamClient = {
       invoke: (_request, context: InvokeContext) =>
         new Promise((_resolve, reject) => {
+          reached();
           context.signal?.addEventListener("abort", () => {
             aborted();
             reject(new Error("aborted"));
@@ -103,8 +106,7 @@ describe("client disconnects", () => {
       });
       req.on("error", () => {});
       req.end(JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "hi" }] }));
-      // Give the request time to reach the upstream call, then hang up.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await upstreamReached; // the request is inside the upstream call: hang up now
       req.destroy();
       await wasAborted;
     } finally {
