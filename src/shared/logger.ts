@@ -16,6 +16,11 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   'headers["x-api-key"]',
   'headers["x-admin-key"]',
   "credentials",
+  // An error logged as `err` whose own properties carry one of these (pino serialises own properties).
+  "err.api_token",
+  "err.apiToken",
+  "err.authorization",
+  "err.credentials",
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

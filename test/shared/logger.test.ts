@@ -33,4 +33,18 @@ describe("createLogger", () => {
     for (let i = 1; i <= 7; i++) expect(text).not.toContain(`secret-${i}`);
     expect(JSON.parse(text)).toMatchObject({ status: 200, api_token: "[REDACTED]", msg: "oops" });
   });
+
+  it("censors credential properties of a logged error", () => {
+    const { lines, stream } = capture();
+    const logger = createLogger("info", stream);
+    const err = Object.assign(new Error("boom"), {
+      api_token: "secret-8",
+      credentials: { apiToken: "secret-9" },
+    });
+    logger.error({ err }, "failed");
+    const text = lines.join("");
+    expect(text).not.toContain("secret-8");
+    expect(text).not.toContain("secret-9");
+    expect(text).toContain("boom");
+  });
 });
