@@ -49,8 +49,14 @@ export interface LedgerOptions {
   onChange?: () => void;
 }
 
+const DAY_MS = 86_400_000;
+/** The last UTC day formatted: every request reads it, and it changes once a day (JS time has no leap seconds). */
+let dayCache = { start: NaN, label: "" };
+
 function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const start = Math.floor(ms / DAY_MS) * DAY_MS;
+  if (start !== dayCache.start) dayCache = { start, label: new Date(start).toISOString().slice(0, 10) };
+  return dayCache.label;
 }
 
 function priceGpu(account: TeamAccount): number {

@@ -17,16 +17,20 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** JSON with object keys sorted at every depth: key order never changes a key. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(sortedCopy(value));
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/**
+ * A fresh copy with object keys sorted at every depth and undefined members dropped. Objects are
+ * null-prototype, so a hostile "__proto__" key is a plain own key (cheaper than defineProperty per key).
+ */
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    const out = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value).sort()) {
       const child = (value as Record<string, unknown>)[key];
-      if (child !== undefined) setOwn(out, key, sortKeys(child));
+      if (child !== undefined) out[key] = sortedCopy(child);
     }
     return out;
   }
@@ -70,10 +74,14 @@ export function matchForm(storedRequest: unknown, rules: MatchRules): unknown {
   return withoutPaths(storedRequest, rules.ignoredFields);
 }
 
+/**
+ * sha256 of the canonical JSON of the match form. One sorted copy, pruned in place: the same bytes as
+ * canonicalJson(matchForm(…)) without its two extra deep copies (this runs on every replayed request).
+ */
 export function requestKey(storedRequest: unknown, rules: MatchRules): string {
-  return `sha256:${createHash("sha256")
-    .update(canonicalJson(matchForm(storedRequest, rules)))
-    .digest("hex")}`;
+  let form = sortedCopy(storedRequest ?? null);
+  for (const path of rules.ignoredFields) form = removePath(form, path.split("."));
+  return `sha256:${createHash("sha256").update(JSON.stringify(form)).digest("hex")}`;
 }
 
 export interface PathDifference {

@@ -5,7 +5,7 @@
 // id filled back in.
 import type { UpstreamResponse } from "../upstream/types.ts";
 import { looksJson, yamlRoundTrips, type StoredResponse } from "./format.ts";
-import { fillTeam, fillTeamInText, type Scrubber } from "./scrub.ts";
+import { TEAM_PLACEHOLDER, fillTeam, fillTeamInText, type Scrubber } from "./scrub.ts";
 
 function parsedExactly(body: string): { value: unknown } | undefined {
   try {
@@ -26,10 +26,42 @@ export function encodeResponse(response: UpstreamResponse, scrubber: Scrubber): 
   return { status: response.status, headers, text: scrubber.text(response.body, looksJson(response.body)) };
 }
 
+/** A stored JSON body serialised once, and whether the placeholder sits in any object key. */
+interface Serialised {
+  text: string;
+  placeholderInKey: boolean;
+}
+const serialised = new WeakMap<object, Serialised>();
+
+function placeholderInKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(placeholderInKey);
+  if (value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(
+    ([key, child]) => key.includes(TEAM_PLACEHOLDER) || placeholderInKey(child),
+  );
+}
+
+/**
+ * JSON.stringify(fillTeam(json, teamId)) without a deep copy per replayed request: the entry is
+ * serialised once and the placeholder filled in the text. Equivalent because JSON escapes never contain
+ * "<", so each placeholder in the text is one inside a string value — unless a key holds it (then fillTeam
+ * must leave it alone, so the slow path runs).
+ */
+function jsonBody(json: unknown, teamId: string): string {
+  if (json === null || typeof json !== "object") return JSON.stringify(fillTeam(json, teamId));
+  let cached = serialised.get(json);
+  if (cached === undefined) {
+    cached = { text: JSON.stringify(json), placeholderInKey: placeholderInKey(json) };
+    serialised.set(json, cached);
+  }
+  if (cached.placeholderInKey) return JSON.stringify(fillTeam(json, teamId));
+  return fillTeamInText(cached.text, teamId, true);
+}
+
 export function decodeResponse(stored: StoredResponse, teamId: string): UpstreamResponse {
   const body =
     stored.json !== undefined
-      ? JSON.stringify(fillTeam(stored.json, teamId))
+      ? jsonBody(stored.json, teamId)
       : fillTeamInText(stored.text ?? "", teamId, looksJson(stored.text ?? ""));
   return { status: stored.status, headers: { ...stored.headers }, body };
 }

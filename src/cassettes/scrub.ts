@@ -46,8 +46,8 @@ const MIN_SUBSTRING_SECRET = 8;
 
 function replaceSecret(text: string, secret: string, by: string, json: boolean): string {
   const needle = json ? JSON.stringify(secret).slice(1, -1) : secret;
-  if (secret.length >= MIN_SUBSTRING_SECRET) return text.replaceAll(needle, by);
-  if (json) return text.replaceAll(`"${needle}"`, `"${by}"`);
+  if (secret.length >= MIN_SUBSTRING_SECRET) return text.replaceAll(needle, () => by);
+  if (json) return text.replaceAll(`"${needle}"`, () => `"${by}"`);
   return text === secret ? by : text;
 }
 
@@ -128,7 +128,8 @@ export class Scrubber {
  * one: a caller without credentials gets the proxy's 401, never a recording (so never the placeholder).
  */
 export function fillTeam(value: unknown, teamId: string): unknown {
-  if (typeof value === "string") return value.replaceAll(TEAM_PLACEHOLDER, teamId);
+  // A function replacer: a team id such as "$&" must be inserted literally, not as a replacement pattern.
+  if (typeof value === "string") return value.replaceAll(TEAM_PLACEHOLDER, () => teamId);
   if (Array.isArray(value)) return value.map((item) => fillTeam(item, teamId));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
@@ -139,5 +140,6 @@ export function fillTeam(value: unknown, teamId: string): unknown {
 }
 
 export function fillTeamInText(text: string, teamId: string, json: boolean): string {
-  return text.replaceAll(TEAM_PLACEHOLDER, json ? JSON.stringify(teamId).slice(1, -1) : teamId);
+  const filled = json ? JSON.stringify(teamId).slice(1, -1) : teamId;
+  return text.replaceAll(TEAM_PLACEHOLDER, () => filled);
 }

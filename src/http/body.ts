@@ -22,20 +22,21 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-export function jsonBody(limitBytes: number): RequestHandler[] {
+export function jsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({ limit: limitBytes, strict: false, type: () => true });
-  const checkDepth: RequestHandler = (req, _res, next) => {
-    if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) {
-      next(
-        invalidRequest(
-          `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
-          null,
-          "invalid_json",
-        ),
-      );
-      return;
-    }
-    next();
+  return function parseJsonBody(req, res, next) {
+    parse(req, res, (error?: unknown) => {
+      if (error !== undefined && error !== null) return next(error);
+      if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) {
+        return next(
+          invalidRequest(
+            `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+            null,
+            "invalid_json",
+          ),
+        );
+      }
+      next();
+    });
   };
-  return [parse, checkDepth];
 }

@@ -20,6 +20,7 @@ import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, InvokeResponse, UpstreamClient } from "../upstream/types.ts";
 import { resolveCredentials, usesSimulator } from "./credentials.ts";
 import { openAIErrorBody, toGatewayError } from "./errors.ts";
+import { sendJson } from "./send.ts";
 import { createSseWriter } from "./sse.ts";
 
 export interface ChatDeps {
@@ -163,7 +164,7 @@ export function chatRouter(deps: ChatDeps): Router {
     });
     setBedrockHeaders(res, completion);
     if (!params.stream) {
-      res.json(completion);
+      sendJson(res, completion);
       return;
     }
     await stream(

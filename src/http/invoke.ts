@@ -5,6 +5,7 @@ import { Router, type Request, type Response } from "express";
 import { GatewayError, invalidRequest } from "../shared/errors.ts";
 import { proxyCredentials, stripCredentials } from "../upstream/credentials.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
+import { endWith } from "./send.ts";
 
 const PATHS = ["/prod/invoke", "/invoke"];
 /** Upstream headers worth passing on; hop-by-hop and length headers are the server's own business. */
@@ -74,7 +75,8 @@ export function invokeRouter(deps: InvokeRouterDeps): Router {
     }
     if (res.getHeader("content-type") === undefined) res.setHeader("content-type", "application/json");
     if (res.getHeader("x-amzn-requestid") === undefined) res.setHeader("x-amzn-RequestId", ctx.requestId);
-    res.status(answer.status).send(Buffer.from(answer.body, "utf8"));
+    res.status(answer.status);
+    endWith(res, answer.body);
   });
 
   return router;

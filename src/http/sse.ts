@@ -21,7 +21,22 @@ export function createSseWriter(res: Response): SseWriter {
   res.on("close", () => {
     closed = true;
   });
-  const frame = (data: string): boolean => res.write(`data: ${data}\n\n`);
+  // Frames written in the same tick go out in one socket write (cork now, uncork on the next tick):
+  // a whole unpaced stream is one write instead of one per chunk; a paced chunk still leaves at once.
+  let corked = false;
+  const flush = (): void => {
+    if (!corked) return;
+    corked = false;
+    if (!res.writableEnded) res.uncork();
+  };
+  const frame = (data: string): boolean => {
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(flush);
+    }
+    return res.write(`data: ${data}\n\n`);
+  };
   return {
     get closed() {
       return closed || res.destroyed;
@@ -49,10 +64,12 @@ export function createSseWriter(res: Response): SseWriter {
     },
     done() {
       if (!closed && !res.destroyed) frame("[DONE]");
+      flush(); // what is corked goes out before the terminating chunk
       res.end();
     },
     fail(body) {
       if (!closed && !res.destroyed) frame(JSON.stringify(body));
+      flush();
       res.end();
     },
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   canonicalJson,
@@ -78,5 +79,36 @@ describe("scrubbing", () => {
     expect(() => compileRedactions(["(unclosed"])).toThrow(
       /recording.redact_patterns: "\(unclosed" is not a valid regular expression/,
     );
+  });
+});
+
+describe("request keys stay what earlier versions computed", () => {
+  // The key as it was first defined: canonical JSON of withoutPaths(request). Every cassette on disk
+  // was keyed this way, so the faster requestKey must give the same hash for every request.
+  const reference = (request: unknown, ignored: readonly string[]): string =>
+    `sha256:${createHash("sha256")
+      .update(canonicalJson(withoutPaths(request, matchRules(ignored).ignoredFields)))
+      .digest("hex")}`;
+  const requests: unknown[] = [
+    { model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 5 },
+    { z: 1, a: { y: [3, { b: 1, a: undefined }, null], x: "s" }, team_id: "t", api_token: "k" },
+    JSON.parse('{"__proto__": {"polluted": 1}, "messages": [{"content": [{"type": "text"}]}]}'),
+    {
+      messages: [
+        { content: "a", cache: 1 },
+        { content: "b", cache: 2 },
+      ],
+      temperature: 0.5,
+    },
+    [1, "two", { three: 3 }],
+    null,
+    "text",
+    { nested: { deeper: { deepest: [[], {}, [{}]] } }, n: -0, e: 1e21 },
+  ];
+  const ignoreSets: string[][] = [[], ["temperature"], ["messages.*.cache"], ["nested.deeper", "*.x"]];
+
+  it.each(ignoreSets.map((set) => [set.join(",") || "(none)", set]))("ignoring %s", (_name, ignored) => {
+    const rules = matchRules(ignored);
+    for (const request of requests) expect(requestKey(request, rules)).toBe(reference(request, ignored));
   });
 });

@@ -2,6 +2,7 @@
 // instances and turns the next LLM call into a 429 carrying the quota — across the real HTTP surfaces.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../src/server/gateway.ts";
+import { ManualClock } from "../../src/shared/clock.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
 
 const TEAM = { "x-team-id": "gpu-team", "x-api-token": "gpu-token", "content-type": "application/json" };
@@ -24,6 +25,9 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 describe("shared budget", () => {
   it("GPU time that exhausts the budget stops instances and refuses the next LLM call with 429", async () => {
     gw = await startTestGateway({
+      // Simulated time starts at noon UTC: advancing it an hour must not cross midnight, which would
+      // reset requests_today (with the real clock as base, the test failed between 23:00 and 24:00 UTC).
+      clock: new ManualClock(Date.UTC(2026, 0, 15, 12)),
       mock: {
         clock: "manual",
         teams: [{ team_id: "gpu-team", api_token: "gpu-token", budget_limit: 2 }],

@@ -130,7 +130,13 @@ function sentence(rng: Rng, topics: readonly string[]): string {
 // counts is the count of the whole text.
 // One exception: the pre-tokenizer glues a sentence's final "." to a following "\n\n".
 const pieceTokens = new LruCache<string, number>(20_000);
-const PARAGRAPH_JOIN = countText(".\n\n") - countText(".") - countText("\n\n");
+let paragraphJoin: number | undefined;
+
+/** Computed on first use so importing this module does not load the tokenizer. */
+function paragraphJoinTokens(): number {
+  paragraphJoin ??= countText(".\n\n") - countText(".") - countText("\n\n");
+  return paragraphJoin;
+}
 
 function countPiece(piece: string): number {
   let n = pieceTokens.get(piece);
@@ -155,7 +161,7 @@ export function prose(
     const separator = text === "" ? "" : inParagraph >= 3 && rng.next() < 0.4 ? "\n\n" : " ";
     inParagraph = separator === "\n\n" ? 0 : inParagraph + 1;
     const piece = separator + sentence(rng, topics);
-    tokens += countPiece(piece) + (separator === "\n\n" ? PARAGRAPH_JOIN : 0);
+    tokens += countPiece(piece) + (separator === "\n\n" ? paragraphJoinTokens() : 0);
     text += piece;
   }
   return { text, tokens };

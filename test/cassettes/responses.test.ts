@@ -1,0 +1,36 @@
+// decodeResponse serialises a stored JSON body once and fills the team id into the text: it must give
+// exactly JSON.stringify(fillTeam(json, teamId)), the definition, for every body and team id.
+import { describe, expect, it } from "vitest";
+import { decodeResponse } from "../../src/cassettes/responses.ts";
+import { TEAM_PLACEHOLDER, fillTeam } from "../../src/cassettes/scrub.ts";
+
+const P = TEAM_PLACEHOLDER;
+const bodies: unknown[] = [
+  { content: [{ type: "text", text: "hi" }], metadata: { team_id: P, note: `for ${P} and ${P}` } },
+  { [`key ${P}`]: P, nested: [{ [P]: `${P}\n\t"quoted"` }] },
+  { text: `\\${P}\\`, unicode: "é\u2028", list: [P, 1, null, true] },
+  [P, { a: P }],
+  P,
+  42,
+  null,
+];
+const teams = ["team-1", 'we"ird\\team\n', "<team_id>", "$&$1"];
+
+describe("decodeResponse", () => {
+  it.each(teams.map((t) => [String(t), t]))("fills team %s like fillTeam + JSON.stringify", (_n, team) => {
+    for (const json of bodies) {
+      const stored = { status: 200, headers: { "content-type": "application/json" }, json };
+      const expected = JSON.stringify(fillTeam(json, team));
+      // Twice: the second call is served from the cached serialisation.
+      expect(decodeResponse(stored, team).body).toBe(expected);
+      expect(decodeResponse(stored, team).body).toBe(expected);
+    }
+  });
+});
+
+describe("team ids that look like replacement patterns", () => {
+  it("are filled in literally", () => {
+    const stored = { status: 200, headers: {}, json: { metadata: { team_id: "<team_id>" } } };
+    expect(JSON.parse(decodeResponse(stored, "$&$1$`").body)).toEqual({ metadata: { team_id: "$&$1$`" } });
+  });
+});
