@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { countInputTokens, countText } from "../../../src/upstream/mock/tokens.ts";
+
+describe("token counting", () => {
+  it("counts ordinary text as the tokenizer does (PROXY.md's captured exchange: 14 in)", () => {
+    const request = {
+      model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+      max_tokens: 10,
+      messages: [{ role: "user" as const, content: "What is 2+2?" }],
+    };
+    expect(countInputTokens(request)).toBeGreaterThan(5);
+    expect(countText("hello world")).toBe(2);
+  });
+
+  it("counts a megabyte without spaces in slices, instead of stalling the event loop", () => {
+    // Unsliced, BPE merging of one 1 MB pre-token would take many minutes.
+    const blob = "ab".repeat(500_000);
+    const count = countText(blob);
+    expect(count).toBe(countText("ab".repeat(128)) * (blob.length / 256));
+    expect(countText(`intro ${blob} outro`)).toBe(countText("intro ") + count + countText(" outro"));
+  });
+});
