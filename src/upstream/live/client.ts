@@ -9,7 +9,7 @@ import { GatewayError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { Metrics } from "../../shared/metrics.ts";
 import { PACKAGE_NAME, VERSION } from "../../shared/version.ts";
-import { upstreamTimeout, upstreamUnreachable } from "../errors.ts";
+import { upstreamMalformed, upstreamTimeout, upstreamUnreachable } from "../errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
 
 export interface LiveClientOptions {
@@ -21,6 +21,8 @@ export interface LiveClientOptions {
   metrics?: Metrics;
   /** Injected in tests (undici MockAgent); default a keep-alive Agent owned by the client. */
   dispatcher?: Dispatcher;
+  /** Largest answer read (default MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 const USER_AGENT = `${PACKAGE_NAME}/${VERSION}`;
@@ -41,6 +43,24 @@ function keptHeaders(headers: Record<string, string | string[] | undefined>): Re
     if (value !== undefined) kept[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return kept;
+}
+
+/** A proxy answer is a few KB; anything this large is not one, and must not be buffered whole. */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** The body as text, refusing (and dropping the connection of) an answer larger than `maxBytes`. */
+async function readCapped(body: Dispatcher.ResponseData["body"], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw upstreamMalformed(`an answer larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
 }
 
 function invokeBody(body: InvokeRequest, context: InvokeContext): string {
@@ -117,7 +137,7 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs,
         });
-        const text = await res.body.text();
+        const text = await readCapped(res.body, options.maxResponseBytes ?? MAX_RESPONSE_BYTES);
         count(`${Math.floor(res.statusCode / 100)}xx`);
         options.logger.debug(
           {

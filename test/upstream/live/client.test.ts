@@ -239,3 +239,22 @@ describe("withRetries around the live client", () => {
     expect(sleeps).toEqual([]);
   });
 });
+
+describe("oversized answers", () => {
+  test("an answer larger than the cap is refused as malformed, not buffered", async () => {
+    const capped = createLiveClient({
+      url: URL_,
+      timeoutMs: 1_000,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+      maxResponseBytes: 1024,
+    });
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, "x".repeat(4096));
+    await expect(capped.invoke(REQUEST, CONTEXT)).rejects.toMatchObject({
+      code: "upstream_malformed",
+      status: 502,
+    });
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
+    expect((await capped.invoke(REQUEST, CONTEXT)).body).toBe(SUCCESS);
+  });
+});
