@@ -19,11 +19,11 @@ export function requestContext(deps: { ids: IdSource; logger: Logger; metrics: M
 
     res.on("close", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // The matched route pattern keeps metric labels bounded (no per-instance-name series).
-      const route =
-        (req.route as { path?: string } | undefined)?.path ??
-        (res.statusCode === 404 ? "unmatched" : req.path);
-      const labels = { method: req.method, route: `${req.baseUrl}${String(route)}` };
+      // The matched route pattern keeps metric labels bounded (no per-instance-name series); requests
+      // that never reached a route (unknown paths, bodies refused before routing) share one label.
+      const pattern = (req.route as { path?: unknown } | undefined)?.path;
+      const route = typeof pattern === "string" ? `${req.baseUrl}${pattern}` : "unmatched";
+      const labels = { method: req.method, route };
       deps.metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
       deps.metrics.httpDuration.observe(labels, seconds);
       deps.logger.info(

@@ -232,6 +232,16 @@ describe("metrics and logs", () => {
     expect(Number(line?.split(" ")[1])).toBeCloseTo(cost, 9);
   });
 
+  it("labels requests that never reached a route 'unmatched', whatever their path", async () => {
+    const gw = await start();
+    for (let i = 0; i < 3; i++) await rawPost(`${gw.url}/random-${i}`, "{not json");
+    await fetch(`${gw.url}/nowhere-${Date.now()}`);
+    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(text).toMatch(/bpg_http_requests_total\{method="POST",route="unmatched",status="400"\} 3/);
+    expect(text).toMatch(/bpg_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+    expect(text).not.toMatch(/route="\/(random|nowhere)/);
+  });
+
   it("writes one JSON line per request and never a credential from headers or body", async () => {
     const { logger, log } = captureLog();
     const gw = await start({ logger });
