@@ -6,18 +6,8 @@
 // instances before every read or charge, so every quota a caller sees includes GPU time up to now.
 import type { MockTeamConfig } from "../config/types.ts";
 import type { Clock } from "../shared/clock.ts";
+import type { RemainingQuota } from "../shared/remaining-quota.ts";
 import { GPU_INSTANCE_TYPES, gpuCost } from "./gpu-types.ts";
-
-export interface RemainingQuotaSnapshot {
-  requests_today: number;
-  tokens_today: number;
-  llm_cost: number;
-  gpu_cost: number;
-  total_cost: number;
-  budget_limit: number;
-  remaining_budget: number;
-  budget_usage_percent: number;
-}
 
 export interface TeamAccount {
   teamId: string;
@@ -131,7 +121,7 @@ export class Ledger {
     return [...this.#accounts.keys()];
   }
 
-  quota(teamId: string): RemainingQuotaSnapshot {
+  quota(teamId: string): RemainingQuota {
     const a = this.account(teamId);
     const total = a.llmCost + a.gpuCost;
     return {
@@ -152,7 +142,7 @@ export class Ledger {
   }
 
   /** Record one successful LLM call (unrounded cost) and return the quota after it. */
-  chargeLlm(teamId: string, costUsd: number, totalTokens: number): RemainingQuotaSnapshot {
+  chargeLlm(teamId: string, costUsd: number, totalTokens: number): RemainingQuota {
     const a = this.account(teamId);
     a.llmCost += costUsd;
     a.requestsToday += 1;

@@ -1,9 +1,9 @@
 // What the HTTP layer may know about accounting: plain interfaces and view shapes (snake_case, as
 // served). http/ imports only this file (and its types) from accounting/.
-import type { RemainingQuotaSnapshot } from "./ledger.ts";
+import type { RemainingQuota } from "../shared/remaining-quota.ts";
 import type { GpuInstanceType } from "./gpu-types.ts";
 
-export type { RemainingQuotaSnapshot } from "./ledger.ts";
+export type { RemainingQuota } from "../shared/remaining-quota.ts";
 export type { GpuInstanceType } from "./gpu-types.ts";
 
 /** SageMaker notebook instance states (a deleted instance shows `Deleting`, then disappears). */
@@ -47,7 +47,7 @@ export interface ClockView {
 
 export interface AdminTeamView {
   team_id: string;
-  remaining_quota: RemainingQuotaSnapshot;
+  remaining_quota: RemainingQuota;
   instances: GpuInstanceView[];
 }
 

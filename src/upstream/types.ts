@@ -1,4 +1,5 @@
 // The proxy's invoke wire format (PROXY.md) and the one interface every upstream implements.
+import type { RemainingQuota } from "../shared/remaining-quota.ts";
 
 /** An Anthropic-style content block as the proxy accepts and returns it. */
 export type InvokeContentBlock =
@@ -46,16 +47,7 @@ export interface InvokeRequest {
   [extra: string]: unknown;
 }
 
-export interface RemainingQuota {
-  requests_today: number;
-  tokens_today: number;
-  llm_cost: number;
-  gpu_cost: number;
-  total_cost: number;
-  budget_limit: number;
-  remaining_budget: number;
-  budget_usage_percent: number;
-}
+export type { RemainingQuota } from "../shared/remaining-quota.ts";
 
 export interface InvokeMetadata {
   team_id: string;
