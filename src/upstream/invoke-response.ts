@@ -50,3 +50,31 @@ export function invokeResponseOf(response: UpstreamResponse): InvokeResponse {
   }
   return parsed;
 }
+
+/** Strings, and numbers JSON keeps as they are (not NaN/±Infinity, which it turns into null). */
+const exactScalar = (v: unknown): boolean =>
+  typeof v === "string" || (typeof v === "number" && Number.isFinite(v) && !Object.is(v, -0));
+
+/** usage and metadata (one level of nested objects: remaining_quota) hold only exact scalars. */
+function jsonExact(answer: InvokeResponse): boolean {
+  const flat = (o: object): boolean =>
+    Object.values(o).every((v) => exactScalar(v) || (isRecord(v) && Object.values(v).every(exactScalar)));
+  return flat(answer.usage) && flat(answer.metadata);
+}
+
+/**
+ * `jsonReply(200, answer)` for an answer built in memory (the simulator), with its typed form remembered
+ * so that `invokeResponseOf` does not parse back the text just serialised. Only for text-only answers:
+ * their JSON round trip is exact (strings and finite numbers), so the remembered form equals what
+ * parsing the body would give. Anything else is left to the parser.
+ */
+export function rememberParsedAnswer(response: UpstreamResponse, answer: InvokeResponse): UpstreamResponse {
+  if (response.status < 300 && answer.content.every((b) => b.type === "text") && jsonExact(answer)) {
+    parsedAnswers.set(response, {
+      content: answer.content.map((b) => ({ type: "text", text: (b as { text: string }).text })),
+      usage: answer.usage,
+      metadata: answer.metadata,
+    });
+  }
+  return response;
+}

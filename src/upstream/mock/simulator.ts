@@ -14,8 +14,15 @@ import type { IdSource } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { GatewayError } from "../../shared/errors.ts";
 import { upstreamReset } from "../errors.ts";
+import { rememberParsedAnswer } from "../invoke-response.ts";
 import type { QuotaService } from "../quota.ts";
-import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
+import type {
+  InvokeContext,
+  InvokeRequest,
+  InvokeResponse,
+  UpstreamClient,
+  UpstreamResponse,
+} from "../types.ts";
 import { answer, type Answer } from "./answers.ts";
 import { lastUserText } from "./conversation.ts";
 import { faultDraw, parseFault, type Fault } from "./faults.ts";
@@ -147,7 +154,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     const total = inputTokens + result.outputTokens;
     const quota = ledger.chargeLlm(team.team_id, cost, total);
     // Key order is part of the contract: content, usage, metadata (PROXY.md "Success response").
-    return reply.jsonReply(200, {
+    const body: InvokeResponse = {
       content: result.content,
       usage: { input_tokens: inputTokens, output_tokens: result.outputTokens, total_tokens: total },
       metadata: {
@@ -157,7 +164,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         latency_ms: Math.round(latencyMs * 100) / 100,
         remaining_quota: quota,
       },
-    });
+    };
+    return rememberParsedAnswer(reply.jsonReply(200, body), body);
   }
 
   /** The proxy's own gate: credentials, body, fault header, allow-list, budget — in that order. */
