@@ -57,9 +57,16 @@ const exactScalar = (v: unknown): boolean =>
 
 /** usage and metadata (one level of nested objects: remaining_quota) hold only exact scalars. */
 function jsonExact(answer: InvokeResponse): boolean {
-  const flat = (o: object): boolean =>
-    Object.values(o).every((v) => exactScalar(v) || (isRecord(v) && Object.values(v).every(exactScalar)));
-  return flat(answer.usage) && flat(answer.metadata);
+  return flatExact(answer.usage, true) && flatExact(answer.metadata, true);
+}
+
+function flatExact(o: object, nested: boolean): boolean {
+  for (const key in o) {
+    const v = (o as Record<string, unknown>)[key];
+    if (exactScalar(v)) continue;
+    if (!nested || !isRecord(v) || !flatExact(v, false)) return false;
+  }
+  return true;
 }
 
 /**

@@ -165,7 +165,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         remaining_quota: quota,
       },
     };
-    return rememberParsedAnswer(reply.jsonReply(200, body), body);
+    return rememberParsedAnswer(reply.lazyJsonReply(200, body), body);
   }
 
   /** The proxy's own gate: credentials, body, fault header, allow-list, budget — in that order. */
