@@ -1,6 +1,6 @@
 // The request key: canonical JSON (sorted keys) of the stored request minus the fields ignored for
 // matching, hashed with sha256. Also the path-level diff a replay miss shows.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * Ignored for matching even when the user configures nothing. Credentials are never stored anyway
@@ -81,7 +81,7 @@ export function matchForm(storedRequest: unknown, rules: MatchRules): unknown {
 export function requestKey(storedRequest: unknown, rules: MatchRules): string {
   let form = sortedCopy(storedRequest ?? null);
   for (const path of rules.ignoredFields) form = removePath(form, path.split("."));
-  return `sha256:${createHash("sha256").update(JSON.stringify(form)).digest("hex")}`;
+  return `sha256:${hash("sha256", JSON.stringify(form), "hex")}`;
 }
 
 export interface PathDifference {

@@ -37,6 +37,8 @@ export function parseInvokeResponse(body: string): InvokeResponse {
 }
 
 const parsedAnswers = new WeakMap<UpstreamResponse, InvokeResponse>();
+/** Answers built in memory, registered by rememberParsedAnswer, turned into typed form only when asked. */
+const builtAnswers = new WeakMap<UpstreamResponse, InvokeResponse>();
 
 /**
  * The typed answer of a 2xx UpstreamResponse, parsed once per response object: the retry decorator
@@ -45,8 +47,50 @@ const parsedAnswers = new WeakMap<UpstreamResponse, InvokeResponse>();
 export function invokeResponseOf(response: UpstreamResponse): InvokeResponse {
   let parsed = parsedAnswers.get(response);
   if (parsed === undefined) {
-    parsed = parseInvokeResponse(response.body);
+    const built = builtAnswers.get(response);
+    parsed = (built === undefined ? undefined : exactCopy(built)) ?? parseInvokeResponse(response.body);
     parsedAnswers.set(response, parsed);
   }
   return parsed;
+}
+
+/** Strings, and numbers JSON keeps as they are (not NaN/±Infinity, which it turns into null). */
+const exactScalar = (v: unknown): boolean =>
+  typeof v === "string" || (typeof v === "number" && Number.isFinite(v) && !Object.is(v, -0));
+
+/** usage and metadata (one level of nested objects: remaining_quota) hold only exact scalars. */
+function jsonExact(answer: InvokeResponse): boolean {
+  return flatExact(answer.usage, true) && flatExact(answer.metadata, true);
+}
+
+function flatExact(o: object, nested: boolean): boolean {
+  for (const key in o) {
+    const v = (o as Record<string, unknown>)[key];
+    if (exactScalar(v)) continue;
+    if (!nested || !isRecord(v) || !flatExact(v, false)) return false;
+  }
+  return true;
+}
+
+/**
+ * What parsing `JSON.stringify(answer)` would give, without the text: only for text-only answers, whose
+ * JSON round trip is exact (strings and finite numbers). Anything else is left to the parser.
+ */
+function exactCopy(answer: InvokeResponse): InvokeResponse | undefined {
+  if (!answer.content.every((b) => b.type === "text") || !jsonExact(answer)) return undefined;
+  return {
+    content: answer.content.map((b) => ({ type: "text", text: (b as { text: string }).text })),
+    usage: answer.usage,
+    metadata: answer.metadata,
+  };
+}
+
+/**
+ * Register `answer` as what the 2xx `response` (a `jsonReply(200, answer)` built in memory: the
+ * simulator) holds, so that `invokeResponseOf` does not parse back the text just serialised. Nothing is
+ * computed until someone asks: the /prod/invoke surface never does. `answer` must not change afterwards.
+ */
+export function rememberParsedAnswer(response: UpstreamResponse, answer: InvokeResponse): UpstreamResponse {
+  if (response.status < 300) builtAnswers.set(response, answer);
+  return response;
 }

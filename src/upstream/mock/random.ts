@@ -1,6 +1,6 @@
 // Seeded randomness for the simulator. Every answer draws from a generator seeded by `mock.seed` and a
 // hash of the request, so the same request and seed give the same bytes (CONTRACT §5).
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -36,7 +36,7 @@ export function createRng(seed: number): Rng {
 
 /** A digest of the configured seed and any text (the request): a 32-bit seed and a cache key. */
 export function digestOf(seed: number, text: string): { seed: number; key: string } {
-  const digest = createHash("sha256").update(`${seed}\0${text}`).digest();
+  const digest = hash("sha256", `${seed}\0${text}`, "buffer");
   return { seed: digest.readUInt32LE(0), key: digest.toString("base64url") };
 }
 

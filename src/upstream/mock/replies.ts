@@ -13,6 +13,21 @@ export function jsonReply(status: number, body: unknown): UpstreamResponse {
   };
 }
 
+/**
+ * `jsonReply` whose body text is written only when something reads it: the /v1 surface reads the typed
+ * answer (see rememberParsedAnswer) and never the text. `value` must not change after this call.
+ */
+export function lazyJsonReply(status: number, value: object): UpstreamResponse {
+  let text: string | undefined;
+  return {
+    status,
+    headers: { ...JSON_HEADERS },
+    get body(): string {
+      return (text ??= JSON.stringify(value));
+    },
+  };
+}
+
 /** 401 — shared with record/replay, which answers callers without credentials itself. */
 export const unauthorized = unauthorizedReply;
 

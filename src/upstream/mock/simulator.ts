@@ -14,8 +14,15 @@ import type { IdSource } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { GatewayError } from "../../shared/errors.ts";
 import { upstreamReset } from "../errors.ts";
+import { rememberParsedAnswer } from "../invoke-response.ts";
 import type { QuotaService } from "../quota.ts";
-import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
+import type {
+  InvokeContext,
+  InvokeRequest,
+  InvokeResponse,
+  UpstreamClient,
+  UpstreamResponse,
+} from "../types.ts";
 import { answer, type Answer } from "./answers.ts";
 import { lastUserText } from "./conversation.ts";
 import { faultDraw, parseFault, type Fault } from "./faults.ts";
@@ -42,7 +49,16 @@ export type Simulator = UpstreamClient & QuotaService;
 interface Prepared {
   inputTokens: number;
   outcome: Answer | UpstreamResponse;
+  /** The request digest's seed (the answer and the made-up latency draw from it). */
+  seed: number;
 }
+
+/**
+ * Requests whose JSON is at most this long are cached under that text itself, so a repeated request
+ * skips the SHA-256 (bounds the keys to ~2 MB in all); longer ones under their digest. A digest
+ * (base64url) never starts with "{", a request's JSON always does: the two kinds of key cannot meet.
+ */
+const TEXT_KEY_MAX_CHARS = 1024;
 
 /** Only answers up to this size are cached (bounds the cache to a few MB). */
 const CACHED_ANSWER_MAX_TOKENS = 1500;
@@ -147,7 +163,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     const total = inputTokens + result.outputTokens;
     const quota = ledger.chargeLlm(team.team_id, cost, total);
     // Key order is part of the contract: content, usage, metadata (PROXY.md "Success response").
-    return reply.jsonReply(200, {
+    const body: InvokeResponse = {
       content: result.content,
       usage: { input_tokens: inputTokens, output_tokens: result.outputTokens, total_tokens: total },
       metadata: {
@@ -157,7 +173,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         latency_ms: Math.round(latencyMs * 100) / 100,
         remaining_quota: quota,
       },
-    });
+    };
+    return rememberParsedAnswer(reply.lazyJsonReply(200, body), body);
   }
 
   /** The proxy's own gate: credentials, body, fault header, allow-list, budget — in that order. */
@@ -179,19 +196,17 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   }
 
   /** Answers are a pure function of team, request and seed: repeated requests skip the tokenizer. */
-  function prepare(
-    request: InvokeRequest,
-    team: MockTeamConfig,
-    model: ModelInfo,
-    digest: { seed: number; key: string },
-  ): Prepared {
-    const cacheKey = `${team.team_id}\0${digest.key}`;
+  function prepare(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, text: string): Prepared {
+    let digest = text.length <= TEXT_KEY_MAX_CHARS ? undefined : digestOf(mock.seed, text);
+    const cacheKey = `${team.team_id}\0${digest === undefined ? text : digest.key}`;
     let prepared = answers.get(cacheKey);
     if (prepared === undefined) {
+      digest ??= digestOf(mock.seed, text);
       const inputTokens = countInputTokens(request);
       prepared = {
         inputTokens,
         outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)),
+        seed: digest.seed,
       };
       if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS)
         answers.set(cacheKey, prepared);
@@ -212,15 +227,14 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
     const malformedBlock = blockProblem(request);
     if (malformedBlock !== undefined) return malformedBlock;
-    const digest = digestOf(mock.seed, JSON.stringify(request));
-    const { inputTokens, outcome: result } = prepare(request, team, model, digest);
+    const { inputTokens, outcome: result, seed } = prepare(request, team, model, JSON.stringify(request));
     if (!("content" in result)) return { ...result, headers: { ...result.headers } };
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
     const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;
     if (waitMs > 0) await wait(waitMs, context.signal);
     // Without simulated latency, report a stable made-up upstream time so replies are byte-stable.
-    const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(digest.seed ^ 0x9e3779b9).next() * 1250;
+    const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(seed ^ 0x9e3779b9).next() * 1250;
     return success(request, context, team, model, result, inputTokens, latencyMs);
   }
 
