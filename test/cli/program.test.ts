@@ -17,22 +17,22 @@ async function run(args: string[], env: Record<string, string> = {}) {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
+const SERVE_FLAGS = [
+  "--mode",
+  "--port",
+  "--host",
+  "--config",
+  "--cassette-dir",
+  "--cassette",
+  "--seed",
+  "--log-level",
+];
+
 describe("bpg flags", () => {
   it("--help lists every serve flag", async () => {
     const { code, out } = await run(["serve", "--help"]);
     expect(code).toBe(0);
-    for (const flag of [
-      "--mode",
-      "--port",
-      "--host",
-      "--config",
-      "--cassette-dir",
-      "--cassette",
-      "--seed",
-      "--log-level",
-    ]) {
-      expect(out).toContain(flag);
-    }
+    for (const flag of SERVE_FLAGS) expect(out).toContain(flag);
     expect(out).toMatch(/"mock", "live", "record", "replay", "auto"/);
   });
 
@@ -40,18 +40,7 @@ describe("bpg flags", () => {
     const { code, out } = await run(["--help"]);
     expect(code).toBe(0);
     expect(out).toContain("serve");
-    for (const flag of [
-      "--mode",
-      "--port",
-      "--host",
-      "--config",
-      "--cassette-dir",
-      "--cassette",
-      "--seed",
-      "--log-level",
-    ]) {
-      expect(out).toContain(flag);
-    }
+    for (const flag of SERVE_FLAGS) expect(out).toContain(flag);
     expect(out).toContain("--version");
   });
 
