@@ -12,6 +12,7 @@ export const DEFAULT_CONFIG: Config = {
     port: 8787,
     api_keys: [],
     admin_key: null,
+    allowed_origins: [],
     body_limit_bytes: 6 * 1024 * 1024,
     log_level: "info",
     shutdown_timeout_ms: 10_000,

@@ -42,6 +42,7 @@ export const CONFIG_SCHEMA: Schema = object({
     port: integer(0, 65535),
     api_keys: stringList,
     admin_key: nullableString,
+    allowed_origins: stringList,
     body_limit_bytes: integer(1024),
     log_level: { enum: [...LOG_LEVELS] },
     shutdown_timeout_ms: integer(0),

@@ -42,6 +42,8 @@ export interface Config {
     port: number;
     api_keys: string[];
     admin_key: string | null;
+    /** Browser origins (besides loopback ones) allowed to call the gateway, e.g. "https://app.example". */
+    allowed_origins: string[];
     body_limit_bytes: number;
     log_level: LogLevel;
     shutdown_timeout_ms: number;

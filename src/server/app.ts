@@ -3,6 +3,7 @@
 import express, { type Express, type Router } from "express";
 import type { Config } from "../config/types.ts";
 import { jsonBody } from "../http/body.ts";
+import { browserGuard } from "../http/browser-guard.ts";
 import { errorMiddleware, notFoundHandler } from "../http/errors.ts";
 import { healthRouter } from "../http/health.ts";
 import { requestContext } from "../http/request-context.ts";
@@ -31,6 +32,9 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
 
   app.use(requestContext(deps));
+  app.use(
+    browserGuard({ host: deps.config.server.host, allowedOrigins: deps.config.server.allowed_origins }),
+  );
   app.use(healthRouter({ mode: deps.config.mode, version: VERSION, metrics: deps.metrics }));
   // Every POST body is JSON. A method check instead of `app.post("/{*any}")`: same requests, no
   // path-to-regexp match per request.

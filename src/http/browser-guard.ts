@@ -1,0 +1,86 @@
+// The browser guard. The gateway can spend a team's real budget (live and record modes hold its
+// credentials), and any web page can make a visitor's browser send requests to 127.0.0.1. Two checks
+// keep web pages out, while SDKs and curl — which send no Origin and a loopback Host — never notice:
+// - cross-site requests: browsers always send `Origin` on cross-origin requests, including "simple"
+//   text/plain POSTs (which the gateway reads as JSON). Only loopback pages (http://localhost:5173, …) and
+//   `server.allowed_origins` may call; allowed origins get CORS headers so their pages can read answers.
+// - DNS rebinding: a page whose name is re-pointed at 127.0.0.1 sends its own name as Host. While the
+//   gateway is bound to a loopback address, Host must name a loopback address too.
+import type { RequestHandler } from "express";
+import { forbidden } from "../shared/errors.ts";
+
+export interface BrowserGuardOptions {
+  /** `server.host`: the Host check applies only while bound to a loopback address. */
+  host: string;
+  /** `server.allowed_origins`. */
+  allowedOrigins: readonly string[];
+}
+
+/** localhost, *.localhost, 127.0.0.0/8, ::1 — in URL hostname form (IPv6 in brackets). */
+export function isLoopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, "");
+  return (
+    name === "localhost" ||
+    name.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(name) ||
+    name === "[::1]" ||
+    name === "::1"
+  );
+}
+
+function hostnameOf(value: string, scheme: string): string | undefined {
+  try {
+    return new URL(`${scheme}${value}`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+const ALLOWED_HEADERS =
+  "authorization, content-type, x-team-id, x-api-token, x-api-key, x-cassette, x-mock-fault, x-request-id";
+
+export function browserGuard(options: BrowserGuardOptions): RequestHandler {
+  const allowed = new Set(options.allowedOrigins.map((o) => o.replace(/\/$/, "").toLowerCase()));
+  const checkHost = isLoopbackName(options.host);
+
+  return function guardBrowsers(req, res, next) {
+    if (checkHost) {
+      const host = hostnameOf(req.get("host") ?? "", "http://");
+      if (host === undefined || !isLoopbackName(host)) {
+        return next(
+          forbidden(
+            "This gateway answers only requests addressed to a loopback name (Host header).",
+            "host_forbidden",
+          ),
+        );
+      }
+    }
+    const origin = req.get("origin");
+    if (origin === undefined) return next();
+    const originHost = origin === "null" ? undefined : hostnameOf(origin, "");
+    const permitted =
+      (originHost !== undefined && isLoopbackName(originHost)) || allowed.has(origin.toLowerCase());
+    if (!permitted) {
+      return next(
+        forbidden(
+          `Browser requests from ${origin.slice(0, 100)} are refused: add the origin to server.allowed_origins to allow a web page to use this gateway.`,
+          "origin_forbidden",
+        ),
+      );
+    }
+    res.setHeader("Access-Control-Allow-Origin", origin);
+    res.setHeader("Vary", "Origin");
+    res.setHeader(
+      "Access-Control-Expose-Headers",
+      "x-request-id, x-bedrock-cost-usd, x-bedrock-remaining-budget, x-bedrock-budget-limit",
+    );
+    if (req.method === "OPTIONS") {
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+      res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
+      res.setHeader("Access-Control-Max-Age", "600");
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
