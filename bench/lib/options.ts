@@ -1,18 +1,8 @@
 // Benchmark settings from flags and BENCH_* environment variables (flags win). Pure, so the
 // defaults and limits are tested.
-import type { ScenarioId } from "./results.ts";
+import { ALL_SCENARIOS, type ScenarioId } from "./results.ts";
 
-export const ALL_SCENARIOS: readonly ScenarioId[] = [
-  "A",
-  "E",
-  "healthz",
-  "mock",
-  "invoke",
-  "stream",
-  "live",
-  "replay-10k",
-  "replay-10",
-];
+export { ALL_SCENARIOS };
 
 export interface BenchOptions {
   quick: boolean;

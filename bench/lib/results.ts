@@ -2,8 +2,20 @@
 // Pure: run.ts measures, this module judges, report.ts renders.
 import { difference, median, ratio } from "./stats.ts";
 
-export type ScenarioId =
-  "A" | "E" | "healthz" | "mock" | "invoke" | "stream" | "live" | "replay-10k" | "replay-10";
+/** Every scenario, in run order: the two baselines, then the gateway's. */
+export const ALL_SCENARIOS = [
+  "A",
+  "E",
+  "healthz",
+  "mock",
+  "invoke",
+  "stream",
+  "live",
+  "replay-10k",
+  "replay-10",
+] as const;
+
+export type ScenarioId = (typeof ALL_SCENARIOS)[number];
 
 export type ScenarioStatus = "ok" | "unavailable" | "failed";
 
@@ -108,15 +120,9 @@ export function summarize(results: readonly ScenarioResult[]): ScenarioSummary[]
 }
 
 /** The gateway's own processes (not the baselines), for the memory targets. */
-export const GATEWAY_SCENARIOS: readonly ScenarioId[] = [
-  "healthz",
-  "mock",
-  "invoke",
-  "stream",
-  "live",
-  "replay-10k",
-  "replay-10",
-];
+export const GATEWAY_SCENARIOS: readonly ScenarioId[] = ALL_SCENARIOS.filter(
+  (id) => id !== "A" && id !== "E",
+);
 
 /** The values the targets are judged on, by name; null when not measured. */
 export type TargetInputs = Record<string, number | null>;
