@@ -1,6 +1,6 @@
 // The package's public API: in-process use for tests and CI fixture servers (CONTRACT §1).
 export { startGateway, listenGateway, type Gateway, type StartGatewayOptions } from "./server/gateway.ts";
-export { createApp, type AppDeps } from "./server/app.ts";
+export { createApp, type App, type AppDeps } from "./server/app.ts";
 export { loadConfig, ConfigError, type LoadConfigOptions } from "./config/load.ts";
 export type { Config, ConfigOverrides, Mode } from "./config/types.ts";
 export { ManualClock, systemClock, type Clock } from "./shared/clock.ts";

@@ -1,20 +1,28 @@
 // `server.api_keys`: when set, /v1/* needs `Authorization: Bearer <one of them>` (CONTRACT §2). Keys are
 // compared through their SHA-256 digests in constant time.
+import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
-import { unauthorized } from "../shared/errors.ts";
+import { unauthorized, type GatewayError } from "../shared/errors.ts";
 import { matchesAnySecret, secretDigest } from "../shared/secrets.ts";
+import { headerOf } from "./exchange.ts";
+
+/** The check itself: undefined when the request may pass, else the 401 to answer. */
+export function apiKeyCheck(keys: readonly string[]): (req: IncomingMessage) => GatewayError | undefined {
+  const allowed = keys.map(secretDigest);
+  return function checkApiKey(req) {
+    if (allowed.length === 0) return undefined;
+    const presented = /^Bearer\s+(\S+)$/i.exec(headerOf(req, "authorization")?.trim() ?? "")?.[1];
+    const ok = matchesAnySecret(presented ?? "", allowed);
+    if (presented !== undefined && ok) return undefined;
+    return unauthorized(
+      "Incorrect API key provided. This gateway requires 'Authorization: Bearer <key>' with one of its server.api_keys.",
+    );
+  };
+}
 
 export function apiKeyAuth(keys: readonly string[]): RequestHandler {
-  const allowed = keys.map(secretDigest);
-  return function checkApiKey(req, _res, next) {
-    if (allowed.length === 0) return next();
-    const presented = /^Bearer\s+(\S+)$/i.exec(req.get("authorization")?.trim() ?? "")?.[1];
-    const ok = matchesAnySecret(presented ?? "", allowed);
-    if (presented !== undefined && ok) return next();
-    next(
-      unauthorized(
-        "Incorrect API key provided. This gateway requires 'Authorization: Bearer <key>' with one of its server.api_keys.",
-      ),
-    );
+  const check = apiKeyCheck(keys);
+  return function requireApiKey(req, _res, next) {
+    next(check(req));
   };
 }

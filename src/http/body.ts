@@ -2,6 +2,10 @@
 // application/x-www-form-urlencoded by default and users should not have to know that. Bodies nested
 // deeper than MAX_JSON_DEPTH are refused here, once for every surface, because later recursive work
 // (validation, hashing, JSON.stringify) would otherwise overflow the stack on a hostile body.
+//
+// Plain bodies (no Content-Encoding, UTF-8) — what every SDK sends — are read here directly; compressed
+// bodies and declared charsets go through body-parser, which knows them all. Both give the same errors.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type RequestHandler } from "express";
 import { invalidRequest } from "../shared/errors.ts";
 
@@ -22,21 +26,119 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-export function jsonBody(limitBytes: number): RequestHandler {
-  const parse = express.json({ limit: limitBytes, strict: false, type: () => true });
-  return function parseJsonBody(req, res, next) {
-    parse(req, res, (error?: unknown) => {
-      if (error !== undefined && error !== null) return next(error);
-      if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) {
-        return next(
-          invalidRequest(
-            `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
-            null,
-            "invalid_json",
-          ),
-        );
+/** An error shaped like body-parser's (http-errors), so one mapping (toGatewayError) renders both. */
+function bodyError(status: number, type: string, message: string, extra: object = {}): Error {
+  return Object.assign(new Error(message), { status, statusCode: status, expose: true, type, ...extra });
+}
+
+/** Whether a request carries a body at all (type-is's hasBody, as body-parser decides it). */
+function hasBody(req: IncomingMessage): boolean {
+  return (
+    req.headers["transfer-encoding"] !== undefined || !Number.isNaN(Number(req.headers["content-length"]))
+  );
+}
+
+/** No Content-Encoding and no declared charset: bytes are UTF-8 JSON as they arrive. */
+function isPlain(req: IncomingMessage): boolean {
+  const encoding = req.headers["content-encoding"];
+  if (encoding !== undefined && encoding.toLowerCase() !== "identity") return false;
+  return !/charset/i.test(req.headers["content-type"] ?? "");
+}
+
+/** Read and parse a plain body, refusing it as soon as it passes `limit` bytes. */
+function readPlain(req: IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    if (declared > limit) {
+      req.resume(); // let the connection be reused once the 413 is out
+      reject(bodyError(413, "entity.too.large", "request entity too large", { limit, length: declared }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const cleanup = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("aborted", onAborted);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > limit) {
+        cleanup();
+        req.resume();
+        reject(bodyError(413, "entity.too.large", "request entity too large", { limit, received }));
+        return;
       }
-      next();
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received)).toString(
+        "utf8",
+      );
+      if (text.length === 0) return resolve({}); // as body-parser: an empty JSON body is {}
+      try {
+        resolve(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+      } catch (error) {
+        reject(bodyError(400, "entity.parse.failed", (error as Error).message));
+      }
+    };
+    const onAborted = (): void => {
+      cleanup();
+      reject(bodyError(400, "request.aborted", "request aborted"));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(req.destroyed ? bodyError(400, "request.aborted", "request aborted") : error);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("aborted", onAborted);
+    req.on("error", onError);
+  });
+}
+
+function refuseDeepNesting(body: unknown): unknown {
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw invalidRequest(
+      `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+      null,
+      "invalid_json",
+    );
+  }
+  return body;
+}
+
+/**
+ * readJsonBody(limitBytes) → (req, res) => the parsed body (undefined when the request has none).
+ * Rejects with a body-parser-shaped error (too large, bad JSON, bad encoding, aborted) or a
+ * GatewayError (nested too deep).
+ */
+export function jsonBodyReader(
+  limitBytes: number,
+): (req: IncomingMessage, res: ServerResponse) => Promise<unknown> {
+  const parseWithBodyParser = express.json({ limit: limitBytes, strict: false, type: () => true });
+  return async function readJsonBody(req, res) {
+    if (!hasBody(req)) return undefined;
+    if (isPlain(req)) return refuseDeepNesting(await readPlain(req, limitBytes));
+    const holder = req as IncomingMessage & { body?: unknown };
+    await new Promise<void>((resolve, reject) => {
+      parseWithBodyParser(holder as never, res as never, (error?: unknown) =>
+        error === undefined || error === null ? resolve() : reject(error as Error),
+      );
     });
+    return refuseDeepNesting(holder.body);
+  };
+}
+
+/** The Express middleware: req.body as jsonBodyReader reads it. */
+export function jsonBody(limitBytes: number): RequestHandler {
+  const read = jsonBodyReader(limitBytes);
+  return function parseJsonBody(req, res, next) {
+    read(req, res).then((body) => {
+      req.body = body;
+      next();
+    }, next);
   };
 }

@@ -6,8 +6,10 @@
 //   `server.allowed_origins` may call; allowed origins get CORS headers so their pages can read answers.
 // - DNS rebinding: a page whose name is re-pointed at 127.0.0.1 sends its own name as Host. While the
 //   gateway is bound to a loopback address, Host must name a loopback address too.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
-import { forbidden } from "../shared/errors.ts";
+import { forbidden, type GatewayError } from "../shared/errors.ts";
+import { headerOf } from "./exchange.ts";
 
 export interface BrowserGuardOptions {
   /** `server.host`: the Host check applies only while bound to a loopback address. */
@@ -39,33 +41,35 @@ function hostnameOf(value: string, scheme: string): string | undefined {
 const ALLOWED_HEADERS =
   "authorization, content-type, x-team-id, x-api-token, x-api-key, x-cassette, x-mock-fault, x-request-id";
 
-export function browserGuard(options: BrowserGuardOptions): RequestHandler {
+/**
+ * The check itself, for both the Express surfaces and the hot lane: undefined when the request may go
+ * on (CORS headers already set for a permitted page), else the 403 to answer.
+ */
+export function browserCheck(
+  options: BrowserGuardOptions,
+): (req: IncomingMessage, res: ServerResponse) => GatewayError | undefined {
   const allowed = new Set(options.allowedOrigins.map((o) => o.replace(/\/$/, "").toLowerCase()));
   const checkHost = isLoopbackName(options.host);
 
-  return function guardBrowsers(req, res, next) {
+  return function checkBrowser(req, res) {
     if (checkHost) {
-      const host = hostnameOf(req.get("host") ?? "", "http://");
+      const host = hostnameOf(headerOf(req, "host") ?? "", "http://");
       if (host === undefined || !isLoopbackName(host)) {
-        return next(
-          forbidden(
-            "This gateway answers only requests addressed to a loopback name (Host header).",
-            "host_forbidden",
-          ),
+        return forbidden(
+          "This gateway answers only requests addressed to a loopback name (Host header).",
+          "host_forbidden",
         );
       }
     }
-    const origin = req.get("origin");
-    if (origin === undefined) return next();
+    const origin = headerOf(req, "origin");
+    if (origin === undefined) return undefined;
     const originHost = origin === "null" ? undefined : hostnameOf(origin, "");
     const permitted =
       (originHost !== undefined && isLoopbackName(originHost)) || allowed.has(origin.toLowerCase());
     if (!permitted) {
-      return next(
-        forbidden(
-          `Browser requests from ${origin.slice(0, 100)} are refused: add the origin to server.allowed_origins to allow a web page to use this gateway.`,
-          "origin_forbidden",
-        ),
+      return forbidden(
+        `Browser requests from ${origin.slice(0, 100)} are refused: add the origin to server.allowed_origins to allow a web page to use this gateway.`,
+        "origin_forbidden",
       );
     }
     res.setHeader("Access-Control-Allow-Origin", origin);
@@ -74,7 +78,17 @@ export function browserGuard(options: BrowserGuardOptions): RequestHandler {
       "Access-Control-Expose-Headers",
       "x-request-id, x-bedrock-cost-usd, x-bedrock-remaining-budget, x-bedrock-budget-limit",
     );
-    if (req.method === "OPTIONS") {
+    return undefined;
+  };
+}
+
+/** The Express middleware: the check, plus the CORS preflight answer for permitted pages. */
+export function browserGuard(options: BrowserGuardOptions): RequestHandler {
+  const check = browserCheck(options);
+  return function guardBrowsers(req, res, next) {
+    const refusal = check(req, res);
+    if (refusal !== undefined) return next(refusal);
+    if (req.method === "OPTIONS" && req.get("origin") !== undefined) {
       res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
       res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
       res.setHeader("Access-Control-Max-Age", "600");

@@ -2,7 +2,7 @@
 // translate back → JSON, or SSE chunks through the SSE writer. Errors before the first byte are normal
 // HTTP errors (the one error middleware); after it, the writer's error frame.
 import { setTimeout as delay } from "node:timers/promises";
-import { Router, type Request, type Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { Config } from "../config/types.ts";
 import type { ModelResolver } from "../models/catalog.ts";
 import { parseChatCompletionCreateParams } from "../openai/parse.ts";
@@ -19,8 +19,10 @@ import { toChunks } from "../translation/stream.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, InvokeResponse, UpstreamClient } from "../upstream/types.ts";
 import { resolveCredentials, usesSimulator } from "./credentials.ts";
+import { headerOf, type Exchange, type HotRoute } from "./exchange.ts";
 import { openAIErrorBody, toGatewayError } from "./errors.ts";
 import { sendJson } from "./send.ts";
+import { apiKeyCheck } from "./auth.ts";
 import { createSseWriter } from "./sse.ts";
 
 export interface ChatDeps {
@@ -69,17 +71,12 @@ class LazyAbort {
   }
 }
 
-function invokeContext(
-  req: Request,
-  config: Readonly<Config>,
-  requestId: string,
-  abort: LazyAbort,
-): InvokeContext {
-  const fault = req.get("x-mock-fault");
-  const cassette = req.get("x-cassette");
+function invokeContext(x: Exchange, config: Readonly<Config>, abort: LazyAbort): InvokeContext {
+  const fault = headerOf(x.req, "x-mock-fault");
+  const cassette = headerOf(x.req, "x-cassette");
   return {
-    credentials: resolveCredentials(req, config),
-    requestId,
+    credentials: resolveCredentials(x.req, config),
+    requestId: x.record.requestId,
     get signal(): AbortSignal {
       return abort.signal;
     },
@@ -89,7 +86,7 @@ function invokeContext(
 }
 
 /** The upstream metadata, summarised in headers (CONTRACT §3). */
-function setBedrockHeaders(res: Response, completion: ChatCompletion): void {
+function setBedrockHeaders(res: ServerResponse, completion: ChatCompletion): void {
   if (completion.usage.cost !== undefined) res.setHeader("x-bedrock-cost-usd", String(completion.usage.cost));
   const quota = (completion.bedrock as { remaining_quota?: Record<string, unknown> } | undefined)
     ?.remaining_quota;
@@ -119,13 +116,13 @@ function pacing(config: Readonly<Config>): ((chunk: ChatCompletionChunk) => numb
 }
 
 async function stream(
-  res: Response,
+  x: Exchange,
   chunks: readonly ChatCompletionChunk[],
   pace: ((c: ChatCompletionChunk) => number) | undefined,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<void> {
-  const writer = createSseWriter(res);
+  const writer = createSseWriter(x.res);
   writer.open();
   try {
     for (const chunk of chunks) {
@@ -138,13 +135,13 @@ async function stream(
   } catch (error) {
     const typed = toGatewayError(error);
     if (typed.code === "internal_error")
-      logger.error({ err: error, requestId: res.locals.requestId }, "stream failed");
+      logger.error({ err: error, requestId: x.record.requestId }, "stream failed");
     writer.fail(openAIErrorBody(typed));
   }
 }
 
-export function chatRouter(deps: ChatDeps): Router {
-  const router = Router();
+/** POST /v1/chat/completions, served by the hot lane (the /v1 API-key check runs before the body is read). */
+export function chatRoute(deps: ChatDeps): HotRoute {
   const { config } = deps;
   const options = {
     systemPrompt: config.translation.system_prompt,
@@ -153,50 +150,54 @@ export function chatRouter(deps: ChatDeps): Router {
   };
   const pace = pacing(config);
 
-  router.post("/v1/chat/completions", async (req, res) => {
-    const params = parseChatCompletionCreateParams(req.body);
-    const model = deps.models.resolve(params.model);
-    if (model === undefined) {
-      throw notFound(
-        `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
-        "model_not_found",
-        "model",
-      );
-    }
-    const { request, plan } = toInvokeRequest(params, model, options);
-    res.locals.logFields = { model: model.id, n: params.n, stream: params.stream };
+  return {
+    paths: ["/v1/chat/completions"],
+    authorize: apiKeyCheck(config.server.api_keys),
+    async handle(x) {
+      const params = parseChatCompletionCreateParams(x.body);
+      const model = deps.models.resolve(params.model);
+      if (model === undefined) {
+        throw notFound(
+          `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
+          "model_not_found",
+          "model",
+        );
+      }
+      const { request, plan } = toInvokeRequest(params, model, options);
+      x.record.logFields = { model: model.id, n: params.n, stream: params.stream };
 
-    // Stop upstream work (and retries) when the client goes away.
-    const abort = new LazyAbort();
-    res.on("close", () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    const context = invokeContext(req, config, String(res.locals.requestId), abort);
-    const calls = Array.from({ length: params.n }, () => invokeOnce(deps, request, context));
-    let answers: InvokeResponse[];
-    try {
-      answers = await Promise.all(calls);
-    } catch (error) {
-      abort.abort(); // the sibling calls of a failed choice are no longer needed
-      await Promise.allSettled(calls);
-      throw error;
-    }
-    const completion = toChatCompletion(answers, plan, {
-      id: `chatcmpl-${deps.ids.token(29)}`,
-      created: Math.floor(deps.clock.now() / 1000),
-    });
-    setBedrockHeaders(res, completion);
-    if (!params.stream) {
-      sendJson(res, completion);
-      return;
-    }
-    await stream(
-      res,
-      toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
-      pace,
-      abort.signal,
-      deps.logger,
-    );
-  });
-  return router;
+      // Stop upstream work (and retries) when the client goes away.
+      const abort = new LazyAbort();
+      const { res } = x;
+      res.on("close", () => {
+        if (!res.writableFinished) abort.abort();
+      });
+      const context = invokeContext(x, config, abort);
+      const calls = Array.from({ length: params.n }, () => invokeOnce(deps, request, context));
+      let answers: InvokeResponse[];
+      try {
+        answers = await Promise.all(calls);
+      } catch (error) {
+        abort.abort(); // the sibling calls of a failed choice are no longer needed
+        await Promise.allSettled(calls);
+        throw error;
+      }
+      const completion = toChatCompletion(answers, plan, {
+        id: `chatcmpl-${deps.ids.token(29)}`,
+        created: Math.floor(deps.clock.now() / 1000),
+      });
+      setBedrockHeaders(res, completion);
+      if (!params.stream) {
+        sendJson(res, completion);
+        return;
+      }
+      await stream(
+        x,
+        toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
+        pace,
+        abort.signal,
+        deps.logger,
+      );
+    },
+  };
 }

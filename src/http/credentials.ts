@@ -2,13 +2,14 @@
 // X-API-Token headers; else a bearer key of the form TEAM_ID:API_TOKEN; else the configured upstream
 // credentials; else, where no real credentials are needed (the simulator, or replay, which never calls
 // out), the first simulated team. So any OpenAI SDK with any key works offline.
-import type { Request } from "express";
+import type { IncomingMessage } from "node:http";
 import type { Config } from "../config/types.ts";
 import { tokenFromHeaders } from "../upstream/credentials.ts";
 import type { Credentials } from "../upstream/types.ts";
+import { headerOf } from "./exchange.ts";
 
-export function resolveCredentials(req: Request, config: Readonly<Config>): Credentials | undefined {
-  const header = (name: string): string | undefined => req.get(name);
+export function resolveCredentials(req: IncomingMessage, config: Readonly<Config>): Credentials | undefined {
+  const header = (name: string): string | undefined => headerOf(req, name);
   const teamHeader = header("x-team-id")?.trim();
   const tokenHeader = header("x-api-token")?.trim();
   if (teamHeader && tokenHeader) return { teamId: teamHeader, apiToken: tokenHeader, teamField: "team_id" };

@@ -1,10 +1,12 @@
 // The one error middleware (STYLE.md #1): typed GatewayErrors render as OpenAI error bodies on the
 // OpenAI surface and as the proxy's own shapes on /prod/invoke; anything unknown becomes a generic 500
 // whose detail goes to the log only.
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
+import type { ServerResponse } from "node:http";
+import type { ErrorRequestHandler, RequestHandler } from "express";
 import { GatewayError, internalError, invalidRequest, notFound } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { OpenAIErrorBody } from "../openai/types.ts";
+import { sendJson } from "./send.ts";
 
 /** The proxy-compatible surface answers errors the way the real proxy does (PROXY.md "Errors"). */
 export function isProxySurface(path: string): boolean {
@@ -79,29 +81,44 @@ export function toGatewayError(error: unknown): GatewayError {
   }
 }
 
-export function sendError(res: Response, req: Request, error: GatewayError): void {
-  res.status(error.status);
+/** Answer `error` on `res`: the OpenAI error body, or the proxy's own shapes on its surface. */
+export function writeError(res: ServerResponse, path: string, error: GatewayError): void {
+  res.statusCode = error.status;
   res.setHeader("x-should-retry", String(error.shouldRetry));
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  const proxy = isProxySurface(req.path);
+  const proxy = isProxySurface(path);
   // The real proxy's API gateway sends CORS headers on every answer, refusals included.
   if (proxy) res.setHeader("Access-Control-Allow-Origin", "*");
-  res.json(proxy ? proxyErrorBody(error) : openAIErrorBody(error));
+  sendJson(res, proxy ? proxyErrorBody(error) : openAIErrorBody(error));
+}
+
+/**
+ * Everything that happens to a request that failed: map it to a typed error, log the unexpected ones,
+ * note the code for the access log, and answer — or, when a stream already started (the SSE writer
+ * owns the mid-stream error frame), just end.
+ */
+export function failRequest(
+  logger: Logger,
+  res: ServerResponse,
+  path: string,
+  record: { requestId?: string; errorCode?: string },
+  rawError: unknown,
+): void {
+  const error = toGatewayError(rawError);
+  if (error.status >= 500 && error.code === "internal_error") {
+    logger.error({ err: error.cause ?? rawError, requestId: record.requestId }, "unexpected error");
+  }
+  record.errorCode = error.code;
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  writeError(res, path, error);
 }
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return function renderError(rawError, req, res, _next) {
-    const error = toGatewayError(rawError);
-    if (error.status >= 500 && error.code === "internal_error") {
-      logger.error({ err: error.cause ?? rawError, requestId: res.locals.requestId }, "unexpected error");
-    }
-    res.locals.errorCode = error.code;
-    if (res.headersSent) {
-      // A stream already started: the SSE writer owns the mid-stream error frame; just end.
-      res.end();
-      return;
-    }
-    sendError(res, req, error);
+    failRequest(logger, res, req.path, res.locals, rawError);
   };
 }
 

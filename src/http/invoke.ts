@@ -1,10 +1,11 @@
 // POST /prod/invoke and POST /invoke: the proxy's own surface (PROXY.md). Credentials are read from the
 // body or headers and stripped from the body before the UpstreamClient (simulator, live client or
 // record/replay) sees it; its answer goes back byte for byte, error statuses included.
-import { Router, type Request, type Response } from "express";
+import { Router } from "express";
 import { GatewayError, invalidRequest } from "../shared/errors.ts";
 import { proxyCredentials, stripCredentials } from "../upstream/credentials.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
+import { headerOf, type Exchange, type HotRoute } from "./exchange.ts";
 import { endWith } from "./send.ts";
 
 const PATHS = ["/prod/invoke", "/invoke"];
@@ -15,15 +16,16 @@ export interface InvokeRouterDeps {
   upstream: UpstreamClient;
 }
 
-function context(req: Request, res: Response, body: Record<string, unknown>): InvokeContext {
-  const header = (name: string): string | undefined => req.get(name);
+function context(x: Exchange, body: Record<string, unknown>): InvokeContext {
+  const header = (name: string): string | undefined => headerOf(x.req, name);
   const abort = new AbortController();
+  const { res } = x;
   res.on("close", () => {
     if (!res.writableFinished) abort.abort();
   });
   const ctx: InvokeContext = {
     credentials: proxyCredentials(body, header),
-    requestId: String(res.locals.requestId),
+    requestId: x.record.requestId,
     signal: abort.signal,
   };
   const fault = header("x-mock-fault");
@@ -33,9 +35,9 @@ function context(req: Request, res: Response, body: Record<string, unknown>): In
   return ctx;
 }
 
-export function invokeRouter(deps: InvokeRouterDeps): Router {
+/** The CORS preflight of the proxy surface (Express: it is not a hot path). */
+export function invokePreflightRouter(): Router {
   const router = Router();
-
   router.options(PATHS, (_req, res) => {
     res.set({
       "Access-Control-Allow-Origin": "*",
@@ -45,39 +47,45 @@ export function invokeRouter(deps: InvokeRouterDeps): Router {
     });
     res.status(204).end();
   });
-
-  router.post(PATHS, async (req, res) => {
-    res.setHeader("Access-Control-Allow-Origin", "*");
-    const raw: unknown = req.body;
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-      throw invalidRequest(
-        "The request body must be a JSON object with model, messages and max_tokens.",
-        null,
-        "invalid_json",
-      );
-    }
-    const body = raw as Record<string, unknown>;
-    const ctx = context(req, res, body);
-    let answer: UpstreamResponse;
-    try {
-      answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
-    } catch (error) {
-      // A reset upstream is mirrored as a reset here: the client sees its socket drop, not a body.
-      if (error instanceof GatewayError && error.code === "upstream_reset") {
-        res.locals.errorCode = error.code;
-        req.socket.destroy();
-        return;
-      }
-      throw error;
-    }
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (PASSED_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
-    }
-    if (res.getHeader("content-type") === undefined) res.setHeader("content-type", "application/json");
-    if (res.getHeader("x-amzn-requestid") === undefined) res.setHeader("x-amzn-RequestId", ctx.requestId);
-    res.status(answer.status);
-    endWith(res, answer.body);
-  });
-
   return router;
+}
+
+/** POST /prod/invoke and POST /invoke, served by the hot lane. */
+export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
+  return {
+    paths: PATHS,
+    async handle(x) {
+      const { res } = x;
+      res.setHeader("Access-Control-Allow-Origin", "*");
+      const raw = x.body;
+      if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+        throw invalidRequest(
+          "The request body must be a JSON object with model, messages and max_tokens.",
+          null,
+          "invalid_json",
+        );
+      }
+      const body = raw as Record<string, unknown>;
+      const ctx = context(x, body);
+      let answer: UpstreamResponse;
+      try {
+        answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
+      } catch (error) {
+        // A reset upstream is mirrored as a reset here: the client sees its socket drop, not a body.
+        if (error instanceof GatewayError && error.code === "upstream_reset") {
+          x.record.errorCode = error.code;
+          x.req.socket.destroy();
+          return;
+        }
+        throw error;
+      }
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (PASSED_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
+      }
+      if (res.getHeader("content-type") === undefined) res.setHeader("content-type", "application/json");
+      if (res.getHeader("x-amzn-requestid") === undefined) res.setHeader("x-amzn-RequestId", ctx.requestId);
+      res.statusCode = answer.status;
+      endWith(res, answer.body);
+    },
+  };
 }

@@ -1,44 +1,102 @@
 // Per-request id (echoed as `x-request-id`) and one structured log line per request. The log line
-// holds named fields only — method, route, status, timing, ids — never headers or bodies, so no
-// credential can reach the log.
+// holds named fields only — method, path, status, timing, ids — never headers or bodies, so no
+// credential can reach the log. One core (trackRequest) serves the Express surfaces and the hot lane.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
+import { headerOf, pathOf, type RequestRecord } from "./exchange.ts";
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function requestContext(deps: { ids: IdSource; logger: Logger; metrics: Metrics }): RequestHandler {
-  return function trackRequest(req, res, next) {
+export interface RequestContextDeps {
+  ids: IdSource;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** A RequestRecord whose id is filled in by the tracker. */
+export type OpenRecord = { -readonly [K in keyof RequestRecord]: RequestRecord[K] };
+
+/**
+ * Label-bound metric children, one per (method, route, status): binding the labels once saves hashing
+ * a label object twice per request. Bounded — routes are patterns, Node accepts only known methods.
+ */
+function boundMetrics(metrics: Metrics) {
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(value: number): void }>();
+  return (method: string, route: string, status: number, seconds: number): void => {
+    const key = `${method} ${route}`;
+    const full = `${key} ${status}`;
+    let counter = counters.get(full);
+    if (counter === undefined) {
+      counter = metrics.httpRequests.labels({ method, route, status: String(status) });
+      counters.set(full, counter);
+    }
+    let timer = timers.get(key);
+    if (timer === undefined) {
+      timer = metrics.httpDuration.labels({ method, route });
+      timers.set(key, timer);
+    }
+    counter.inc();
+    timer.observe(seconds);
+  };
+}
+
+/**
+ * trackRequest(req, res, record, routeOf): assign the request id (the client's `x-request-id` when it is
+ * well-formed), echo it, and when the response closes count it and write the access-log line.
+ * `routeOf` names the matched route pattern at that time (bounded metric labels).
+ */
+export function requestTracker(deps: RequestContextDeps) {
+  const count = boundMetrics(deps.metrics);
+
+  return function trackRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: OpenRecord,
+    routeOf: () => string,
+  ): string {
     const started = process.hrtime.bigint();
-    const incoming = req.get("x-request-id");
+    const incoming = headerOf(req, "x-request-id");
     const requestId =
       incoming !== undefined && CLIENT_REQUEST_ID.test(incoming) ? incoming : deps.ids.requestId();
-    res.locals.requestId = requestId;
+    (record as { requestId: string }).requestId = requestId;
     res.setHeader("x-request-id", requestId);
 
     res.on("close", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // The matched route pattern keeps metric labels bounded (no per-instance-name series); requests
-      // that never reached a route (unknown paths, bodies refused before routing) share one label.
-      const pattern = (req.route as { path?: unknown } | undefined)?.path;
-      const route = typeof pattern === "string" ? `${req.baseUrl}${pattern}` : "unmatched";
-      const labels = { method: req.method, route };
-      deps.metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
-      deps.metrics.httpDuration.observe(labels, seconds);
+      const method = req.method ?? "GET";
+      count(method, routeOf(), res.statusCode, seconds);
+      if (!deps.logger.isLevelEnabled("info")) return;
+      // Only what is worth reading: `aborted` and `error` appear when they happened.
       deps.logger.info(
         {
           requestId,
-          method: req.method,
-          path: req.path,
+          method,
+          path: pathOf(req.url),
           status: res.statusCode,
           ms: Math.round(seconds * 1e6) / 1e3,
-          aborted: !res.writableFinished,
-          ...(res.locals.errorCode === undefined ? {} : { error: res.locals.errorCode }),
-          ...(res.locals.logFields ?? {}),
+          ...(res.writableFinished ? {} : { aborted: true }),
+          ...(record.errorCode === undefined ? {} : { error: record.errorCode }),
+          ...record.logFields,
         },
         "request",
       );
+    });
+    return requestId;
+  };
+}
+
+/** The Express middleware: res.locals is the request's record; the route label comes from req.route. */
+export function requestContext(deps: RequestContextDeps): RequestHandler {
+  const track = requestTracker(deps);
+  return function trackExpressRequest(req, res, next) {
+    track(req, res, res.locals as OpenRecord, () => {
+      // Requests that never reached a route (unknown paths, bodies refused before routing) share one label.
+      const pattern = (req.route as { path?: unknown } | undefined)?.path;
+      return typeof pattern === "string" ? `${req.baseUrl}${pattern}` : "unmatched";
     });
     next();
   };

@@ -1,6 +1,6 @@
 // The SSE writer: the only code that knows what a frame looks like, writes `[DONE]`, or writes the
 // mid-stream error frame (STYLE.md #3). Chunks arrive as typed objects; frames are never edited as strings.
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { OpenAIErrorBody } from "../openai/types.ts";
 
 export interface SseWriter {
@@ -16,7 +16,7 @@ export interface SseWriter {
   readonly closed: boolean;
 }
 
-export function createSseWriter(res: Response): SseWriter {
+export function createSseWriter(res: ServerResponse): SseWriter {
   let closed = false;
   res.on("close", () => {
     closed = true;
@@ -42,7 +42,7 @@ export function createSseWriter(res: Response): SseWriter {
       return closed || res.destroyed;
     },
     open() {
-      res.status(200);
+      res.statusCode = 200;
       res.setHeader("content-type", "text/event-stream; charset=utf-8");
       res.setHeader("cache-control", "no-cache, no-transform");
       res.setHeader("connection", "keep-alive");

@@ -1,13 +1,20 @@
-// The OpenAI surface: `server.api_keys` check on /v1/*, then chat completions and models.
+// The OpenAI surface: `server.api_keys` check on /v1/*, chat completions (a hot route) and models.
 import { Router } from "express";
 import { apiKeyAuth } from "./auth.ts";
-import { chatRouter, type ChatDeps } from "./chat.ts";
+import { chatRoute, type ChatDeps } from "./chat.ts";
+import type { HotRoute } from "./exchange.ts";
 import { modelsRouter } from "./models.ts";
 
-export function openAIRouter(deps: ChatDeps): Router {
+export interface OpenAISurface {
+  /** GET /v1/models[/id] and the API-key check on every other /v1 path Express sees. */
+  router: Router;
+  /** POST /v1/chat/completions, for the hot lane. */
+  routes: HotRoute[];
+}
+
+export function openAISurface(deps: ChatDeps): OpenAISurface {
   const router = Router();
   router.use("/v1", apiKeyAuth(deps.config.server.api_keys));
-  router.use(chatRouter(deps));
   router.use(modelsRouter(deps));
-  return router;
+  return { router, routes: [chatRoute(deps)] };
 }

@@ -1,12 +1,16 @@
-// createApp(deps): the Express application, with every dependency handed in so tests can use supertest
-// on it directly. The route order is the whole request walk: context → body → surfaces → 404 → errors.
+// createApp(deps): the request handler — the hot lane for the POST routes every SDK call takes, Express
+// for the rest — with every dependency handed in so tests can use supertest on it directly. The Express
+// route order is the whole request walk there: context → guard → body → surfaces → 404 → errors.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Router } from "express";
 import type { Config } from "../config/types.ts";
-import { jsonBody } from "../http/body.ts";
-import { browserGuard } from "../http/browser-guard.ts";
+import { jsonBody, jsonBodyReader } from "../http/body.ts";
+import { browserCheck, browserGuard } from "../http/browser-guard.ts";
 import { errorMiddleware, notFoundHandler } from "../http/errors.ts";
+import type { HotRoute } from "../http/exchange.ts";
 import { healthRouter } from "../http/health.ts";
-import { requestContext } from "../http/request-context.ts";
+import { createHotLane } from "../http/lane.ts";
+import { requestContext, requestTracker } from "../http/request-context.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -21,11 +25,16 @@ export interface AppDeps {
   metrics: Metrics;
   ids: IdSource;
   clock: Clock;
-  /** Surfaces to mount after the built-in ones (tests, and mode-specific routers from createGateway). */
+  /** Express surfaces to mount after the built-in ones (tests, and mode-specific routers from createSurfaces). */
   routers?: Router[];
+  /** POST routes served by the hot lane (chat completions, invoke). */
+  routes?: HotRoute[];
 }
 
-export function createApp(deps: AppDeps): Express {
+/** What createApp returns: a plain Node request listener (`http.createServer(app)`, `supertest(app)`). */
+export type App = (req: IncomingMessage, res: ServerResponse) => void;
+
+function expressApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -47,4 +56,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;
+}
+
+export function createApp(deps: AppDeps): App {
+  const app = expressApp(deps);
+  const serveHot = createHotLane({
+    routes: deps.routes ?? [],
+    trackRequest: requestTracker(deps),
+    checkBrowser: browserCheck({
+      host: deps.config.server.host,
+      allowedOrigins: deps.config.server.allowed_origins,
+    }),
+    readJsonBody: jsonBodyReader(deps.config.server.body_limit_bytes),
+    logger: deps.logger,
+  });
+  return function handleRequest(req, res) {
+    if (!serveHot(req, res)) app(req, res);
+  };
 }

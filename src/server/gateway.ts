@@ -74,8 +74,8 @@ export async function listenGateway(
   const metrics = createMetrics();
   const stack = createUpstream({ config, clock, ids, logger, metrics });
   const upstream = stack.upstream;
-  const routers = createSurfaces({ config, stack, logger, metrics, ids, clock });
-  const app = createApp({ config, upstream, logger, metrics, ids, clock, routers });
+  const surfaces = createSurfaces({ config, stack, logger, metrics, ids, clock });
+  const app = createApp({ config, upstream, logger, metrics, ids, clock, ...surfaces });
   const server = createServer({ keepAliveTimeout: 65_000 }, app);
 
   try {

@@ -1,12 +1,13 @@
-// createSurfaces(deps): the routers each mode serves, beside /healthz and /metrics. The only place
+// createSurfaces(deps): the routers and hot routes each mode serves, beside /healthz and /metrics. The only place
 // that decides which HTTP surfaces exist; each feature adds its router here.
 import type { Router } from "express";
 import type { Config } from "../config/types.ts";
 import { adminRouter } from "../http/admin.ts";
 import { gpuRouter } from "../http/gpu.ts";
-import { invokeRouter } from "../http/invoke.ts";
+import type { HotRoute } from "../http/exchange.ts";
+import { invokePreflightRouter, invokeRoute } from "../http/invoke.ts";
 import { quotaRouter } from "../http/quota.ts";
-import { openAIRouter } from "../http/v1.ts";
+import { openAISurface } from "../http/v1.ts";
 import { createModelResolver } from "../models/catalog.ts";
 import { withRetries, type RetryOptions } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
@@ -21,18 +22,22 @@ export function retryPolicyFor(config: Readonly<Config>): RetryOptions {
   return config.mode === "replay" ? { retries, baseDelayMs: 0, maxDelayMs: 0 } : { retries };
 }
 
-export type SurfaceDeps = Omit<AppDeps, "routers" | "upstream"> & { stack: UpstreamStack };
+export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream"> & { stack: UpstreamStack };
 
-export function createSurfaces(deps: SurfaceDeps): Router[] {
+export interface Surfaces {
+  routers: Router[];
+  routes: HotRoute[];
+}
+
+export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const { stack, config } = deps;
   const models = createModelResolver(config.models.aliases);
   // /v1 retries retryable upstream failures (whatever the mode, so X-Mock-Fault reaches every attempt,
   // CONTRACT §5); /prod/invoke stays a faithful proxy and passes failures on as they came.
   const retrying = withRetries(stack.upstream, retryPolicyFor(config));
-  const routers = [
-    openAIRouter({ ...deps, upstream: retrying, models }),
-    invokeRouter({ upstream: stack.upstream }),
-  ];
+  const openAI = openAISurface({ ...deps, upstream: retrying, models });
+  const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream })];
+  const routers = [openAI.router, invokePreflightRouter()];
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
     const quota = stack.quota;
@@ -41,5 +46,5 @@ export function createSurfaces(deps: SurfaceDeps): Router[] {
     );
     routers.push(adminRouter({ admin: stack.accounting.admin, adminKey: config.server.admin_key }));
   }
-  return routers;
+  return { routers, routes };
 }

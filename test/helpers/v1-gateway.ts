@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import type { Config } from "../../src/config/types.ts";
-import { openAIRouter } from "../../src/http/v1.ts";
+import { openAISurface } from "../../src/http/v1.ts";
 import { createModelResolver } from "../../src/models/catalog.ts";
 import { createApp } from "../../src/server/app.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
@@ -42,12 +42,12 @@ export async function startTestGateway(
     baseDelayMs: 1,
     maxDelayMs: 20,
   });
-  const router = openAIRouter({
+  const openAI = openAISurface({
     ...deps,
     upstream: retrying,
     models: createModelResolver(config.models.aliases),
   });
-  const app = createApp({ ...deps, upstream, routers: [router] });
+  const app = createApp({ ...deps, upstream, routers: [openAI.router], routes: openAI.routes });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

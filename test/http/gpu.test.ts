@@ -38,8 +38,8 @@ function gateway() {
     metrics: createMetrics(),
   };
   const stack = createUpstream(deps);
-  const routers = createSurfaces({ ...deps, stack });
-  return { app: createApp({ ...deps, upstream: stack.upstream, routers }), stack };
+  const surfaces = createSurfaces({ ...deps, stack });
+  return { app: createApp({ ...deps, upstream: stack.upstream, ...surfaces }), stack };
 }
 
 describe("/gpu routes", () => {

@@ -1,12 +1,11 @@
 // The /prod/invoke route with a stand-in UpstreamClient: what any mode's upstream receives, and that
 // its answer is passed on byte for byte.
-import express from "express";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { jsonBody } from "../../src/http/body.ts";
-import { errorMiddleware } from "../../src/http/errors.ts";
-import { invokeRouter } from "../../src/http/invoke.ts";
-import { requestContext } from "../../src/http/request-context.ts";
+import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
+import { invokePreflightRouter, invokeRoute } from "../../src/http/invoke.ts";
+import { createApp } from "../../src/server/app.ts";
+import { ManualClock } from "../../src/shared/clock.ts";
 import { sequentialIds } from "../../src/shared/ids.ts";
 import { createLogger } from "../../src/shared/logger.ts";
 import { createMetrics } from "../../src/shared/metrics.ts";
@@ -27,16 +26,20 @@ function appWith(answer: UpstreamResponse) {
     },
     close: () => Promise.resolve(),
   };
-  const logger = createLogger("silent");
-  const app = express();
-  app.use(requestContext({ ids: sequentialIds(), logger, metrics: createMetrics() }));
-  app.post("/{*any}", jsonBody(1 << 20));
-  app.use(invokeRouter({ upstream }));
-  app.use(errorMiddleware(logger));
+  const app = createApp({
+    config: DEFAULT_CONFIG,
+    upstream,
+    logger: createLogger("silent"),
+    metrics: createMetrics(),
+    ids: sequentialIds(),
+    clock: new ManualClock(),
+    routers: [invokePreflightRouter()],
+    routes: [invokeRoute({ upstream })],
+  });
   return { app, seen };
 }
 
-describe("invokeRouter", () => {
+describe("invokeRoute", () => {
   it("strips credentials from the body and hands them over in the context, with fault and cassette", async () => {
     const { app, seen } = appWith({
       status: 200,

@@ -1,9 +1,8 @@
 // An in-process gateway in mock mode for supertest: the real composition (createUpstream,
 // createSurfaces, createApp) with a manual clock and silent logs.
-import type { Express } from "express";
 import { loadConfig } from "../../../src/config/load.ts";
 import type { Config, ConfigOverrides } from "../../../src/config/types.ts";
-import { createApp } from "../../../src/server/app.ts";
+import { createApp, type App } from "../../../src/server/app.ts";
 import { createSurfaces } from "../../../src/server/surfaces.ts";
 import { createUpstream, type UpstreamStack } from "../../../src/server/upstream.ts";
 import { ManualClock } from "../../../src/shared/clock.ts";
@@ -25,7 +24,7 @@ export const TEAMS = [
 export const TEAM = TEAMS[0]!;
 
 export interface Harness {
-  app: Express;
+  app: App;
   stack: UpstreamStack;
   clock: ManualClock;
   config: Readonly<Config>;
@@ -46,8 +45,8 @@ export function mockApp(overrides: ConfigOverrides = {}): Harness {
   const metrics = createMetrics();
   const ids = sequentialIds();
   const stack = createUpstream({ config, clock, ids, logger, metrics });
-  const routers = createSurfaces({ config, stack, logger, metrics, ids, clock });
-  const app = createApp({ config, upstream: stack.upstream, logger, metrics, ids, clock, routers });
+  const surfaces = createSurfaces({ config, stack, logger, metrics, ids, clock });
+  const app = createApp({ config, upstream: stack.upstream, logger, metrics, ids, clock, ...surfaces });
   return { app, stack, clock, config };
 }
 

@@ -1,0 +1,44 @@
+// The framework-free view of one request, shared by the Express surfaces and the hot lane (lane.ts):
+// handlers on the hot routes see Node's own request and response, the parsed body and the request's
+// log record — nothing Express adds — so they run without Express's per-request cost.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** What the access-log line of a request reports beyond method, path, status and time. */
+export interface RequestRecord {
+  readonly requestId: string;
+  /** Added to the access-log line (model, n, stream). */
+  logFields?: Record<string, unknown>;
+  /** The error code the request ended with, when it failed. */
+  errorCode?: string;
+}
+
+export interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The path without the query string. */
+  readonly path: string;
+  /** The parsed JSON body (undefined when the request had none). */
+  readonly body: unknown;
+  readonly record: RequestRecord;
+}
+
+/** A POST route served by the hot lane. */
+export interface HotRoute {
+  readonly paths: readonly string[];
+  /** Checked before the body is read (e.g. server.api_keys on /v1): a refusal costs no body parse. */
+  readonly authorize?: (req: IncomingMessage) => Error | undefined;
+  handle(exchange: Exchange): Promise<void>;
+}
+
+/** A request header's value (the first one when repeated), like Express's req.get(). */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The path of a request URL, without the query string. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
