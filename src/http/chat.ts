@@ -164,7 +164,11 @@ export function chatRoute(deps: ChatDeps): HotRoute {
         );
       }
       const { request, plan } = toInvokeRequest(params, model, options);
-      x.record.logFields = { model: model.id, n: params.n, stream: params.stream };
+      // The model always; n and stream when they differ from a plain call.
+      x.record.logFields =
+        params.n === 1 && !params.stream
+          ? { model: model.id }
+          : { model: model.id, n: params.n, stream: params.stream };
 
       // Stop upstream work (and retries) when the client goes away.
       const abort = new LazyAbort();

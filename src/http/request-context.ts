@@ -71,19 +71,17 @@ export function requestTracker(deps: RequestContextDeps) {
       count(method, routeOf(), res.statusCode, seconds);
       if (!deps.logger.isLevelEnabled("info")) return;
       // Only what is worth reading: `aborted` and `error` appear when they happened.
-      deps.logger.info(
-        {
-          requestId,
-          method,
-          path: pathOf(req.url),
-          status: res.statusCode,
-          ms: Math.round(seconds * 1e6) / 1e3,
-          ...(res.writableFinished ? {} : { aborted: true }),
-          ...(record.errorCode === undefined ? {} : { error: record.errorCode }),
-          ...record.logFields,
-        },
-        "request",
-      );
+      const line: Record<string, unknown> = {
+        requestId,
+        method,
+        path: pathOf(req.url),
+        status: res.statusCode,
+        ms: Math.round(seconds * 1e6) / 1e3,
+      };
+      if (!res.writableFinished) line.aborted = true;
+      if (record.errorCode !== undefined) line.error = record.errorCode;
+      if (record.logFields !== undefined) Object.assign(line, record.logFields);
+      deps.logger.info(line, "request");
     });
     return requestId;
   };

@@ -167,7 +167,6 @@ describe("hot lane", () => {
       path: "/v1/chat/completions",
       status: 200,
       model: HAIKU3,
-      stream: false,
     });
     expect(second).toMatchObject({ status: 404, error: "model_not_found" });
     for (const line of lines) expect(JSON.stringify(line)).not.toContain(TEAM.api_token);

@@ -141,6 +141,19 @@ describe("team directory", () => {
     expect(directory.authenticate({ teamId: "u", apiToken: "secret", teamField: "team_id" })).toBeUndefined();
     expect(directory.authenticate(undefined)).toBeUndefined();
   });
+
+  it("keeps refusing wrong pairs after a right one was remembered, even when ids hold newlines", () => {
+    const teams = createTeamDirectory([
+      { team_id: "a\nb", api_token: "c", budget_limit: 5 },
+      { team_id: "a", api_token: "real", budget_limit: 5 },
+    ]);
+    const right = { teamId: "a\nb", apiToken: "c", teamField: "team_id" } as const;
+    expect(teams.authenticate(right)?.team_id).toBe("a\nb");
+    expect(teams.authenticate(right)?.team_id).toBe("a\nb");
+    // Same remembered key text ("a\nb\nc"), another team and a wrong token.
+    expect(teams.authenticate({ teamId: "a", apiToken: "b\nc", teamField: "team_id" })).toBeUndefined();
+    expect(teams.authenticate({ teamId: "a\nb", apiToken: "C", teamField: "team_id" })).toBeUndefined();
+  });
 });
 
 describe("asksForJson", () => {
