@@ -4,8 +4,11 @@
 // of `npm run bench` (which never imports src/): run it by hand, on Node 24:
 //
 //   node_modules/.bin/node bench/micro/live-client.ts [--calls 20000] [--rounds 5] [--concurrency 50]
-//                                                      [--only client,pool] [--profile]
+//                                                      [--only client,pool.request] [--profile]
+//                                                      [--compare path/to/other-client.ts]
 //
+// `--compare` adds a variant "compare" built by another module's createLiveClient (e.g. main's:
+// `git show main:src/upstream/live/client.ts > src/upstream/live/client-main.ts`, not to be committed).
 // `--profile` runs only the first selected variant, once, so `--cpu-prof` shows that variant alone.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "50" },
     only: { type: "string" },
     profile: { type: "boolean", default: false },
+    compare: { type: "string" },
   },
 });
 const CALLS = Math.min(Number(args.calls), 1_000_000);
@@ -89,13 +93,24 @@ interface Variant {
   close: () => Promise<void>;
 }
 
+type CreateClient = typeof createLiveClient;
+const compareWith: CreateClient | undefined =
+  args.compare === undefined
+    ? undefined
+    : (
+        (await import(new URL(args.compare, `file://${process.cwd()}/`).href)) as {
+          createLiveClient: CreateClient;
+        }
+      ).createLiveClient;
+
 function variants(url: string): Variant[] {
   const logger = createLogger("info", { write: () => {} });
   const metrics = createMetrics({ defaultMetrics: false });
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   const { origin, pathname } = new URL(url);
   const pool = new Pool(origin, { keepAliveTimeout: 30_000, connections: 64 });
-  const live = (): UpstreamClient => createLiveClient({ url, timeoutMs: 120_000, logger, metrics });
+  const live = (create: CreateClient = createLiveClient): UpstreamClient =>
+    create({ url, timeoutMs: 120_000, logger, metrics });
   const client = live();
   const retried = withRetries(live(), { retries: 2 });
   const parsed = async (c: UpstreamClient): Promise<unknown> => {
@@ -103,7 +118,11 @@ function variants(url: string): Variant[] {
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     return invokeResponseOf(response);
   };
+  const compared = compareWith === undefined ? undefined : live(compareWith);
   return [
+    ...(compared === undefined
+      ? []
+      : [{ name: "compare", call: () => parsed(compared), close: () => compared.close() }]),
     {
       // undici.request(url) through an Agent: URL parsing and origin lookup per call.
       name: "undici.request",
@@ -184,15 +203,18 @@ try {
         rate.get(v.name)!.push(CALLS / (r.wallMs / 1000));
       }
     }
-    const ref = median(cpu.get("pool.request") ?? cpu.get(chosen[0]!.name)!);
+    // Ratios are taken within each round (the machine drifts less within one), then the median is shown.
+    const refName = cpu.has("pool.request") ? "pool.request" : chosen[0]!.name;
+    const ref = cpu.get(refName)!;
     console.log(
       `node ${process.version}, ${CALLS} calls × ${ROUNDS} rounds, ${CONCURRENCY} concurrent; medians`,
     );
-    console.log("variant           CPU µs/call   × pool.request   calls/s (wall)");
+    console.log(`variant           CPU µs/call   × ${refName.padEnd(14)}   calls/s (wall)`);
     for (const v of chosen) {
-      const c = median(cpu.get(v.name)!);
+      const c = cpu.get(v.name)!;
+      const ratio = median(c.map((x, i) => x / ref[i]!));
       console.log(
-        `${v.name.padEnd(16)}  ${c.toFixed(1).padStart(11)}   ${(c / ref).toFixed(2).padStart(14)}   ${median(rate.get(v.name)!).toFixed(0).padStart(14)}`,
+        `${v.name.padEnd(16)}  ${median(c).toFixed(1).padStart(11)}   ${ratio.toFixed(2).padStart(16)}   ${median(rate.get(v.name)!).toFixed(0).padStart(14)}`,
       );
     }
   }
