@@ -60,6 +60,9 @@ function loadUndici(): Promise<typeof Undici> {
   return undiciModule;
 }
 
+const NO_CHUNKS: Buffer[] = [];
+const NO_HEADERS: Record<string, string> = {};
+
 /** Why an exchange ended early on our side. */
 const TIMED_OUT = 1;
 const CLIENT_GONE = 2;
@@ -69,29 +72,34 @@ const CLIENT_GONE = 2;
  * chunks (no response stream, no async iterator), and one object is the timer's argument and the
  * caller's abort listener (`handleEvent`), so an attempt allocates no closures of its own. Settles once;
  * callbacks after that (undici reporting the abort we asked for) are ignored.
+ *
+ * Once settled it lets go of everything — the promise's resolvers (and through them the answer), the
+ * chunks, the controller: undici may hold a finished handler until the connection's next request, and an
+ * answer kept alive that long outlives young-generation collections and bloats the old one.
  */
 class Exchange implements Dispatcher.DispatchHandler {
-  readonly promise: Promise<UpstreamResponse>;
   /** TIMED_OUT or CLIENT_GONE once we gave up; 0 while undici decides. */
   stoppedBy = 0;
-  #resolve!: (response: UpstreamResponse) => void;
-  #reject!: (error: unknown) => void;
+  #resolve: ((response: UpstreamResponse) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
   #settled = false;
   #controller: Dispatcher.DispatchController | undefined;
   #timer: NodeJS.Timeout | undefined;
   #signal: AbortSignal | undefined;
   #status = 0;
-  #headers: Record<string, string> = {};
+  #headers: Record<string, string> = NO_HEADERS;
   #chunks: Buffer[] = [];
   #size = 0;
   readonly #maxBytes: number;
 
-  constructor(maxBytes: number) {
+  constructor(
+    maxBytes: number,
+    resolve: (response: UpstreamResponse) => void,
+    reject: (error: unknown) => void,
+  ) {
     this.#maxBytes = maxBytes;
-    this.promise = new Promise<UpstreamResponse>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
+    this.#resolve = resolve;
+    this.#reject = reject;
   }
 
   /** Arm the per-attempt timer and follow the caller's signal. */
@@ -113,8 +121,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.stoppedBy = reason;
     const error = new Error(reason === TIMED_OUT ? "upstream attempt timed out" : "client went away");
+    const controller = this.#controller; // #fail lets go of it
     this.#fail(error);
-    this.#controller?.abort(error);
+    controller?.abort(error);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -144,12 +153,13 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     if (this.#settled) return;
-    this.#settled = true;
-    this.#cleanUp();
     const chunks = this.#chunks;
     const body =
       chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.#size).toString("utf8");
-    this.#resolve({ status: this.#status, headers: this.#headers, body });
+    const resolve = this.#resolve!;
+    const response = { status: this.#status, headers: this.#headers, body };
+    this.#settle();
+    resolve(response);
   }
 
   onResponseError(_controller: unknown, error: unknown): void {
@@ -165,15 +175,23 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   #fail(error: unknown): void {
     if (this.#settled) return;
-    this.#settled = true;
-    this.#cleanUp();
-    this.#chunks = [];
-    this.#reject(error);
+    const reject = this.#reject!;
+    this.#settle();
+    reject(error);
   }
 
-  #cleanUp(): void {
+  /** Done: stop the timer, stop listening, and drop every reference (see the class comment). */
+  #settle(): void {
+    this.#settled = true;
     clearTimeout(this.#timer);
     this.#signal?.removeEventListener("abort", this);
+    this.#timer = undefined;
+    this.#signal = undefined;
+    this.#controller = undefined;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    this.#chunks = NO_CHUNKS;
+    this.#headers = NO_HEADERS;
   }
 }
 
@@ -265,11 +283,14 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
       }
       const pool = dispatcher ?? (await ownPool(where.origin));
       const started = performance.now();
-      const exchange = new Exchange(maxBytes);
+      let exchange!: Exchange;
+      const answer = new Promise<UpstreamResponse>((resolve, reject) => {
+        exchange = new Exchange(maxBytes, resolve, reject);
+      });
       try {
         exchange.watch(timeoutMs, context.signal);
         if (exchange.stoppedBy === 0) send(pool, where, body, context, exchange);
-        const response = await exchange.promise;
+        const response = await answer;
         count(`${Math.floor(response.status / 100)}xx`);
         if (logger.isLevelEnabled("debug")) {
           logger.debug(

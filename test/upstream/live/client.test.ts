@@ -311,7 +311,9 @@ describe("over a real socket, through the client's own pool", () => {
   /** How the stand-in proxy treats the next request, by the prompt it carries. */
   const behaviours: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
     ok: (_req, res) =>
-      res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": "r1" }).end(SUCCESS),
+      res
+        .writeHead(200, { "content-type": "application/json", "X-Amzn-RequestId": "r1", "Set-Cookie": "s=1" })
+        .end(SUCCESS),
     reset: (req) => req.socket.destroy(),
     silent: () => undefined, // never answers
     huge: (_req, res) => {
@@ -353,8 +355,8 @@ describe("over a real socket, through the client's own pool", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const ask = (prompt: string, signal?: AbortSignal) =>
-    live.invoke(
+  const ask = (prompt: string, signal?: AbortSignal, through: UpstreamClient = live) =>
+    through.invoke(
       { ...REQUEST, messages: [{ role: "user", content: prompt }] },
       signal === undefined ? CONTEXT : { ...CONTEXT, signal },
     );
@@ -387,13 +389,20 @@ describe("over a real socket, through the client's own pool", () => {
   });
 
   test("a client going away mid-request aborts it upstream", async () => {
+    // A deadline far away: only the abort can close the connection.
+    const patient = createLiveClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod/invoke`,
+      timeoutMs: 60_000,
+      logger: createLogger("silent"),
+    });
     closed.length = 0;
     arrived.length = 0;
     const abort = new AbortController();
-    const pending = ask("silent", abort.signal).catch((e: unknown) => e);
+    const pending = ask("silent", abort.signal, patient).catch((e: unknown) => e);
     await expect.poll(() => arrived).toContain("silent");
     abort.abort();
     expect(await pending).toMatchObject({ status: 499, code: "client_closed" });
     await expect.poll(() => closed).toContain("silent");
+    await patient.close();
   });
 });
