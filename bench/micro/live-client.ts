@@ -218,6 +218,12 @@ try {
       );
     }
   }
+  const mem = process.memoryUsage();
+  const mib = (n: number): string => (n / 1048576).toFixed(0);
+  console.log(
+    `memory at the end: rss ${mib(mem.rss)} MiB, heap ${mib(mem.heapUsed)}/${mib(mem.heapTotal)} MiB, ` +
+      `external ${mib(mem.external)} MiB, array buffers ${mib(mem.arrayBuffers)} MiB`,
+  );
   await Promise.all(chosen.map((v) => v.close()));
 } finally {
   proxy.stop();
