@@ -1,7 +1,10 @@
 // The live client against undici's MockAgent (no network): credentials in body and headers, answers
 // passed on as they came, each PROXY.md error mapped by the one factory, timeouts, resets, bad JSON.
+// Then over a real socket on 127.0.0.1 through the client's own pool: the transport failures again.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createLogger } from "../../../src/shared/logger.ts";
 import { GatewayError } from "../../../src/shared/errors.ts";
 import { parseInvokeResponse } from "../../../src/upstream/invoke-response.ts";
@@ -179,6 +182,37 @@ describe("transport failures", () => {
     expect(caught).toMatchObject({ status: 502, code: "upstream_malformed", shouldRetry: true });
   });
 
+  test("a client already gone sends nothing", async () => {
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
+    const abort = new AbortController();
+    abort.abort();
+    const error = await client.invoke(REQUEST, { ...CONTEXT, signal: abort.signal }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 499, code: "client_closed" });
+    expect(agent.pendingInterceptors()).toHaveLength(1);
+  });
+
+  test("an upstream.url that is not an http(s) URL → 502 upstream_unreachable", async () => {
+    const broken = createLiveClient({
+      url: "http://",
+      timeoutMs: 1_000,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+    });
+    const error = await broken.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
+  });
+
+  test("the URL's query string is sent", async () => {
+    const staged = createLiveClient({
+      url: `${URL_}?stage=beta`,
+      timeoutMs: 1_000,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+    });
+    pool().intercept({ path: "/prod/invoke?stage=beta", method: "POST" }).reply(200, SUCCESS);
+    expect((await staged.invoke(REQUEST, CONTEXT)).body).toBe(SUCCESS);
+  });
+
   test("a client that went away aborts the request", async () => {
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS).delay(2_000);
     const abort = new AbortController();
@@ -256,5 +290,119 @@ describe("oversized answers", () => {
     });
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
     expect((await capped.invoke(REQUEST, CONTEXT)).body).toBe(SUCCESS);
+  });
+
+  test("an answer whose declared length is over the cap is refused before its body", async () => {
+    const capped = createLiveClient({
+      url: URL_,
+      timeoutMs: 1_000,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+      maxResponseBytes: 1024,
+    });
+    pool()
+      .intercept({ path: "/prod/invoke", method: "POST" })
+      .reply(200, "{}", { headers: { "content-length": "4096" } });
+    await expect(capped.invoke(REQUEST, CONTEXT)).rejects.toMatchObject({ code: "upstream_malformed" });
+  });
+});
+
+describe("over a real socket, through the client's own pool", () => {
+  /** How the stand-in proxy treats the next request, by the prompt it carries. */
+  const behaviours: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    ok: (_req, res) =>
+      res
+        .writeHead(200, { "content-type": "application/json", "X-Amzn-RequestId": "r1", "Set-Cookie": "s=1" })
+        .end(SUCCESS),
+    reset: (req) => req.socket.destroy(),
+    silent: () => undefined, // never answers
+    huge: (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }); // chunked: no declared length
+      for (let i = 0; i < 8; i++) res.write("x".repeat(1024));
+      res.end();
+    },
+  };
+  const arrived: string[] = [];
+  const closed: string[] = [];
+  let server: Server;
+  let live: UpstreamClient;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let text = "";
+      req.on("data", (d: Buffer) => (text += d.toString()));
+      req.on("end", () => {
+        const prompt = (JSON.parse(text) as InvokeRequest).messages[0]!.content as string;
+        arrived.push(prompt);
+        res.on("close", () => {
+          if (!res.writableFinished) closed.push(prompt);
+        });
+        behaviours[prompt]!(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    live = createLiveClient({
+      url: `http://127.0.0.1:${port}/prod/invoke`,
+      timeoutMs: 300,
+      logger: createLogger("silent"),
+      maxResponseBytes: 4096,
+    });
+  });
+  afterAll(async () => {
+    await live.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const ask = (prompt: string, signal?: AbortSignal, through: UpstreamClient = live) =>
+    through.invoke(
+      { ...REQUEST, messages: [{ role: "user", content: prompt }] },
+      signal === undefined ? CONTEXT : { ...CONTEXT, signal },
+    );
+
+  test("answers come back byte for byte, concurrent calls included", async () => {
+    const answers = await Promise.all([ask("ok"), ask("ok"), ask("ok")]);
+    for (const response of answers) {
+      expect(response).toEqual({
+        status: 200,
+        headers: { "content-type": "application/json", "x-amzn-requestid": "r1" },
+        body: SUCCESS,
+      });
+    }
+  });
+
+  test("a dropped connection → 502 upstream_unreachable, and the next call goes through", async () => {
+    await expect(ask("reset")).rejects.toMatchObject({ status: 502, code: "upstream_unreachable" });
+    expect((await ask("ok")).status).toBe(200);
+  });
+
+  test("no answer within the timeout → 504 upstream_timeout, and the connection is dropped", async () => {
+    await expect(ask("silent")).rejects.toMatchObject({ status: 504, code: "upstream_timeout" });
+    await expect.poll(() => closed).toContain("silent");
+    expect((await ask("ok")).status).toBe(200);
+  });
+
+  test("an answer over the cap is refused mid-body, and the next call goes through", async () => {
+    await expect(ask("huge")).rejects.toMatchObject({ status: 502, code: "upstream_malformed" });
+    expect((await ask("ok")).body).toBe(SUCCESS);
+  });
+
+  test("a client going away mid-request aborts it upstream", async () => {
+    // A deadline far away: only the abort can close the connection.
+    const patient = createLiveClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod/invoke`,
+      timeoutMs: 60_000,
+      logger: createLogger("silent"),
+    });
+    closed.length = 0;
+    arrived.length = 0;
+    const abort = new AbortController();
+    const pending = ask("silent", abort.signal, patient).catch((e: unknown) => e);
+    await expect.poll(() => arrived).toContain("silent");
+    abort.abort();
+    expect(await pending).toMatchObject({ status: 499, code: "client_closed" });
+    await expect.poll(() => closed).toContain("silent");
+    await patient.close();
   });
 });
