@@ -1,23 +1,14 @@
-// Token counts from a real BPE tokenizer (gpt-tokenizer, cl100k_base). Bedrock models use their own
-// tokenizers, so counts are close, not identical — but they move with the text the way real ones do.
-// Input is counted over the whole request (system, messages, tools, schema); output over what is returned.
+// Token counts from a real BPE tokenizer (cl100k_base, counted exactly as gpt-tokenizer counts it).
+// Bedrock models use their own tokenizers, so counts are close, not identical — but they move with the
+// text the way real ones do. Input is counted over the whole request (system, messages, tools, schema);
+// output over what is returned.
 //
-// cl100k_base, not o200k: it gives the same counts on PROXY.md's captured exchange (14 in / 5 out) and
-// costs ~42 MiB of memory instead of ~73 MiB (r50k_base, ~28 MiB, already miscounts that exchange).
-// The encoding is loaded on first use, not at import: live, replay and the CLI never pay for it.
-import { createRequire } from "node:module";
-import type * as Cl100k from "gpt-tokenizer/encoding/cl100k_base";
+// cl100k_base, not o200k: it gives the same counts on PROXY.md's captured exchange (14 in / 5 out);
+// r50k_base already miscounts it. cl100k.ts loads it in a compact form (~3 MiB once used, where
+// gpt-tokenizer's own cl100k_base module costs ~22 MiB) on first use, not at import: live, replay and
+// the CLI never pay for it.
+import { cl100k } from "./cl100k.ts";
 import type { InvokeContentBlock, InvokeMessage, InvokeRequest } from "../types.ts";
-
-type Encoding = typeof Cl100k;
-
-let encoding: Encoding | undefined;
-
-/** The encoding, loaded synchronously the first time a count is needed (~60 ms once). */
-function tokenizer(): Encoding {
-  encoding ??= createRequire(import.meta.url)("gpt-tokenizer/encoding/cl100k_base") as Encoding;
-  return encoding;
-}
 
 /**
  * BPE merging is quadratic in the length of one pre-token, and a run of letters with no space is one
@@ -26,19 +17,20 @@ function tokenizer(): Encoding {
  * a close one for base64-like blobs, and bounded time for hostile input.
  */
 const LONG_RUN = 256;
-const LONG_RUNS = new RegExp(`\\S{${LONG_RUN + 1},}`, "g");
+// The lookbehind lets the search skip the inside of short runs: half the time of a bare \S{257,}.
+const LONG_RUNS = new RegExp(`(?<!\\S)\\S{${LONG_RUN + 1},}`, "g");
 
 function countTokens(text: string): number {
-  const encoding = tokenizer();
+  const encoding = cl100k();
+  if (text.length <= LONG_RUN) return encoding.count(text);
   let total = 0;
   let last = 0;
   for (const run of text.matchAll(LONG_RUNS)) {
-    total += encoding.countTokens(text.slice(last, run.index));
-    for (let i = 0; i < run[0].length; i += LONG_RUN)
-      total += encoding.countTokens(run[0].slice(i, i + LONG_RUN));
+    total += encoding.count(text.slice(last, run.index));
+    for (let i = 0; i < run[0].length; i += LONG_RUN) total += encoding.count(run[0].slice(i, i + LONG_RUN));
     last = run.index + run[0].length;
   }
-  return total + encoding.countTokens(last === 0 ? text : text.slice(last));
+  return total + encoding.count(last === 0 ? text : text.slice(last));
 }
 
 /** Images are billed by size; without decoding, approximate from the payload (Anthropic: ~px/750). */
@@ -103,8 +95,8 @@ export function truncateToTokens(
   text: string,
   limit: number,
 ): { text: string; tokens: number; truncated: boolean } {
-  const { encode, decode } = tokenizer();
-  const tokens = encode(text);
+  const encoding = cl100k();
+  const tokens = encoding.encode(text);
   if (tokens.length <= limit) return { text, tokens: tokens.length, truncated: false };
-  return { text: decode(tokens.slice(0, limit)), tokens: limit, truncated: true };
+  return { text: encoding.decode(tokens.slice(0, limit)), tokens: limit, truncated: true };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countInputTokens, countText } from "../../../src/upstream/mock/tokens.ts";
+import { countInputTokens, countText, truncateToTokens } from "../../../src/upstream/mock/tokens.ts";
 
 describe("token counting", () => {
   it("counts ordinary text as the tokenizer does (PROXY.md's captured exchange: 14 in)", () => {
@@ -18,5 +18,29 @@ describe("token counting", () => {
     const count = countText(blob);
     expect(count).toBe(countText("ab".repeat(128)) * (blob.length / 256));
     expect(countText(`intro ${blob} outro`)).toBe(countText("intro ") + count + countText(" outro"));
+  });
+
+  it("counts special-token text as ordinary text instead of failing the request", () => {
+    const request = {
+      model: "us.anthropic.claude-3-haiku-20240307-v1:0",
+      max_tokens: 10,
+      messages: [{ role: "user" as const, content: "Explain <|endoftext|> and <|im_start|>" }],
+    };
+    expect(countInputTokens(request)).toBeGreaterThan(10);
+    expect(countText("<|endoftext|>")).toBe(countText("<|") + countText("endoftext") + countText("|>"));
+  });
+
+  it("truncates to a prefix of the text with exactly the limit, never half a character", () => {
+    const text = "Parrots 🦜🦜🦜 talk; naïve café owners listen.";
+    const full = countText(text);
+    expect(truncateToTokens(text, full)).toEqual({ text, tokens: full, truncated: false });
+    for (let limit = 1; limit < full; limit++) {
+      const cut = truncateToTokens(text, limit);
+      expect(cut.truncated).toBe(true);
+      expect(cut.tokens).toBe(limit);
+      expect(text.startsWith(cut.text), cut.text).toBe(true);
+      expect(cut.text).not.toContain("\uFFFD");
+      expect(countText(cut.text)).toBeLessThanOrEqual(limit);
+    }
   });
 });
