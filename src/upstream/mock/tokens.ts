@@ -13,12 +13,13 @@ import type { InvokeContentBlock, InvokeMessage, InvokeRequest } from "../types.
 /**
  * BPE merging is quadratic in the length of one pre-token, and a run of letters with no space is one
  * pre-token: 40 KB of "abab…" took half a second, 200 KB half a minute, blocking every other request.
- * Runs longer than LONG_RUN are counted in slices of that length — the same count for ordinary text,
- * a close one for base64-like blobs, and bounded time for hostile input.
+ * A run of whitespace is one pre-token too (32,000 spaces: half a second). Runs of either longer than
+ * LONG_RUN are counted in slices of that length — the same count for ordinary text, a close one for
+ * base64-like blobs and long indentation, and bounded time for hostile input.
  */
 const LONG_RUN = 256;
-// The lookbehind lets the search skip the inside of short runs: half the time of a bare \S{257,}.
-const LONG_RUNS = new RegExp(`(?<!\\S)\\S{${LONG_RUN + 1},}`, "g");
+// The lookbehinds let the search skip the inside of short runs: half the time of a bare \S{257,}.
+const LONG_RUNS = new RegExp(`(?<!\\S)\\S{${LONG_RUN + 1},}|(?<!\\s)\\s{${LONG_RUN + 1},}`, "g");
 
 function countTokens(text: string): number {
   const encoding = cl100k();

@@ -20,6 +20,17 @@ describe("token counting", () => {
     expect(countText(`intro ${blob} outro`)).toBe(countText("intro ") + count + countText(" outro"));
   });
 
+  it("counts a megabyte of whitespace in slices too", () => {
+    // One 1 MB run of spaces is one pre-token; unsliced it would block the event loop for hours.
+    const spaces = " ".repeat(1_000_000);
+    const whole = Math.floor(spaces.length / 256);
+    expect(countText(spaces)).toBe(
+      whole * countText(" ".repeat(256)) + countText(" ".repeat(spaces.length % 256)),
+    );
+    const indented = `def f():\n${" ".repeat(600)}return 1`;
+    expect(countText(indented)).toBeGreaterThan(countText("def f():\nreturn 1"));
+  });
+
   it("counts special-token text as ordinary text instead of failing the request", () => {
     const request = {
       model: "us.anthropic.claude-3-haiku-20240307-v1:0",
