@@ -6,6 +6,7 @@ import type { RequestHandler } from "express";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
+import { createAccessLog } from "./access-log.ts";
 import { headerOf, pathOf, type RequestRecord } from "./exchange.ts";
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -51,6 +52,7 @@ function boundMetrics(metrics: Metrics) {
  */
 export function requestTracker(deps: RequestContextDeps) {
   const count = boundMetrics(deps.metrics);
+  const accessLog = createAccessLog(deps.logger);
 
   return function trackRequest(
     req: IncomingMessage,
@@ -81,15 +83,16 @@ export function requestTracker(deps: RequestContextDeps) {
       if (!res.writableFinished) line.aborted = true;
       if (record.errorCode !== undefined) line.error = record.errorCode;
       if (record.logFields !== undefined) Object.assign(line, record.logFields);
-      deps.logger.info(line, "request");
+      accessLog(line, res.statusCode);
     });
     return requestId;
   };
 }
 
+export type RequestTracker = ReturnType<typeof requestTracker>;
+
 /** The Express middleware: res.locals is the request's record; the route label comes from req.route. */
-export function requestContext(deps: RequestContextDeps): RequestHandler {
-  const track = requestTracker(deps);
+export function requestContext(track: RequestTracker): RequestHandler {
   return function trackExpressRequest(req, res, next) {
     track(req, res, res.locals as OpenRecord, () => {
       // Requests that never reached a route (unknown paths, bodies refused before routing) share one label.

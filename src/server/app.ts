@@ -10,7 +10,7 @@ import { errorMiddleware, notFoundHandler } from "../http/errors.ts";
 import type { HotRoute } from "../http/exchange.ts";
 import { healthRouter } from "../http/health.ts";
 import { createHotLane } from "../http/lane.ts";
-import { requestContext, requestTracker } from "../http/request-context.ts";
+import { requestContext, requestTracker, type RequestTracker } from "../http/request-context.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -34,13 +34,13 @@ export interface AppDeps {
 /** What createApp returns: a plain Node request listener (`http.createServer(app)`, `supertest(app)`). */
 export type App = (req: IncomingMessage, res: ServerResponse) => void;
 
-function expressApp(deps: AppDeps): Express {
+function expressApp(deps: AppDeps, track: RequestTracker): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
 
-  app.use(requestContext(deps));
+  app.use(requestContext(track));
   app.use(
     browserGuard({ host: deps.config.server.host, allowedOrigins: deps.config.server.allowed_origins }),
   );
@@ -59,10 +59,12 @@ function expressApp(deps: AppDeps): Express {
 }
 
 export function createApp(deps: AppDeps): App {
-  const app = expressApp(deps);
+  // One tracker for both paths: one access-log budget, one set of metric children.
+  const track = requestTracker(deps);
+  const app = expressApp(deps, track);
   const serveHot = createHotLane({
     routes: deps.routes ?? [],
-    trackRequest: requestTracker(deps),
+    trackRequest: track,
     checkBrowser: browserCheck({
       host: deps.config.server.host,
       allowedOrigins: deps.config.server.allowed_origins,
