@@ -13,7 +13,11 @@ export interface AccessLogOptions {
   now?: () => number;
 }
 
-export type AccessLog = (line: Record<string, unknown>, status: number) => void;
+/**
+ * Log one request. The line is built only when it will be written: past the budget a request costs a
+ * counter increment.
+ */
+export type AccessLog = (status: number, line: () => Record<string, unknown>) => void;
 
 export function createAccessLog(logger: Logger, options: AccessLogOptions = {}): AccessLog {
   const budget = options.linesPerSecond ?? ACCESS_LINES_PER_SECOND;
@@ -34,10 +38,10 @@ export function createAccessLog(logger: Logger, options: AccessLogOptions = {}):
     statuses = {};
   };
 
-  return function logRequest(line, status) {
+  return function logRequest(status, line) {
     if (!logger.isLevelEnabled("info")) return;
     if (logger.isLevelEnabled("debug")) {
-      logger.info(line, "request");
+      logger.info(line(), "request");
       return;
     }
     const t = now();
@@ -48,7 +52,7 @@ export function createAccessLog(logger: Logger, options: AccessLogOptions = {}):
     }
     if (written < budget) {
       written += 1;
-      logger.info(line, "request");
+      logger.info(line(), "request");
       return;
     }
     skipped += 1;

@@ -173,9 +173,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
       // Stop upstream work (and retries) when the client goes away.
       const abort = new LazyAbort();
       const { res } = x;
-      res.on("close", () => {
-        if (!res.writableFinished) abort.abort();
-      });
+      x.record.onClientGone = () => abort.abort();
       const context = invokeContext(x, config, abort);
       const calls = Array.from({ length: params.n }, () => invokeOnce(deps, request, context));
       let answers: InvokeResponse[];

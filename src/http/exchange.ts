@@ -10,6 +10,8 @@ export interface RequestRecord {
   logFields?: Record<string, unknown>;
   /** The error code the request ended with, when it failed. */
   errorCode?: string;
+  /** Called once if the response closes before it finished (the client went away). */
+  onClientGone?: () => void;
 }
 
 export interface Exchange {

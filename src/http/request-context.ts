@@ -60,30 +60,35 @@ export function requestTracker(deps: RequestContextDeps) {
     record: OpenRecord,
     routeOf: () => string,
   ): string {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const incoming = headerOf(req, "x-request-id");
     const requestId =
       incoming !== undefined && CLIENT_REQUEST_ID.test(incoming) ? incoming : deps.ids.requestId();
     (record as { requestId: string }).requestId = requestId;
     res.setHeader("x-request-id", requestId);
 
+    // The one 'close' listener of a request: it also tells the handler when the client went away.
     res.on("close", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const finished = res.writableFinished;
+      if (!finished) record.onClientGone?.();
+      const ms = performance.now() - started;
       const method = req.method ?? "GET";
-      count(method, routeOf(), res.statusCode, seconds);
-      if (!deps.logger.isLevelEnabled("info")) return;
-      // Only what is worth reading: `aborted` and `error` appear when they happened.
-      const line: Record<string, unknown> = {
-        requestId,
-        method,
-        path: pathOf(req.url),
-        status: res.statusCode,
-        ms: Math.round(seconds * 1e6) / 1e3,
-      };
-      if (!res.writableFinished) line.aborted = true;
-      if (record.errorCode !== undefined) line.error = record.errorCode;
-      if (record.logFields !== undefined) Object.assign(line, record.logFields);
-      accessLog(line, res.statusCode);
+      const status = res.statusCode;
+      count(method, routeOf(), status, ms / 1000);
+      accessLog(status, () => {
+        // Only what is worth reading: `aborted` and `error` appear when they happened.
+        const line: Record<string, unknown> = {
+          requestId,
+          method,
+          path: pathOf(req.url),
+          status,
+          ms: Math.round(ms * 1000) / 1000,
+        };
+        if (!finished) line.aborted = true;
+        if (record.errorCode !== undefined) line.error = record.errorCode;
+        if (record.logFields !== undefined) Object.assign(line, record.logFields);
+        return line;
+      });
     });
     return requestId;
   };

@@ -1,5 +1,5 @@
 // Id generation is injected so tests can pin ids; production uses random, URL-safe ids.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 export interface IdSource {
   /** A fresh random token of `length` base62 characters. */
@@ -34,9 +34,20 @@ function pooledRandomBytes(length: number): Uint8Array {
   return bytes;
 }
 
+/** 16 pooled random bytes as 32 hex characters: a UUID's randomness, one native call, no dashes to strip. */
+function pooledHex16(): string {
+  if (poolOffset + 16 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const hex = pool.toString("hex", poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  return hex;
+}
+
 export const randomIds: IdSource = {
   token: (length) => base62(pooledRandomBytes(length), length),
-  requestId: () => `req_${randomUUID().replaceAll("-", "")}`,
+  requestId: () => `req_${pooledHex16()}`,
 };
 
 /** Deterministic ids for tests: a counter rendered into the same shapes. */

@@ -26,9 +26,9 @@ describe("access log", () => {
     let now = 0;
     const { logger, lines } = capture("info");
     const log = createAccessLog(logger, { linesPerSecond: 3, now: () => now });
-    for (let i = 0; i < 7; i++) log({ path: `/r${i}`, status: i < 6 ? 200 : 429 }, i < 6 ? 200 : 429);
+    for (let i = 0; i < 7; i++) log(i < 6 ? 200 : 429, () => ({ path: `/r${i}` }));
     now = 400;
-    log({ path: "/late" }, 200);
+    log(200, () => ({ path: "/late" }));
     await vi.advanceTimersByTimeAsync(0);
     expect(lines.filter((l) => l.msg === "request").map((l) => l.path)).toEqual(["/r0", "/r1", "/r2"]);
 
@@ -41,7 +41,7 @@ describe("access log", () => {
 
     // A new second starts a new budget.
     now = 1500;
-    log({ path: "/next" }, 200);
+    log(200, () => ({ path: "/next" }));
     await flushed();
     expect(lines.at(-1)).toMatchObject({ msg: "request", path: "/next" });
   });
@@ -49,10 +49,10 @@ describe("access log", () => {
   it("logs every request at debug, and none above info", async () => {
     const debug = capture("debug");
     const all = createAccessLog(debug.logger, { linesPerSecond: 1, now: () => 0 });
-    for (let i = 0; i < 5; i++) all({ i }, 200);
+    for (let i = 0; i < 5; i++) all(200, () => ({ i }));
     const quiet = capture("warn");
     const none = createAccessLog(quiet.logger, { linesPerSecond: 1, now: () => 0 });
-    for (let i = 0; i < 5; i++) none({ i }, 200);
+    for (let i = 0; i < 5; i++) none(200, () => ({ i }));
     await flushed();
     expect(debug.lines.filter((l) => l.msg === "request")).toHaveLength(5);
     expect(quiet.lines).toHaveLength(0);

@@ -19,5 +19,12 @@ describe("randomIds", () => {
 
   it("gives request ids of the documented shape", () => {
     expect(randomIds.requestId()).toMatch(/^req_[0-9a-f]{32}$/);
+    // Drawn from the same pool as tokens: distinct across many refills, interleaved with tokens.
+    const ids = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      ids.add(randomIds.requestId());
+      randomIds.token(29);
+    }
+    expect(ids.size).toBe(2000);
   });
 });
