@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Process entry for `bedrock-proxy-gateway` / `bpg`: parse flags, load config, serve, and drain on
 // SIGINT/SIGTERM. The only module that touches process.argv, process.env and process.exit.
-import { runCli } from "./cli/program.ts";
+import { holdYoungGeneration } from "./cli/heap.ts";
+
+// Before the rest is loaded, which alone would grow the young generation to 16 MiB (cli/heap.ts).
+holdYoungGeneration(process.execArgv, process.env.NODE_OPTIONS);
+const { runCli } = await import("./cli/program.ts");
 
 process.exitCode = await runCli(process.argv, process.env);

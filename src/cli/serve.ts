@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Config } from "../config/types.ts";
 import { listenGateway } from "../server/gateway.ts";
 import { VERSION } from "../shared/version.ts";
-import { keepYoungGenerationSize } from "./heap.ts";
+import { capYoungGeneration } from "./heap.ts";
 import type { CliIo } from "./program.ts";
 
 function describeStorage(config: Readonly<Config>): string {
@@ -20,12 +20,7 @@ function describeStorage(config: Readonly<Config>): string {
 }
 
 /** Serve until a signal arrives; resolves with the exit code. */
-export async function serve(
-  config: Readonly<Config>,
-  file: string | null,
-  io: CliIo,
-  nodeOptions?: string,
-): Promise<number> {
+export async function serve(config: Readonly<Config>, file: string | null, io: CliIo): Promise<number> {
   let gateway;
   try {
     gateway = await listenGateway(config);
@@ -38,7 +33,7 @@ export async function serve(
     else io.err(`bpg: could not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  keepYoungGenerationSize(process.execArgv, nodeOptions);
+  capYoungGeneration();
   const source = file === null ? "built-in defaults" : file;
   io.out(
     `bedrock-proxy-gateway ${VERSION} listening on ${gateway.url} — mode ${config.mode}, ${describeStorage(config)}, config: ${source}`,

@@ -50,6 +50,24 @@ async function invokeOnce(
   return answer;
 }
 
+/** One upstream call per choice (n > 1); when one fails, its siblings are cancelled and awaited. */
+async function invokeChoices(
+  deps: Pick<ChatDeps, "upstream" | "metrics">,
+  request: InvokeRequest,
+  context: InvokeContext,
+  n: number,
+  abort: LazyAbort,
+): Promise<InvokeResponse[]> {
+  const calls = Array.from({ length: n }, () => invokeOnce(deps, request, context));
+  try {
+    return await Promise.all(calls);
+  } catch (error) {
+    abort.abort(); // the sibling calls of a failed choice are no longer needed
+    await Promise.allSettled(calls);
+    throw error;
+  }
+}
+
 /**
  * An AbortController made on first use of its signal: most answers (the simulator without latency, no
  * retry) never wait on anything the client could cancel, and a controller costs ~2 µs. A signal asked
@@ -74,15 +92,16 @@ class LazyAbort {
 function invokeContext(x: Exchange, config: Readonly<Config>, abort: LazyAbort): InvokeContext {
   const fault = headerOf(x.req, "x-mock-fault");
   const cassette = headerOf(x.req, "x-cassette");
-  return {
+  const context: InvokeContext = {
     credentials: resolveCredentials(x.req, config),
     requestId: x.record.requestId,
     get signal(): AbortSignal {
       return abort.signal;
     },
-    ...(fault === undefined ? {} : { fault }),
-    ...(cassette === undefined ? {} : { cassette }),
   };
+  if (fault !== undefined) context.fault = fault;
+  if (cassette !== undefined) context.cassette = cassette;
+  return context;
 }
 
 /** The upstream metadata, summarised in headers (CONTRACT §3). */
@@ -175,15 +194,10 @@ export function chatRoute(deps: ChatDeps): HotRoute {
       const { res } = x;
       x.record.onClientGone = () => abort.abort();
       const context = invokeContext(x, config, abort);
-      const calls = Array.from({ length: params.n }, () => invokeOnce(deps, request, context));
-      let answers: InvokeResponse[];
-      try {
-        answers = await Promise.all(calls);
-      } catch (error) {
-        abort.abort(); // the sibling calls of a failed choice are no longer needed
-        await Promise.allSettled(calls);
-        throw error;
-      }
+      const answers =
+        params.n === 1
+          ? [await invokeOnce(deps, request, context)]
+          : await invokeChoices(deps, request, context, params.n, abort);
       const completion = toChatCompletion(answers, plan, {
         id: `chatcmpl-${deps.ids.token(29)}`,
         created: Math.floor(deps.clock.now() / 1000),
