@@ -60,6 +60,34 @@ describe("cassette store", () => {
     expect((await player.invoke(request, ctx())).body).toBe('{"hand": 1}');
   });
 
+  it("reads a cassette saved with CRLF line ends, and keeps its entries when it writes", async () => {
+    const dir = tempDir();
+    const entry = (text: string, body: string) => {
+      const request = ask(text);
+      return [
+        `key: ${requestKey(request, matchRules([]))}`,
+        `request: {model: "${request.model}", max_tokens: 256, messages: [{role: user, content: ${text}}]}`,
+        `response: {status: 200, headers: {}, text: '${body}'}`,
+        "",
+      ].join("\r\n");
+    };
+    const header =
+      "format: bedrock-proxy-gateway/cassette\r\nversion: 1\r\nignore_fields: [team_id, participant_id, api_token]\r\n";
+    const first = entry("one", '{"n": 1}');
+    writeFileSync(
+      join(dir, "default.yaml"),
+      `${header}---\r\n${first}--- \t\r\n${entry("two", '{"n": 2}')}---\r\n`,
+    );
+    const auto = withCassettes(fakeUpstream(), cassetteOptions(dir, "auto", { ignore_fields: [] }));
+    expect((await auto.invoke(ask("two"), ctx())).body).toBe('{"n": 2}');
+    await auto.invoke(ask("three"), ctx());
+    await auto.close();
+    expect(readFileSync(join(dir, "default.yaml"), "utf8")).toContain(`---\n${first}---\n`);
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    expect((await player.invoke(ask("one"), ctx())).body).toBe('{"n": 1}');
+    expect((await player.invoke(ask("two"), ctx())).body).toBe('{"n": 2}');
+  });
+
   it("writes re-hashed keys once the ignore list changed, and replays under the new rules", async () => {
     const dir = tempDir();
     const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
