@@ -224,12 +224,12 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   }
 
   function replay(call: Call, teamId: string): UpstreamResponse {
-    const entry = call.store.next(call.key);
-    if (entry === undefined) {
+    const recorded = call.store.next(call.key);
+    if (recorded === undefined) {
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
       throw cassetteMiss(call.store, call.stored, call.key);
     }
-    return decodeResponse(entry.response, teamId);
+    return decodeResponse(recorded, teamId);
   }
 
   /**
@@ -240,8 +240,8 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   async function auto(call: Call, teamId: string): Promise<UpstreamResponse> {
     const flight = `${call.store.name}\n${call.key}`;
     for (let waits = 0; ; waits++) {
-      const entry = call.store.next(call.key);
-      if (entry !== undefined) return decodeResponse(entry.response, teamId);
+      const recorded = call.store.next(call.key);
+      if (recorded !== undefined) return decodeResponse(recorded, teamId);
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {
         const recording = record(call, false);

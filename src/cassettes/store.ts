@@ -3,8 +3,8 @@
 // serialized per cassette, coalescing concurrent recordings.
 //
 // What it keeps of the file is small: each entry's byte range, with the file held open. An entry is
-// read back and parsed when it is replayed, and kept parsed while it is among the recently replayed
-// (PARSED_BUDGET); recordings not yet written are kept whole. The open file is the version that was
+// read back and parsed when it is replayed, and its response kept (in its compact form) while it is
+// among the recently replayed (REPLAY_BUDGET); recordings not yet written are kept whole. The open file is the version that was
 // loaded (or last written): a file replaced on disk (a rename) goes on serving what was loaded, like a
 // copy in memory would; one rewritten in place is noticed (size, mtime) and reloaded.
 import { randomBytes } from "node:crypto";
@@ -28,7 +28,9 @@ import {
   parseHeader,
   type CassetteEntry,
   type CassetteHeader,
+  type StoredResponse,
 } from "./format.ts";
+import { compactResponse, responseSize } from "./responses.ts";
 import { DocumentScanner } from "./scan.ts";
 
 const openFile = promisify(open);
@@ -38,8 +40,11 @@ const statFile = promisify(fstat);
 const syncFile = promisify(fsync);
 const closeFile = promisify(close);
 
-/** Bytes of YAML whose entries stay parsed after being replayed (least recently replayed dropped first). */
-const PARSED_BUDGET = 1024 * 1024;
+/**
+ * Characters of responses kept after being replayed (least recently replayed dropped first): about
+ * 10,000 entries of the simulator's size, and nothing at all until entries are replayed.
+ */
+const REPLAY_BUDGET = 8 * 1024 * 1024;
 /** Characters of canonical requests kept for the closest-match search on a miss (the rest re-read). */
 const FORMS_BUDGET = 4 * 1024 * 1024;
 const LOAD_BLOCK = 256 * 1024;
@@ -181,9 +186,9 @@ export class CassetteStore {
   readonly #pending = new Map<number, Pending>();
   /** Positions whose document declares another key than the current rules give (re-hashed on load). */
   readonly #rekeyed = new Map<number, string>();
-  /** Recently replayed entries, least recent first, and the bytes of YAML they came from. */
-  readonly #parsed = new Map<number, CassetteEntry>();
-  #parsedBytes = 0;
+  /** Responses of recently replayed entries, least recent first, and their size (`responseSize`). */
+  readonly #replays = new Map<number, { response: StoredResponse; size: number }>();
+  #replaySize = 0;
   readonly #forms = new Map<number, Form>();
   #formChars = 0;
   readonly #models = new Map<string, string>();
@@ -340,43 +345,51 @@ export class CassetteStore {
     return this.#read(this.#source(), start, length);
   }
 
-  #entry(position: number): CassetteEntry {
+  /** The response to replay for an entry. */
+  #response(position: number): StoredResponse {
     const pending = this.#pending.get(position);
-    if (pending !== undefined) return pending.entry;
-    const cached = this.#parsed.get(position);
-    if (cached !== undefined) {
-      this.#parsed.delete(position);
-      this.#parsed.set(position, cached);
-      return cached;
+    if (pending !== undefined) return pending.entry.response;
+    const kept = this.#replays.get(position);
+    if (kept !== undefined) {
+      this.#replays.delete(position);
+      this.#replays.set(position, kept);
+      return kept.response;
     }
-    const entry = parseEntry(this.#text(position), this.label, position + 1);
-    const key = this.#rekeyed.get(position);
-    const parsed = key === undefined ? entry : { ...entry, key };
-    this.#remember(position, parsed);
-    return parsed;
+    const { response } = parseEntry(this.#text(position), this.label, position + 1);
+    const compact = compactResponse(response);
+    this.#keep(position, compact);
+    return compact;
   }
 
-  #remember(position: number, entry: CassetteEntry): void {
-    this.#parsed.set(position, entry);
-    this.#parsedBytes += this.#lengths[position] ?? 0;
-    for (const oldest of this.#parsed.keys()) {
-      if (this.#parsedBytes <= PARSED_BUDGET || oldest === position) break;
+  #keep(position: number, response: StoredResponse): void {
+    const size = responseSize(response);
+    this.#forget(position);
+    this.#replays.set(position, { response, size });
+    this.#replaySize += size;
+    for (const oldest of this.#replays.keys()) {
+      if (this.#replaySize <= REPLAY_BUDGET || oldest === position) break;
       this.#forget(oldest);
     }
   }
 
   #forget(position: number): void {
-    if (this.#parsed.delete(position)) this.#parsedBytes -= this.#lengths[position] ?? 0;
+    const kept = this.#replays.get(position);
+    if (kept === undefined) return;
+    this.#replays.delete(position);
+    this.#replaySize -= kept.size;
   }
 
-  /** The next recording for `key`: identical requests get their recordings in order, then the last repeats. */
-  next(key: string): CassetteEntry | undefined {
+  /**
+   * The response of the next recording for `key`: identical requests get their recordings in order, then
+   * the last repeats.
+   */
+  next(key: string): StoredResponse | undefined {
     const found = this.#index.get(key);
     if (found === undefined) return undefined;
     const served = this.#served.get(key) ?? 0;
     this.#served.set(key, served + 1);
     const position = typeof found === "number" ? found : found[Math.min(served, found.length - 1)];
-    return position === undefined ? undefined : this.#entry(position);
+    return position === undefined ? undefined : this.#response(position);
   }
 
   /**
@@ -430,8 +443,9 @@ export class CassetteStore {
   }
 
   #head(position: number): EntryHead {
-    const known = this.#pending.get(position)?.entry ?? this.#parsed.get(position);
-    return known ?? parseEntryHead(this.#text(position), this.label, position + 1);
+    return (
+      this.#pending.get(position)?.entry ?? parseEntryHead(this.#text(position), this.label, position + 1)
+    );
   }
 
   /**
@@ -582,14 +596,12 @@ export class CassetteStore {
         // Re-recorded while this write ran: only in memory still.
         if (was === undefined ? this.#starts[position] === -1 : this.#pending.get(position) !== was) continue;
         const start = newStarts[position] ?? 0;
-        const length = newLengths[position] ?? 0;
-        if (this.#parsed.has(position)) this.#parsedBytes += length - (this.#lengths[position] ?? 0);
         this.#starts[position] = start;
-        this.#lengths[position] = length;
+        this.#lengths[position] = newLengths[position] ?? 0;
         this.#rekeyed.delete(position);
         if (was !== undefined) {
           this.#pending.delete(position);
-          this.#remember(position, was.entry);
+          this.#keep(position, compactResponse(was.entry.response));
         }
       }
       this.#release();
