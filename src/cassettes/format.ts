@@ -1,9 +1,11 @@
 // The cassette file format, version 1: a YAML stream whose first document is the header and every
 // further document one recorded exchange. One document per entry means the loader can index a file by
 // its `key:` lines and parse an entry only when it is replayed (a 10,000-entry file loads in
-// milliseconds), and the writer can keep unchanged entries byte for byte (small git diffs).
+// milliseconds, keeping byte ranges rather than text: scan.ts), and the writer can keep unchanged
+// entries byte for byte (small git diffs).
 import { parse, stringify } from "yaml";
 import { GatewayError } from "../shared/errors.ts";
+import { scanDocuments, type DocumentRange } from "./scan.ts";
 
 export const FORMAT_NAME = "bedrock-proxy-gateway/cassette";
 export const FORMAT_VERSION = 1;
@@ -41,8 +43,6 @@ const YAML_OUT = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 const YAML_SAFE = { ...YAML_OUT, blockQuote: false } as const;
 /** Hostile files: no aliases at all (no alias bombs), duplicate keys are errors. */
 const YAML_IN = { maxAliasCount: 0, uniqueKeys: true };
-/** A document separator exactly as the writer emits it (block scalars are indented, so never match). */
-const SEPARATOR = /^---[ \t]*(?:\r?\n|$)/m;
 /** A line YAML reads as a document start or end: the writer never lets one appear inside a document. */
 const MARKER = /^(?:---|\.\.\.)(?:[ \t\r]|$)/m;
 /** The writer puts the key on an entry's first line. */
@@ -66,9 +66,8 @@ function parseYaml(text: string, where: string): unknown {
   }
 }
 
-/** Split a file into its header and raw entry documents, checking the header and its version. */
-export function splitCassette(text: string, file: string): { header: CassetteHeader; chunks: string[] } {
-  const [head = "", ...chunks] = text.split(SEPARATOR);
+/** Check a cassette's header document and its version. */
+export function parseHeader(head: string, file: string): CassetteHeader {
   const header = parseYaml(head, `${file} (header)`);
   if (!isRecord(header) || header.format !== FORMAT_NAME) {
     throw cassetteError(
@@ -87,16 +86,41 @@ export function splitCassette(text: string, file: string): { header: CassetteHea
   const strings = (value: unknown): string[] =>
     Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
   return {
-    header: {
-      format: FORMAT_NAME,
-      version: FORMAT_VERSION,
-      created: String(header.created ?? ""),
-      updated: String(header.updated ?? ""),
-      creator: String(header.creator ?? ""),
-      ignore_fields: strings(header.ignore_fields),
-    },
-    // A trailing separator or blank document is not an entry.
-    chunks: chunks.filter((chunk) => chunk.trim() !== ""),
+    format: FORMAT_NAME,
+    version: FORMAT_VERSION,
+    created: String(header.created ?? ""),
+    updated: String(header.updated ?? ""),
+    creator: String(header.creator ?? ""),
+    ignore_fields: strings(header.ignore_fields),
+  };
+}
+
+/**
+ * Whether a document is blank, so not an entry (a trailing separator, an empty document). `text` decodes
+ * it, asked only when non-ASCII bytes could be whitespace.
+ */
+export function isBlankDocument(document: DocumentRange, text: () => string): boolean {
+  return document.blank ?? text().trim() === "";
+}
+
+/**
+ * Split a whole file into its header and raw entry documents, checking the header and its version. A
+ * document starts after a line `---` (optionally followed by spaces or tabs), as the writer emits
+ * between documents (block scalars are indented, so never match).
+ */
+export function splitCassette(
+  contents: string | Uint8Array,
+  file: string,
+): { header: CassetteHeader; chunks: string[] } {
+  const bytes =
+    typeof contents === "string"
+      ? Buffer.from(contents, "utf8")
+      : Buffer.from(contents.buffer, contents.byteOffset, contents.length);
+  const [head, ...documents] = scanDocuments(bytes);
+  const text = (d: DocumentRange): string => bytes.toString("utf8", d.start, d.end);
+  return {
+    header: parseHeader(head === undefined ? "" : text(head), file),
+    chunks: documents.filter((d) => !isBlankDocument(d, () => text(d))).map(text),
   };
 }
 
@@ -142,6 +166,35 @@ export function parseEntry(chunk: string, file: string, index: number): Cassette
     request: raw.request,
     response: stored,
   };
+}
+
+/** The first line of an entry's top-level `response:`, which the writer puts after `request:`. */
+const RESPONSE_LINE = /^response:/m;
+
+/** What the closest-match search on a replay miss reads of an entry. */
+export interface EntryHead {
+  request: Record<string, unknown>;
+  recorded_at: string;
+}
+
+/**
+ * An entry's request and recording time, for the closest-match search on a replay miss: the document
+ * up to its top-level `response:` (about a quarter of the parsing), else the whole entry (parseEntry,
+ * which says what is wrong with one that is not as the writer emits it).
+ */
+export function parseEntryHead(chunk: string, file: string, index: number): EntryHead {
+  const cut = RESPONSE_LINE.exec(chunk)?.index;
+  if (cut !== undefined) {
+    try {
+      const head: unknown = parse(chunk.slice(0, cut), YAML_IN);
+      if (isRecord(head) && isRecord(head.request) && typeof head.request.model === "string")
+        return { request: head.request, recorded_at: String(head.recorded_at ?? "") };
+    } catch {
+      // Falls through to the whole entry.
+    }
+  }
+  const entry = parseEntry(chunk, file, index);
+  return { request: entry.request, recorded_at: entry.recorded_at };
 }
 
 /**

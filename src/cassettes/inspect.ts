@@ -1,5 +1,5 @@
 // Read-only views of cassette files for the CLI: find them, parse every entry, re-hash and report.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { requestKey, type MatchRules } from "./canonical.ts";
 import { parseEntry, splitCassette, type CassetteEntry, type CassetteHeader } from "./format.ts";
@@ -47,17 +47,17 @@ export async function listCassettes(dir: string): Promise<string[]> {
 export async function inspectCassette(dir: string, name: string, rules: MatchRules): Promise<CassetteReport> {
   const file = cassettePath(dir, name);
   const report: CassetteReport = { name, file, bytes: 0, entries: [], problems: [] };
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
-    report.bytes = (await stat(file)).size;
+    bytes = await readFile(file);
+    report.bytes = bytes.length;
   } catch (error) {
     report.problems.push((error as Error).message);
     return report;
   }
   let chunks: string[];
   try {
-    ({ header: report.header, chunks } = splitCassette(text, file));
+    ({ header: report.header, chunks } = splitCassette(bytes, file));
   } catch (error) {
     report.problems.push((error as Error).message);
     return report;

@@ -41,7 +41,7 @@ export function cassetteMiss(
     details = { cassette: store.name, key };
   } else {
     message = [
-      `${head}. The closest recording (entry ${closest.index} of ${store.size}, recorded ${closest.entry.recorded_at}) differs at:`,
+      `${head}. The closest recording (entry ${closest.index} of ${store.size}, recorded ${closest.recordedAt}) differs at:`,
       ...formatDifferences(closest.differences),
       hint,
     ].join("\n");

@@ -62,7 +62,7 @@ interface Lease {
 class Stores {
   /** Least recently used first. */
   readonly #open = new Map<string, OpenCassette>();
-  /** Flushes of closed stores that `flush()` must still wait for. */
+  /** Closings (flush, then let go of the file) that `close()` must still wait for. */
   readonly #closing = new Set<Promise<void>>();
   readonly #options: CassetteOptions;
   readonly #rules: MatchRules;
@@ -76,6 +76,11 @@ class Stores {
 
   async acquire(name: string): Promise<Lease> {
     let open = this.#open.get(name);
+    // A file rewritten in place under an idle store: read it again.
+    if (open?.loaded?.stale === true && open.users === 0 && !open.loaded.writing) {
+      this.#close(name, open.loaded);
+      open = undefined;
+    }
     if (open === undefined) {
       const { recording, clock, creator } = this.#options;
       const opening: OpenCassette = {
@@ -133,18 +138,36 @@ class Stores {
       if (this.#open.size <= this.#capacity) return;
       const store = open.loaded;
       if (open.users > 0 || store === undefined || store.writing) continue;
-      this.#open.delete(name);
-      const flushed: Promise<void> = store.flush().finally(() => this.#closing.delete(flushed));
-      this.#closing.add(flushed);
+      this.#close(name, store);
     }
   }
 
-  async flush(): Promise<void> {
-    const settled = await Promise.allSettled([...this.#open.values()].map((open) => open.store));
-    await Promise.all([
-      ...settled.map((s) => (s.status === "fulfilled" ? s.value.flush() : undefined)),
-      ...this.#closing,
-    ]);
+  /** Stop handing out `store`; it lets go of its file once its writes are done. */
+  #close(name: string, store: CassetteStore): void {
+    this.#open.delete(name);
+    const closed: Promise<void> = store
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.#closing.delete(closed));
+    this.#closing.add(closed);
+  }
+
+  /**
+   * Wait for every write, and close every idle store (a later request opens its cassette afresh). One
+   * still in use by a request is only flushed: its file is let go of when it is collected.
+   */
+  async close(): Promise<void> {
+    const settled = await Promise.allSettled(
+      [...this.#open].map(async ([name, open]) => [name, open, await open.store] as const),
+    );
+    const flushes: Array<Promise<void>> = [];
+    for (const s of settled) {
+      if (s.status !== "fulfilled") continue;
+      const [name, open, store] = s.value;
+      if (open.users === 0 && !store.writing && this.#open.get(name) === open) this.#close(name, store);
+      else flushes.push(store.flush());
+    }
+    await Promise.all([...flushes, ...this.#closing]);
   }
 }
 
@@ -201,12 +224,12 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   }
 
   function replay(call: Call, teamId: string): UpstreamResponse {
-    const entry = call.store.next(call.key);
-    if (entry === undefined) {
+    const recorded = call.store.next(call.key);
+    if (recorded === undefined) {
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
       throw cassetteMiss(call.store, call.stored, call.key);
     }
-    return decodeResponse(entry.response, teamId);
+    return decodeResponse(recorded, teamId);
   }
 
   /**
@@ -217,8 +240,8 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   async function auto(call: Call, teamId: string): Promise<UpstreamResponse> {
     const flight = `${call.store.name}\n${call.key}`;
     for (let waits = 0; ; waits++) {
-      const entry = call.store.next(call.key);
-      if (entry !== undefined) return decodeResponse(entry.response, teamId);
+      const recorded = call.store.next(call.key);
+      if (recorded !== undefined) return decodeResponse(recorded, teamId);
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {
         const recording = record(call, false);
@@ -264,7 +287,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
       }
     },
     async close() {
-      await stores.flush();
+      await stores.close();
       await inner.close();
     },
   };

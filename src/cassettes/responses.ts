@@ -5,6 +5,7 @@
 // id filled back in.
 import type { UpstreamResponse } from "../upstream/types.ts";
 import { looksJson, yamlRoundTrips, type StoredResponse } from "./format.ts";
+import { setOwn } from "./canonical.ts";
 import { TEAM_PLACEHOLDER, fillTeam, fillTeamInText, type Scrubber } from "./scrub.ts";
 
 function parsedExactly(body: string): { value: unknown } | undefined {
@@ -56,6 +57,37 @@ function jsonBody(json: unknown, teamId: string): string {
   }
   if (cached.placeholderInKey) return JSON.stringify(fillTeam(json, teamId));
   return fillTeamInText(cached.text, teamId, true);
+}
+
+/** A copy of a string that holds nothing of a larger one it may be a slice of (a parsed document). */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
+ * The stored response in the least memory that decodes to exactly the same answers, for a store to keep
+ * while an entry is replayed again and again: a JSON body as its serialised text (decodeResponse fills
+ * the team id into that text either way — unless the placeholder is in an object key, where the
+ * structure stays), and every string detached from the document it was parsed from.
+ */
+export function compactResponse(stored: StoredResponse): StoredResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(stored.headers))
+    setOwn(headers, detached(name), detached(value));
+  const compact: StoredResponse = { status: stored.status, headers };
+  const { json } = stored;
+  if (json === undefined) compact.text = detached(stored.text ?? "");
+  else if (json !== null && typeof json === "object" && placeholderInKey(json)) compact.json = json;
+  else compact.text = JSON.stringify(json);
+  return compact;
+}
+
+/** Roughly the characters a stored response holds (for a store's budget of responses it keeps). */
+export function responseSize(stored: StoredResponse): number {
+  let size = 64 + (stored.text?.length ?? 0);
+  for (const [name, value] of Object.entries(stored.headers)) size += name.length + value.length;
+  if (stored.json !== undefined) size += JSON.stringify(stored.json).length;
+  return size;
 }
 
 export function decodeResponse(stored: StoredResponse, teamId: string): UpstreamResponse {

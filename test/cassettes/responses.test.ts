@@ -1,7 +1,7 @@
 // decodeResponse serialises a stored JSON body once and fills the team id into the text: it must give
 // exactly JSON.stringify(fillTeam(json, teamId)), the definition, for every body and team id.
 import { describe, expect, it } from "vitest";
-import { decodeResponse } from "../../src/cassettes/responses.ts";
+import { compactResponse, decodeResponse } from "../../src/cassettes/responses.ts";
 import { TEAM_PLACEHOLDER, fillTeam } from "../../src/cassettes/scrub.ts";
 
 const P = TEAM_PLACEHOLDER;
@@ -25,6 +25,30 @@ describe("decodeResponse", () => {
       expect(decodeResponse(stored, team).body).toBe(expected);
       expect(decodeResponse(stored, team).body).toBe(expected);
     }
+  });
+});
+
+describe("compactResponse", () => {
+  it.each(teams.map((t) => [String(t), t]))("decodes to the same bytes for team %s", (_n, team) => {
+    const texts = [`{"team_id": "${P}", "n": 1e-05}`, `plain ${P} text`, "", ` [${P}]`];
+    const stored = [
+      ...bodies.map((json) => ({ status: 200, headers: { "content-type": "application/json" }, json })),
+      ...texts.map((text) => ({ status: 503, headers: { "retry-after": "1", "x-note": P }, text })),
+    ];
+    for (const response of stored) {
+      const compact = compactResponse(response);
+      expect(decodeResponse(compact, team)).toEqual(decodeResponse(response, team));
+    }
+  });
+
+  it("keeps a JSON body as text unless the placeholder is in a key", () => {
+    const headers = {};
+    expect(compactResponse({ status: 200, headers, json: { a: [P] } })).toEqual({
+      status: 200,
+      headers,
+      text: `{"a":["${P}"]}`,
+    });
+    expect(compactResponse({ status: 200, headers, json: { [P]: 1 } }).json).toEqual({ [P]: 1 });
   });
 });
 

@@ -1,0 +1,162 @@
+// The store keeps byte ranges of an open file rather than its text: what that must not change.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { matchRules, requestKey } from "../../src/cassettes/canonical.ts";
+import { inspectCassette } from "../../src/cassettes/inspect.ts";
+import { withCassettes } from "../../src/cassettes/recorder.ts";
+import { GatewayError } from "../../src/shared/errors.ts";
+import type { UpstreamClient } from "../../src/upstream/types.ts";
+import { ask, cassetteOptions, ctx, tempDir } from "../helpers/cassettes.ts";
+import { fakeUpstream } from "../helpers/fake-upstream.ts";
+
+async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error("expected a rejection");
+}
+
+/** Answers of ~40 kB, so a few dozen entries outgrow what the store keeps parsed. */
+function bigUpstream(): UpstreamClient {
+  return {
+    invoke: (request) =>
+      Promise.resolve({
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          content: [
+            { type: "text", text: `${JSON.stringify(request.messages)}\n${"lorem ipsum ".repeat(3400)}` },
+          ],
+          metadata: { team_id: "team_alpha_2025" },
+        }),
+      }),
+    close: () => Promise.resolve(),
+  };
+}
+
+describe("cassette store", () => {
+  it("keeps entries it did not record byte for byte when it writes the file", async () => {
+    const dir = tempDir();
+    const request = ask("hand written");
+    const key = requestKey(request, matchRules([]));
+    const handWritten =
+      `key: ${key}\n# a comment, flow style and a text body: all kept as written\norder: 0\n` +
+      `request: {model: "${request.model}", max_tokens: 256, messages: [{role: user, content: hand written}]}\n` +
+      `response: {status: 200, headers: {content-type: application/json}, text: '{"hand": 1}'}\n`;
+    writeFileSync(
+      join(dir, "default.yaml"),
+      "format: bedrock-proxy-gateway/cassette\nversion: 1\nignore_fields: [team_id, participant_id, api_token]\n" +
+        `---\n${handWritten}`,
+    );
+    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
+    await recorder.invoke(ask("recorded"), ctx());
+    await recorder.close();
+    expect(readFileSync(join(dir, "default.yaml"), "utf8")).toContain(`---\n${handWritten}---\n`);
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    expect((await player.invoke(request, ctx())).body).toBe('{"hand": 1}');
+  });
+
+  it("reads a cassette saved with CRLF line ends, and keeps its entries when it writes", async () => {
+    const dir = tempDir();
+    const entry = (text: string, body: string) => {
+      const request = ask(text);
+      return [
+        `key: ${requestKey(request, matchRules([]))}`,
+        `request: {model: "${request.model}", max_tokens: 256, messages: [{role: user, content: ${text}}]}`,
+        `response: {status: 200, headers: {}, text: '${body}'}`,
+        "",
+      ].join("\r\n");
+    };
+    const header =
+      "format: bedrock-proxy-gateway/cassette\r\nversion: 1\r\nignore_fields: [team_id, participant_id, api_token]\r\n";
+    const first = entry("one", '{"n": 1}');
+    writeFileSync(
+      join(dir, "default.yaml"),
+      `${header}---\r\n${first}--- \t\r\n${entry("two", '{"n": 2}')}---\r\n`,
+    );
+    const auto = withCassettes(fakeUpstream(), cassetteOptions(dir, "auto", { ignore_fields: [] }));
+    expect((await auto.invoke(ask("two"), ctx())).body).toBe('{"n": 2}');
+    await auto.invoke(ask("three"), ctx());
+    await auto.close();
+    expect(readFileSync(join(dir, "default.yaml"), "utf8")).toContain(`---\n${first}---\n`);
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    expect((await player.invoke(ask("one"), ctx())).body).toBe('{"n": 1}');
+    expect((await player.invoke(ask("two"), ctx())).body).toBe('{"n": 2}');
+  });
+
+  it("writes re-hashed keys once the ignore list changed, and replays under the new rules", async () => {
+    const dir = tempDir();
+    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
+    const live = await recorder.invoke(ask("hi", { temperature: 0.2 }), ctx());
+    await recorder.close();
+    const rules = { ignore_fields: ["temperature"] };
+    const auto = withCassettes(fakeUpstream(), cassetteOptions(dir, "auto", rules));
+    expect((await auto.invoke(ask("hi", { temperature: 1 }), ctx())).body).toBe(live.body);
+    await auto.invoke(ask("new"), ctx());
+    await auto.close();
+    const report = await inspectCassette(dir, "default", matchRules(["temperature"]));
+    expect(report.problems).toEqual([]);
+    expect(report.entries).toHaveLength(2);
+    expect(report.header?.ignore_fields).toContain("temperature");
+  });
+
+  it("replays every entry exactly, beyond what it keeps parsed and after its own writes", async () => {
+    const dir = tempDir();
+    const auto = withCassettes(bigUpstream(), cassetteOptions(dir, "auto"));
+    const prompts = Array.from({ length: 40 }, (_, i) => `prompt ${i}`);
+    const recorded: string[] = [];
+    for (const prompt of prompts) recorded.push((await auto.invoke(ask(prompt), ctx())).body);
+    // The same client reads back what it wrote (the file it renamed into place).
+    for (const [i, prompt] of prompts.entries())
+      expect((await auto.invoke(ask(prompt), ctx())).body).toBe(recorded[i]);
+    await auto.close();
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [i, prompt] of prompts.entries()) {
+        const replayed = await player.invoke(ask(prompt), ctx("team_beta"));
+        expect(replayed.body).toBe(recorded[i]?.replace("team_alpha_2025", "team_beta"));
+      }
+    }
+  });
+
+  it("notices a file rewritten in place under it, says so once, then reads it again", async () => {
+    const dir = tempDir();
+    const other = tempDir();
+    for (const [into, prompts] of [
+      [dir, ["x", "y"]],
+      [other, ["x", "y", "z"]],
+    ] as const) {
+      const recorder = withCassettes(fakeUpstream(), cassetteOptions(into, "record"));
+      for (const prompt of prompts) await recorder.invoke(ask(prompt), ctx());
+      await recorder.close();
+    }
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    await player.invoke(ask("x"), ctx());
+    // Same file (inode), new content: not a rename, so the open file changes under the store.
+    writeFileSync(join(dir, "default.yaml"), readFileSync(join(other, "default.yaml")));
+    const error = await rejection(player.invoke(ask("y"), ctx()));
+    expect(error.code).toBe("cassette_changed");
+    expect(error.message).not.toContain(dir);
+    expect((await player.invoke(ask("z"), ctx())).status).toBe(200);
+  });
+
+  it("lets go of its files when closed", async () => {
+    const fds = "/proc/self/fd";
+    if (!existsSync(fds)) return;
+    const dir = tempDir();
+    const names = ["a", "b", "c"];
+    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
+    for (const cassette of names) await recorder.invoke(ask("x"), ctx("t", "k", { cassette }));
+    await recorder.close();
+    const before = readdirSync(fds).length;
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    for (const cassette of names) await player.invoke(ask("x"), ctx("t", "k", { cassette }));
+    expect(readdirSync(fds).length).toBe(before + names.length);
+    await player.close();
+    expect(readdirSync(fds).length).toBe(before);
+  });
+});
