@@ -26,6 +26,17 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/**
+ * True when `text` holds at most `limit` opening brackets: JSON nests no deeper than that, so the walk
+ * can be skipped (brackets inside strings count too, which only makes the answer more cautious).
+ */
+function fewBrackets(text: string, limit: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf("{"); i !== -1; i = text.indexOf("{", i + 1)) if (++n > limit) return false;
+  for (let i = text.indexOf("["); i !== -1; i = text.indexOf("[", i + 1)) if (++n > limit) return false;
+  return true;
+}
+
 /** An error shaped like body-parser's (http-errors), so one mapping (toGatewayError) renders both. */
 function bodyError(status: number, type: string, message: string, extra: object = {}): Error {
   return Object.assign(new Error(message), { status, statusCode: status, expose: true, type, ...extra });
@@ -45,7 +56,7 @@ function isPlain(req: IncomingMessage): boolean {
   return !/charset/i.test(req.headers["content-type"] ?? "");
 }
 
-/** Read and parse a plain body, refusing it as soon as it passes `limit` bytes. */
+/** Read and parse a plain body, refusing it as soon as it passes `limit` bytes or nests too deep. */
 function readPlain(req: IncomingMessage, limit: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
@@ -78,10 +89,17 @@ function readPlain(req: IncomingMessage, limit: number): Promise<unknown> {
         "utf8",
       );
       if (text.length === 0) return resolve({}); // as body-parser: an empty JSON body is {}
+      let value: unknown;
       try {
-        resolve(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+        value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
       } catch (error) {
         reject(bodyError(400, "entity.parse.failed", (error as Error).message));
+        return;
+      }
+      try {
+        resolve(fewBrackets(text, MAX_JSON_DEPTH) ? value : refuseDeepNesting(value));
+      } catch (error) {
+        reject(error as Error);
       }
     };
     const onAborted = (): void => {
@@ -121,7 +139,7 @@ export function jsonBodyReader(
   const parseWithBodyParser = express.json({ limit: limitBytes, strict: false, type: () => true });
   return async function readJsonBody(req, res) {
     if (!hasBody(req)) return undefined;
-    if (isPlain(req)) return refuseDeepNesting(await readPlain(req, limitBytes));
+    if (isPlain(req)) return readPlain(req, limitBytes);
     const holder = req as IncomingMessage & { body?: unknown };
     await new Promise<void>((resolve, reject) => {
       parseWithBodyParser(holder as never, res as never, (error?: unknown) =>

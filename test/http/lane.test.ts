@@ -128,6 +128,18 @@ describe("hot lane", () => {
     expect(invoke.body).toEqual({ message: "Request Entity Too Large" });
   });
 
+  it("counts nesting, not brackets: many shallow arrays pass, 129 levels do not", async () => {
+    const { app } = gateway();
+    const send = (text: string) => chat(app).set("content-type", "application/json").send(text);
+    const shallow = await send(`{"model":${JSON.stringify(HAIKU3)},"x":[${"[],".repeat(300)}[]]}`);
+    expect(shallow.body.error?.code).not.toBe("invalid_json");
+    const deepest = await send(`{"x":${"[".repeat(127)}${"]".repeat(127)}}`);
+    expect(deepest.body.error?.code).not.toBe("invalid_json");
+    const tooDeep = await send(`{"x":${"[".repeat(128)}${"]".repeat(128)}}`);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.error.code).toBe("invalid_json");
+  });
+
   it("refuses a body that grows past the limit without a Content-Length (chunked)", async () => {
     const { app } = gateway();
     const req = chat(app).set("content-type", "application/json").set("transfer-encoding", "chunked");
