@@ -32,15 +32,21 @@ const SUCCESS =
 let agent: MockAgent;
 let client: UpstreamClient;
 
-beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
-  client = createLiveClient({
+/** A client over the MockAgent: URL_, 1 s timeout, silent logs, unless overridden. */
+function mockedClient(overrides: Partial<Parameters<typeof createLiveClient>[0]> = {}): UpstreamClient {
+  return createLiveClient({
     url: URL_,
     timeoutMs: 1_000,
     logger: createLogger("silent"),
     dispatcher: agent,
+    ...overrides,
   });
+}
+
+beforeEach(() => {
+  agent = new MockAgent();
+  agent.disableNetConnect();
+  client = mockedClient();
 });
 afterEach(() => agent.close());
 
@@ -138,12 +144,7 @@ describe("each PROXY.md error comes back as an answer and maps by meaning", () =
 
 describe("transport failures", () => {
   test("no answer within upstream.timeout_ms → 504 upstream_timeout", async () => {
-    const slow = createLiveClient({
-      url: URL_,
-      timeoutMs: 30,
-      logger: createLogger("silent"),
-      dispatcher: agent,
-    });
+    const slow = mockedClient({ timeoutMs: 30 });
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS).delay(2_000);
     const error = await slow.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
@@ -159,12 +160,7 @@ describe("transport failures", () => {
   });
 
   test("unreachable host (network disabled) → 502 upstream_unreachable", async () => {
-    const elsewhere = createLiveClient({
-      url: "https://nowhere.example.test/prod/invoke",
-      timeoutMs: 1_000,
-      logger: createLogger("silent"),
-      dispatcher: agent,
-    });
+    const elsewhere = mockedClient({ url: "https://nowhere.example.test/prod/invoke" });
     const error = await elsewhere.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
   });
@@ -192,23 +188,13 @@ describe("transport failures", () => {
   });
 
   test("an upstream.url that is not an http(s) URL → 502 upstream_unreachable", async () => {
-    const broken = createLiveClient({
-      url: "http://",
-      timeoutMs: 1_000,
-      logger: createLogger("silent"),
-      dispatcher: agent,
-    });
+    const broken = mockedClient({ url: "http://" });
     const error = await broken.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
   });
 
   test("the URL's query string is sent", async () => {
-    const staged = createLiveClient({
-      url: `${URL_}?stage=beta`,
-      timeoutMs: 1_000,
-      logger: createLogger("silent"),
-      dispatcher: agent,
-    });
+    const staged = mockedClient({ url: `${URL_}?stage=beta` });
     pool().intercept({ path: "/prod/invoke?stage=beta", method: "POST" }).reply(200, SUCCESS);
     expect((await staged.invoke(REQUEST, CONTEXT)).body).toBe(SUCCESS);
   });
@@ -276,13 +262,7 @@ describe("withRetries around the live client", () => {
 
 describe("oversized answers", () => {
   test("an answer larger than the cap is refused as malformed, not buffered", async () => {
-    const capped = createLiveClient({
-      url: URL_,
-      timeoutMs: 1_000,
-      logger: createLogger("silent"),
-      dispatcher: agent,
-      maxResponseBytes: 1024,
-    });
+    const capped = mockedClient({ maxResponseBytes: 1024 });
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, "x".repeat(4096));
     await expect(capped.invoke(REQUEST, CONTEXT)).rejects.toMatchObject({
       code: "upstream_malformed",
@@ -293,13 +273,7 @@ describe("oversized answers", () => {
   });
 
   test("an answer whose declared length is over the cap is refused before its body", async () => {
-    const capped = createLiveClient({
-      url: URL_,
-      timeoutMs: 1_000,
-      logger: createLogger("silent"),
-      dispatcher: agent,
-      maxResponseBytes: 1024,
-    });
+    const capped = mockedClient({ maxResponseBytes: 1024 });
     pool()
       .intercept({ path: "/prod/invoke", method: "POST" })
       .reply(200, "{}", { headers: { "content-length": "4096" } });
