@@ -17,7 +17,7 @@ export interface RequestRecord {
 export interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  /** The path without the query string. */
+  /** The route's path as the route spells it (the request's may differ in case or a trailing slash). */
   readonly path: string;
   /** The parsed JSON body (undefined when the request had none). */
   readonly body: unknown;

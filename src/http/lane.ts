@@ -59,7 +59,8 @@ export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: Se
     if (entry === undefined) return false;
     const record: OpenRecord = { requestId: "" };
     deps.trackRequest(req, res, record, () => entry.label);
-    serve(entry.route, req, res, path, record).catch((error: unknown) => {
+    // The route's own spelling of the path, so errors on /PROD/invoke/ keep the proxy's shapes too.
+    serve(entry.route, req, res, entry.label, record).catch((error: unknown) => {
       // Rendering the error itself failed: nothing sensible can be written any more.
       deps.logger.error({ err: error, requestId: record.requestId }, "could not answer");
       res.destroy();

@@ -21,8 +21,8 @@ export interface RequestContextDeps {
 export type OpenRecord = { -readonly [K in keyof RequestRecord]: RequestRecord[K] };
 
 /**
- * Label-bound metric children, one per (method, route, status): binding the labels once saves hashing
- * a label object twice per request. Bounded — routes are patterns, Node accepts only known methods.
+ * Label-bound metric children, one per (method, route, status), made once instead of two label objects
+ * per request. Bounded — routes are patterns, Node accepts only known methods.
  */
 function boundMetrics(metrics: Metrics) {
   const counters = new Map<string, { inc(): void }>();

@@ -126,6 +126,8 @@ describe("hot lane", () => {
       .send({ team_id: TEAM.team_id, api_token: TEAM.api_token, ...big });
     expect(invoke.status).toBe(413);
     expect(invoke.body).toEqual({ message: "Request Entity Too Large" });
+    const spelledOtherwise = await request(app).post("/PROD/invoke/").send(big);
+    expect(spelledOtherwise.body).toEqual({ message: "Request Entity Too Large" });
   });
 
   it("counts nesting, not brackets: many shallow arrays pass, 129 levels do not", async () => {
