@@ -17,7 +17,13 @@ import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
-import type { InvokeContext, InvokeRequest, InvokeResponse, UpstreamClient } from "../upstream/types.ts";
+import type {
+  Credentials,
+  InvokeContext,
+  InvokeRequest,
+  InvokeResponse,
+  UpstreamClient,
+} from "../upstream/types.ts";
 import { resolveCredentials, usesSimulator } from "./credentials.ts";
 import { headerOf, type Exchange, type HotRoute } from "./exchange.ts";
 import { openAIErrorBody, toGatewayError } from "./errors.ts";
@@ -89,19 +95,30 @@ class LazyAbort {
   }
 }
 
-function invokeContext(x: Exchange, config: Readonly<Config>, abort: LazyAbort): InvokeContext {
-  const fault = headerOf(x.req, "x-mock-fault");
-  const cassette = headerOf(x.req, "x-cassette");
-  const context: InvokeContext = {
-    credentials: resolveCredentials(x.req, config),
-    requestId: x.record.requestId,
-    get signal(): AbortSignal {
-      return abort.signal;
-    },
-  };
-  if (fault !== undefined) context.fault = fault;
-  if (cassette !== undefined) context.cassette = cassette;
-  return context;
+/**
+ * What the upstream calls of one /v1 request share. A class, so that the lazily made signal is a getter
+ * on the prototype rather than a closure and an accessor built for every request.
+ */
+class ChatInvokeContext implements InvokeContext {
+  readonly credentials: Credentials | undefined;
+  readonly requestId: string;
+  cassette?: string;
+  fault?: string;
+  readonly #abort: LazyAbort;
+
+  constructor(x: Exchange, config: Readonly<Config>, abort: LazyAbort) {
+    this.credentials = resolveCredentials(x.req, config);
+    this.requestId = x.record.requestId;
+    this.#abort = abort;
+    const fault = headerOf(x.req, "x-mock-fault");
+    const cassette = headerOf(x.req, "x-cassette");
+    if (fault !== undefined) this.fault = fault;
+    if (cassette !== undefined) this.cassette = cassette;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
 }
 
 /** The upstream metadata, summarised in headers (CONTRACT §3). */
@@ -193,7 +210,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
       const abort = new LazyAbort();
       const { res } = x;
       x.record.onClientGone = () => abort.abort();
-      const context = invokeContext(x, config, abort);
+      const context = new ChatInvokeContext(x, config, abort);
       const answers =
         params.n === 1
           ? [await invokeOnce(deps, request, context)]
