@@ -1,6 +1,6 @@
 // POST /v1/chat/completions: parse → resolve the model → translate → one upstream call per choice →
 // translate back → JSON, or SSE chunks through the SSE writer. Errors before the first byte are normal
-// HTTP errors (the one error middleware); after it, the writer's error frame.
+// HTTP errors (the one error renderer, via the hot lane); after it, the writer's error frame.
 import { setTimeout as delay } from "node:timers/promises";
 import type { ServerResponse } from "node:http";
 import type { Config } from "../config/types.ts";
