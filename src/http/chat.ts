@@ -52,7 +52,7 @@ async function invokeOnce(
   const answer = invokeResponseOf(response);
   const cost = answer.metadata.cost_usd;
   if (typeof cost === "number" && Number.isFinite(cost) && cost > 0)
-    deps.metrics?.costUsd.inc({ model: request.model }, cost);
+    deps.metrics?.costUsd.inc(request.model, () => ({ model: request.model }), cost);
   return answer;
 }
 

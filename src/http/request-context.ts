@@ -21,26 +21,19 @@ export interface RequestContextDeps {
 export type OpenRecord = { -readonly [K in keyof RequestRecord]: RequestRecord[K] };
 
 /**
- * Label-bound metric children, one per (method, route, status), made once instead of two label objects
- * per request. Bounded — routes are patterns, Node accepts only known methods.
+ * The per-request metrics: the request counter (summed until scraped) and the duration histogram
+ * (a label-bound child per method and route, made once).
  */
-function boundMetrics(metrics: Metrics) {
-  const counters = new Map<string, { inc(): void }>();
+function requestMetrics(metrics: Metrics) {
   const timers = new Map<string, { observe(value: number): void }>();
   return (method: string, route: string, status: number, seconds: number): void => {
     const key = `${method} ${route}`;
-    const full = `${key} ${status}`;
-    let counter = counters.get(full);
-    if (counter === undefined) {
-      counter = metrics.httpRequests.labels({ method, route, status: String(status) });
-      counters.set(full, counter);
-    }
+    metrics.httpRequests.inc(`${key} ${status}`, () => ({ method, route, status: String(status) }));
     let timer = timers.get(key);
     if (timer === undefined) {
       timer = metrics.httpDuration.labels({ method, route });
       timers.set(key, timer);
     }
-    counter.inc();
     timer.observe(seconds);
   };
 }
@@ -51,7 +44,7 @@ function boundMetrics(metrics: Metrics) {
  * `routeOf` names the matched route pattern at that time (bounded metric labels).
  */
 export function requestTracker(deps: RequestContextDeps) {
-  const count = boundMetrics(deps.metrics);
+  const count = requestMetrics(deps.metrics);
   const accessLog = createAccessLog(deps.logger);
 
   return function trackRequest(

@@ -1,13 +1,51 @@
 // Prometheus metrics (prom-client), one registry per gateway so several gateways in one process
 // (tests, a CI fixture server) never collide.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from "prom-client";
+
+/**
+ * A prom-client Counter bumped on hot paths. Increments are summed per label set under a key the
+ * caller builds (cheap: a template string) and handed to the Counter when /metrics is scraped (its
+ * `collect` hook), so a request pays a Map update instead of prom-client hashing a label object.
+ * Callers keep label sets bounded (routes, statuses, models, outcomes).
+ */
+export class TalliedCounter<L extends string> {
+  readonly counter: Counter<L>;
+  readonly #pending = new Map<string, { labels: LabelValues<L>; value: number }>();
+
+  constructor(options: { name: string; help: string; labelNames: readonly L[]; registry: Registry }) {
+    const pending = this.#pending;
+    this.counter = new Counter<L>({
+      name: options.name,
+      help: options.help,
+      labelNames: options.labelNames,
+      registers: [options.registry],
+      collect() {
+        for (const entry of pending.values()) {
+          if (entry.value === 0) continue;
+          this.inc(entry.labels, entry.value);
+          entry.value = 0;
+        }
+      },
+    });
+  }
+
+  /** Add `value` (default 1) under `key`; `labels` is called the first time a key is seen. */
+  inc(key: string, labels: () => LabelValues<L>, value = 1): void {
+    let entry = this.#pending.get(key);
+    if (entry === undefined) {
+      entry = { labels: labels(), value: 0 };
+      this.#pending.set(key, entry);
+    }
+    entry.value += value;
+  }
+}
 
 export interface Metrics {
   registry: Registry;
-  httpRequests: Counter<"method" | "route" | "status">;
+  httpRequests: TalliedCounter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route">;
-  upstreamRequests: Counter<"outcome">;
-  costUsd: Counter<"model">;
+  upstreamRequests: TalliedCounter<"outcome">;
+  costUsd: TalliedCounter<"model">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -15,11 +53,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "bpg_" });
   return {
     registry,
-    httpRequests: new Counter({
+    httpRequests: new TalliedCounter({
       name: "bpg_http_requests_total",
       help: "HTTP requests answered, by method, route and status.",
       labelNames: ["method", "route", "status"],
-      registers: [registry],
+      registry,
     }),
     httpDuration: new Histogram({
       name: "bpg_http_request_duration_seconds",
@@ -28,17 +66,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
       registers: [registry],
     }),
-    upstreamRequests: new Counter({
+    upstreamRequests: new TalliedCounter({
       name: "bpg_upstream_requests_total",
       help: "Invoke requests sent upstream, by outcome (status class or transport error).",
       labelNames: ["outcome"],
-      registers: [registry],
+      registry,
     }),
-    costUsd: new Counter({
+    costUsd: new TalliedCounter({
       name: "bpg_cost_usd_total",
       help: "Upstream cost reported in metadata.cost_usd, by model.",
       labelNames: ["model"],
-      registers: [registry],
+      registry,
     }),
   };
 }

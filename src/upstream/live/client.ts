@@ -227,7 +227,8 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
   const { timeoutMs, logger } = options;
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const where = target(options.url);
-  const count = (outcome: string): void => options.metrics?.upstreamRequests.inc({ outcome });
+  const count = (outcome: string): void =>
+    options.metrics?.upstreamRequests.inc(outcome, () => ({ outcome }));
 
   function send(
     pool: Dispatcher,
