@@ -150,9 +150,10 @@ export function jsonBodyReader(
   };
 }
 
-/** The Express middleware: req.body as jsonBodyReader reads it. */
-export function jsonBody(limitBytes: number): RequestHandler {
-  const read = jsonBodyReader(limitBytes);
+export type JsonBodyReader = ReturnType<typeof jsonBodyReader>;
+
+/** The Express middleware: req.body as a jsonBodyReader reads it. */
+export function jsonBody(read: JsonBodyReader): RequestHandler {
   return function parseJsonBody(req, res, next) {
     read(req, res).then((body) => {
       req.body = body;

@@ -87,9 +87,10 @@ export function browserCheck(
   };
 }
 
+export type BrowserCheck = ReturnType<typeof browserCheck>;
+
 /** The Express middleware: the check, plus the CORS preflight answer for permitted pages. */
-export function browserGuard(options: BrowserGuardOptions): RequestHandler {
-  const check = browserCheck(options);
+export function browserGuard(check: BrowserCheck): RequestHandler {
   return function guardBrowsers(req, res, next) {
     const refusal = check(req, res);
     if (refusal !== undefined) return next(refusal);

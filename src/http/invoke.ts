@@ -19,10 +19,7 @@ export interface InvokeRouterDeps {
 function context(x: Exchange, body: Record<string, unknown>): InvokeContext {
   const header = (name: string): string | undefined => headerOf(x.req, name);
   const abort = new AbortController();
-  const { res } = x;
-  res.on("close", () => {
-    if (!res.writableFinished) abort.abort();
-  });
+  x.record.onClientGone = () => abort.abort();
   const ctx: InvokeContext = {
     credentials: proxyCredentials(body, header),
     requestId: x.record.requestId,

@@ -4,8 +4,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Router } from "express";
 import type { Config } from "../config/types.ts";
-import { jsonBody, jsonBodyReader } from "../http/body.ts";
-import { browserCheck, browserGuard } from "../http/browser-guard.ts";
+import { jsonBody, jsonBodyReader, type JsonBodyReader } from "../http/body.ts";
+import { browserCheck, browserGuard, type BrowserCheck } from "../http/browser-guard.ts";
 import { errorMiddleware, notFoundHandler } from "../http/errors.ts";
 import type { HotRoute } from "../http/exchange.ts";
 import { healthRouter } from "../http/health.ts";
@@ -34,20 +34,26 @@ export interface AppDeps {
 /** What createApp returns: a plain Node request listener (`http.createServer(app)`, `supertest(app)`). */
 export type App = (req: IncomingMessage, res: ServerResponse) => void;
 
-function expressApp(deps: AppDeps, track: RequestTracker): Express {
+/** What the hot lane and the Express surfaces share: one tracker (one access-log budget, one set of
+ * metric children), one browser check, one body reader. */
+interface SharedSteps {
+  track: RequestTracker;
+  checkBrowser: BrowserCheck;
+  readJsonBody: JsonBodyReader;
+}
+
+function expressApp(deps: AppDeps, shared: SharedSteps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
 
-  app.use(requestContext(track));
-  app.use(
-    browserGuard({ host: deps.config.server.host, allowedOrigins: deps.config.server.allowed_origins }),
-  );
+  app.use(requestContext(shared.track));
+  app.use(browserGuard(shared.checkBrowser));
   app.use(healthRouter({ mode: deps.config.mode, version: VERSION, metrics: deps.metrics }));
   // Every POST body is JSON. A method check instead of `app.post("/{*any}")`: same requests, no
   // path-to-regexp match per request.
-  const parseJson = jsonBody(deps.config.server.body_limit_bytes);
+  const parseJson = jsonBody(shared.readJsonBody);
   app.use(function postBody(req, res, next) {
     if (req.method === "POST") parseJson(req, res, next);
     else next();
@@ -59,17 +65,20 @@ function expressApp(deps: AppDeps, track: RequestTracker): Express {
 }
 
 export function createApp(deps: AppDeps): App {
-  // One tracker for both paths: one access-log budget, one set of metric children.
-  const track = requestTracker(deps);
-  const app = expressApp(deps, track);
-  const serveHot = createHotLane({
-    routes: deps.routes ?? [],
-    trackRequest: track,
+  const shared: SharedSteps = {
+    track: requestTracker(deps),
     checkBrowser: browserCheck({
       host: deps.config.server.host,
       allowedOrigins: deps.config.server.allowed_origins,
     }),
     readJsonBody: jsonBodyReader(deps.config.server.body_limit_bytes),
+  };
+  const app = expressApp(deps, shared);
+  const serveHot = createHotLane({
+    routes: deps.routes ?? [],
+    trackRequest: shared.track,
+    checkBrowser: shared.checkBrowser,
+    readJsonBody: shared.readJsonBody,
     logger: deps.logger,
   });
   return function handleRequest(req, res) {
