@@ -23,7 +23,7 @@ const POOL_BYTES = 4096;
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
 
-function pooledRandomBytes(length: number): Uint8Array {
+function pooledRandomBytes(length: number): Buffer {
   if (length > POOL_BYTES) return randomBytes(length);
   if (poolOffset + length > pool.length) {
     pool = randomBytes(POOL_BYTES);
@@ -34,20 +34,10 @@ function pooledRandomBytes(length: number): Uint8Array {
   return bytes;
 }
 
-/** 16 pooled random bytes as 32 hex characters: a UUID's randomness, one native call, no dashes to strip. */
-function pooledHex16(): string {
-  if (poolOffset + 16 > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    poolOffset = 0;
-  }
-  const hex = pool.toString("hex", poolOffset, poolOffset + 16);
-  poolOffset += 16;
-  return hex;
-}
-
 export const randomIds: IdSource = {
   token: (length) => base62(pooledRandomBytes(length), length),
-  requestId: () => `req_${pooledHex16()}`,
+  // 16 pooled bytes as 32 hex characters: a UUID's randomness, no dashes to strip.
+  requestId: () => `req_${pooledRandomBytes(16).toString("hex")}`,
 };
 
 /** Deterministic ids for tests: a counter rendered into the same shapes. */
