@@ -77,7 +77,7 @@ const CLIENT_GONE = 2;
  * chunks, the controller: undici may hold a finished handler until the connection's next request, and an
  * answer kept alive that long outlives young-generation collections and bloats the old one.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class UpstreamCall implements Dispatcher.DispatchHandler {
   /** TIMED_OUT or CLIENT_GONE once we gave up; 0 while undici decides. */
   stoppedBy = 0;
   #resolve: ((response: UpstreamResponse) => void) | undefined;
@@ -195,7 +195,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
-function timeUp(exchange: Exchange): void {
+function timeUp(exchange: UpstreamCall): void {
   exchange.stop(TIMED_OUT);
 }
 
@@ -235,7 +235,7 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
     to: { origin: string; path: string },
     body: InvokeRequest,
     context: InvokeContext,
-    exchange: Exchange,
+    exchange: UpstreamCall,
   ): void {
     const headers: Record<string, string> = {
       "content-type": "application/json",
@@ -284,9 +284,9 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
       }
       const pool = dispatcher ?? (await ownPool(where.origin));
       const started = performance.now();
-      let exchange!: Exchange;
+      let exchange!: UpstreamCall;
       const answer = new Promise<UpstreamResponse>((resolve, reject) => {
-        exchange = new Exchange(maxBytes, resolve, reject);
+        exchange = new UpstreamCall(maxBytes, resolve, reject);
       });
       try {
         exchange.watch(timeoutMs, context.signal);
