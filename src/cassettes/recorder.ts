@@ -223,8 +223,8 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     return response;
   }
 
-  function replay(call: Call, teamId: string): UpstreamResponse {
-    const recorded = call.store.next(call.key);
+  async function replay(call: Call, teamId: string): Promise<UpstreamResponse> {
+    const recorded = await call.store.next(call.key);
     if (recorded === undefined) {
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
       throw cassetteMiss(call.store, call.stored, call.key);
@@ -240,7 +240,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   async function auto(call: Call, teamId: string): Promise<UpstreamResponse> {
     const flight = `${call.store.name}\n${call.key}`;
     for (let waits = 0; ; waits++) {
-      const recorded = call.store.next(call.key);
+      const recorded = await call.store.next(call.key);
       if (recorded !== undefined) return decodeResponse(recorded, teamId);
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {

@@ -49,7 +49,7 @@ const REPLAY_BUDGET = 8 * 1024 * 1024;
 const FORMS_BUDGET = 4 * 1024 * 1024;
 const LOAD_BLOCK = 256 * 1024;
 const WRITE_BLOCK = 1024 * 1024;
-/** Reused for reading back entries (synchronously, so never by two at once). */
+/** Reused by the synchronous reads (loading, rewriting, the closest-match search): never two at once. */
 const scratch = Buffer.allocUnsafe(64 * 1024);
 
 /** Files of stores dropped without close() (a one-shot CLI command, say) are closed when collected. */
@@ -112,6 +112,16 @@ function processAlive(pid: number): boolean {
 
 function identityOf(stats: Stats): Identity {
   return { size: stats.size, mtimeMs: stats.mtimeMs };
+}
+
+/** Fill `buffer` from the file at `position`, without blocking (false when the file is shorter). */
+async function readAll(fd: number, buffer: Buffer, position: number): Promise<boolean> {
+  for (let done = 0; done < buffer.length;) {
+    const { bytesRead } = await readFile(fd, buffer, done, buffer.length - done, position + done);
+    if (bytesRead === 0) return false;
+    done += bytesRead;
+  }
+  return true;
 }
 
 /** Read exactly `length` bytes at `position` into `buffer` (false when the file is shorter). */
@@ -196,6 +206,9 @@ export class CassetteStore {
   readonly #index = new Map<string, number | number[]>();
   readonly #served = new Map<string, number>();
   readonly #recorded = new Map<string, number>();
+  /** Replays reading an entry back, per file descriptor: a file let go of meanwhile closes after them. */
+  readonly #reads = new Map<number, number>();
+  readonly #closeAfterReads = new Set<number>();
   #chain: Promise<void> = Promise.resolve();
   #swept = false;
   #queued: Promise<void> | undefined;
@@ -305,10 +318,13 @@ export class CassetteStore {
   }
 
   #release(): void {
-    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    if (fd === undefined) return;
     openFiles.unregister(this);
-    closeSync(this.#fd);
     this.#fd = undefined;
+    // Closing under a replay's read would let the number be reused for another file mid-read.
+    if (this.#reads.has(fd)) this.#closeAfterReads.add(fd);
+    else closeSync(fd);
   }
 
   #changed(): GatewayError {
@@ -319,11 +335,17 @@ export class CassetteStore {
     );
   }
 
-  /** The open file, checked to be as it was loaded or written. */
-  #source(): number {
+  /** The open file, not yet checked against the disk. */
+  #openFile(): number {
     const fd = this.#fd;
     if (fd === undefined || this.#closed) throw new Error(`cassette store ${this.name} is closed`);
     if (this.#stale) throw this.#changed();
+    return fd;
+  }
+
+  /** The open file, checked to be as it was loaded or written. */
+  #source(): number {
+    const fd = this.#openFile();
     const now = fstatSync(fd);
     if (now.size !== this.#identity.size || now.mtimeMs !== this.#identity.mtimeMs) throw this.#changed();
     return fd;
@@ -345,8 +367,35 @@ export class CassetteStore {
     return this.#read(this.#source(), start, length);
   }
 
-  /** The response to replay for an entry. */
-  #response(position: number): StoredResponse {
+  /**
+   * An entry's document read back for a replay, without blocking the event loop: the file's size and
+   * mtime are checked in the same round trip as the read (in-place rewrites, as #source checks).
+   */
+  async #readBack(position: number): Promise<string> {
+    const start = this.#starts[position];
+    const length = this.#lengths[position];
+    if (start === undefined || length === undefined) throw new RangeError(`no entry ${position}`);
+    const fd = this.#openFile();
+    const identity = this.#identity;
+    this.#reads.set(fd, (this.#reads.get(fd) ?? 0) + 1);
+    try {
+      const buffer = Buffer.allocUnsafe(length);
+      const [stats, complete] = await Promise.all([statFile(fd), readAll(fd, buffer, start)]);
+      if (!complete || stats.size !== identity.size || stats.mtimeMs !== identity.mtimeMs)
+        throw this.#changed();
+      return buffer.toString("utf8");
+    } finally {
+      const left = (this.#reads.get(fd) ?? 1) - 1;
+      if (left > 0) this.#reads.set(fd, left);
+      else {
+        this.#reads.delete(fd);
+        if (this.#closeAfterReads.delete(fd)) close(fd, () => undefined);
+      }
+    }
+  }
+
+  /** The response to replay for an entry: from memory, or read back from the file (then kept). */
+  async #response(position: number): Promise<StoredResponse> {
     const pending = this.#pending.get(position);
     if (pending !== undefined) return pending.entry.response;
     const kept = this.#replays.get(position);
@@ -355,7 +404,11 @@ export class CassetteStore {
       this.#replays.set(position, kept);
       return kept.response;
     }
-    const { response } = parseEntry(this.#text(position), this.label, position + 1);
+    const text = await this.#readBack(position);
+    // Recorded again or replayed by another request meanwhile: theirs is as current.
+    const now = this.#pending.get(position)?.entry.response ?? this.#replays.get(position)?.response;
+    if (now !== undefined) return now;
+    const { response } = parseEntry(text, this.label, position + 1);
     const compact = compactResponse(response);
     this.#keep(position, compact);
     return compact;
@@ -383,9 +436,10 @@ export class CassetteStore {
    * The response of the next recording for `key`: identical requests get their recordings in order, then
    * the last repeats.
    */
-  next(key: string): StoredResponse | undefined {
+  async next(key: string): Promise<StoredResponse | undefined> {
     const found = this.#index.get(key);
     if (found === undefined) return undefined;
+    // Counted before any read, so concurrent identical requests get successive recordings.
     const served = this.#served.get(key) ?? 0;
     this.#served.set(key, served + 1);
     const position = typeof found === "number" ? found : found[Math.min(served, found.length - 1)];

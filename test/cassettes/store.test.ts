@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import { matchRules, requestKey } from "../../src/cassettes/canonical.ts";
 import { inspectCassette } from "../../src/cassettes/inspect.ts";
 import { withCassettes } from "../../src/cassettes/recorder.ts";
+import { TEAM_PLACEHOLDER } from "../../src/cassettes/scrub.ts";
+import { CassetteStore } from "../../src/cassettes/store.ts";
+import { ManualClock } from "../../src/shared/clock.ts";
 import { GatewayError } from "../../src/shared/errors.ts";
 import type { UpstreamClient } from "../../src/upstream/types.ts";
 import { ask, cassetteOptions, ctx, tempDir } from "../helpers/cassettes.ts";
@@ -158,5 +161,36 @@ describe("cassette store", () => {
     expect(readdirSync(fds).length).toBe(before + names.length);
     await player.close();
     expect(readdirSync(fds).length).toBe(before);
+  });
+
+  it("reads an entry back without blocking, and closes its file only after a read in flight", async () => {
+    const fds = "/proc/self/fd";
+    const dir = tempDir();
+    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
+    const first = await recorder.invoke(ask("one"), ctx());
+    await recorder.invoke(ask("two"), ctx());
+    await recorder.close();
+    const file = join(dir, "default.yaml");
+    const keys = [...readFileSync(file, "utf8").matchAll(/^key: (\S+)$/gm)].map((m) => m[1] as string);
+    expect(keys).toHaveLength(2);
+    const before = existsSync(fds) ? readdirSync(fds).length : 0;
+    const store = await CassetteStore.open({
+      name: "default",
+      file,
+      rules: matchRules([]),
+      clock: new ManualClock(),
+      creator: "test",
+    });
+    // The read goes to libuv's thread pool: close() (microtasks only) lets go of the file before it ends.
+    const replay = store.next(keys[0] as string);
+    let settled = false;
+    void replay.then(() => (settled = true));
+    await store.close();
+    expect(settled).toBe(false);
+    const response = await replay;
+    // What is stored is the scrubbed answer (team id replaced), as recorded.
+    expect(response?.status).toBe(200);
+    expect(response?.text).toBe(first.body.replaceAll("team_alpha_2025", TEAM_PLACEHOLDER));
+    if (existsSync(fds)) expect(readdirSync(fds).length).toBe(before);
   });
 });
