@@ -18,6 +18,7 @@ import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
 import type {
+  ClientGoneListener,
   Credentials,
   InvokeContext,
   InvokeRequest,
@@ -29,6 +30,7 @@ import { headerOf, type Exchange, type HotRoute } from "./exchange.ts";
 import { openAIErrorBody, toGatewayError } from "./errors.ts";
 import { sendJson } from "./send.ts";
 import { apiKeyCheck } from "./auth.ts";
+import { LazyAbort } from "./cancel.ts";
 import { createSseWriter } from "./sse.ts";
 
 export interface ChatDeps {
@@ -75,27 +77,6 @@ async function invokeChoices(
 }
 
 /**
- * An AbortController made on first use of its signal: most answers (the simulator without latency, no
- * retry) never wait on anything the client could cancel, and a controller costs ~2 µs. A signal asked
- * for after abort() comes back already aborted.
- */
-class LazyAbort {
-  #controller: AbortController | undefined;
-  #aborted = false;
-
-  get signal(): AbortSignal {
-    this.#controller ??= new AbortController();
-    if (this.#aborted) this.#controller.abort();
-    return this.#controller.signal;
-  }
-
-  abort(): void {
-    this.#aborted = true;
-    this.#controller?.abort();
-  }
-}
-
-/**
  * What the upstream calls of one /v1 request share. A class, so that the lazily made signal is a getter
  * on the prototype rather than a closure and an accessor built for every request.
  */
@@ -118,6 +99,10 @@ class ChatInvokeContext implements InvokeContext {
 
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+
+  onClientGone(listener: ClientGoneListener): void {
+    this.#abort.listen(listener);
   }
 }
 

@@ -4,7 +4,15 @@
 import { Router } from "express";
 import { GatewayError, invalidRequest } from "../shared/errors.ts";
 import { proxyCredentials, stripCredentials } from "../upstream/credentials.ts";
-import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
+import type {
+  ClientGoneListener,
+  Credentials,
+  InvokeContext,
+  InvokeRequest,
+  UpstreamClient,
+  UpstreamResponse,
+} from "../upstream/types.ts";
+import { LazyAbort } from "./cancel.ts";
 import { headerOf, type Exchange, type HotRoute } from "./exchange.ts";
 import { endWith } from "./send.ts";
 
@@ -16,20 +24,33 @@ export interface InvokeRouterDeps {
   upstream: UpstreamClient;
 }
 
-function context(x: Exchange, body: Record<string, unknown>): InvokeContext {
-  const header = (name: string): string | undefined => headerOf(x.req, name);
-  const abort = new AbortController();
-  x.record.onClientGone = () => abort.abort();
-  const ctx: InvokeContext = {
-    credentials: proxyCredentials(body, header),
-    requestId: x.record.requestId,
-    signal: abort.signal,
-  };
-  const fault = header("x-mock-fault");
-  const cassette = header("x-cassette");
-  if (fault !== undefined) ctx.fault = fault;
-  if (cassette !== undefined) ctx.cassette = cassette;
-  return ctx;
+/** What the upstream calls of one /prod/invoke request share (a class: see ChatInvokeContext). */
+class ProxyInvokeContext implements InvokeContext {
+  readonly credentials: Credentials | undefined;
+  readonly requestId: string;
+  cassette?: string;
+  fault?: string;
+  readonly #abort = new LazyAbort();
+
+  constructor(x: Exchange, body: Record<string, unknown>) {
+    const header = (name: string): string | undefined => headerOf(x.req, name);
+    this.credentials = proxyCredentials(body, header);
+    this.requestId = x.record.requestId;
+    const abort = this.#abort;
+    x.record.onClientGone = () => abort.abort();
+    const fault = header("x-mock-fault");
+    const cassette = header("x-cassette");
+    if (fault !== undefined) this.fault = fault;
+    if (cassette !== undefined) this.cassette = cassette;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  onClientGone(listener: ClientGoneListener): void {
+    this.#abort.listen(listener);
+  }
 }
 
 /** The CORS preflight of the proxy surface (Express: it is not a hot path). */
@@ -63,7 +84,7 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
         );
       }
       const body = raw as Record<string, unknown>;
-      const ctx = context(x, body);
+      const ctx = new ProxyInvokeContext(x, body);
       let answer: UpstreamResponse;
       try {
         answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);

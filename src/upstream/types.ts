@@ -81,6 +81,16 @@ export interface InvokeContext {
   /** `X-Mock-Fault` header value (simulator only; passed through on every retry). */
   fault?: string;
   signal?: AbortSignal;
+  /**
+   * Have `listener.handleEvent()` called if the client goes away (at once if it has). Cheaper than
+   * `signal` for a caller that only needs the call: no AbortController per request. Listeners are kept
+   * for the rest of the request.
+   */
+  onClientGone?(listener: ClientGoneListener): void;
+}
+
+export interface ClientGoneListener {
+  handleEvent(): void;
 }
 
 /**

@@ -102,16 +102,18 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     this.#reject = reject;
   }
 
-  /** Arm the per-attempt timer and follow the caller's signal. */
-  watch(timeoutMs: number, signal: AbortSignal | undefined): void {
+  /** Arm the per-attempt timer and follow the caller's going away (a listener if offered, else its signal). */
+  watch(timeoutMs: number, context: InvokeContext): void {
     this.#timer = setTimeout(timeUp, timeoutMs, this);
+    if (context.onClientGone !== undefined) return context.onClientGone(this);
+    const { signal } = context;
     if (signal === undefined) return;
     if (signal.aborted) return this.stop(CLIENT_GONE);
     this.#signal = signal;
     signal.addEventListener("abort", this);
   }
 
-  /** The caller's signal fired: the client went away. */
+  /** The client went away (the caller's listener call, or its signal's abort event). */
   handleEvent(): void {
     this.stop(CLIENT_GONE);
   }
@@ -289,7 +291,7 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
         exchange = new UpstreamCall(maxBytes, resolve, reject);
       });
       try {
-        exchange.watch(timeoutMs, context.signal);
+        exchange.watch(timeoutMs, context);
         if (exchange.stoppedBy === 0) send(pool, where, body, context, exchange);
         const response = await answer;
         count(`${Math.floor(response.status / 100)}xx`);

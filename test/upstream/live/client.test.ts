@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { LazyAbort } from "../../../src/http/cancel.ts";
 import { createLogger } from "../../../src/shared/logger.ts";
 import { GatewayError } from "../../../src/shared/errors.ts";
 import { parseInvokeResponse } from "../../../src/upstream/invoke-response.ts";
@@ -377,6 +378,31 @@ describe("over a real socket, through the client's own pool", () => {
     abort.abort();
     expect(await pending).toMatchObject({ status: 499, code: "client_closed" });
     await expect.poll(() => closed).toContain("silent");
+    await patient.close();
+  });
+
+  test("the gateway's own contexts: a listener, no AbortSignal, stops the attempt and the connection", async () => {
+    const patient = createLiveClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod/invoke`,
+      timeoutMs: 60_000,
+      logger: createLogger("silent"),
+    });
+    closed.length = 0;
+    arrived.length = 0;
+    const abort = new LazyAbort();
+    const context: InvokeContext = { ...CONTEXT, onClientGone: (listener) => abort.listen(listener) };
+    const request = { ...REQUEST, messages: [{ role: "user" as const, content: "silent" }] };
+    const pending = patient.invoke(request, context).catch((e: unknown) => e);
+    await expect.poll(() => arrived).toContain("silent");
+    abort.abort();
+    expect(await pending).toMatchObject({ status: 499, code: "client_closed" });
+    await expect.poll(() => closed).toContain("silent");
+    // Gone before the call: nothing is sent.
+    arrived.length = 0;
+    expect(await patient.invoke(request, context).catch((e: unknown) => e)).toMatchObject({
+      code: "client_closed",
+    });
+    expect(arrived).toEqual([]);
     await patient.close();
   });
 });
