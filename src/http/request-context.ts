@@ -10,6 +10,7 @@ import { createAccessLog } from "./access-log.ts";
 import { headerOf, pathOf, type RequestRecord } from "./exchange.ts";
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const CLIENT_CLOSED = 499;
 
 export interface RequestContextDeps {
   ids: IdSource;
@@ -66,7 +67,9 @@ export function requestTracker(deps: RequestContextDeps) {
       if (!finished) record.onClientGone?.();
       const ms = performance.now() - started;
       const method = req.method ?? "GET";
-      const status = res.statusCode;
+      // Gone before an answer was started: 499, "client closed request" (as nginx logs it), rather than
+      // the 200 a response object starts with.
+      const status = finished || res.headersSent ? res.statusCode : CLIENT_CLOSED;
       count(method, routeOf(), status, ms / 1000);
       accessLog(status, () => {
         // Only what is worth reading: `aborted` and `error` appear when they happened.
@@ -78,7 +81,8 @@ export function requestTracker(deps: RequestContextDeps) {
           ms: Math.round(ms * 1000) / 1000,
         };
         if (!finished) line.aborted = true;
-        if (record.errorCode !== undefined) line.error = record.errorCode;
+        const error = record.errorCode ?? (finished ? undefined : "client_closed");
+        if (error !== undefined) line.error = error;
         if (record.logFields !== undefined) Object.assign(line, record.logFields);
         return line;
       });

@@ -2,6 +2,8 @@
 // what Express used to do for these routes still happens — path matching, body reading in every
 // encoding, limits, the API-key check, request ids, the access log and metrics — and everything else
 // still reaches Express.
+import { createServer } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import request from "supertest";
@@ -192,5 +194,33 @@ describe("hot lane", () => {
     expect(text).toContain(
       'bpg_http_requests_total{method="POST",route="/v1/chat/completions",status="404"} 1',
     );
+  });
+
+  it("logs a client that left mid-body as 499 client_closed, not as the 200 a response starts with", async () => {
+    const { app, lines, metrics } = gateway();
+    const server = createServer(app).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write(
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+          `Authorization: ${BEARER}\r\nContent-Length: 500\r\n\r\n{"model":`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      await expect.poll(() => lines.filter((l) => l.msg === "request").length).toBe(1);
+      expect(lines.find((l) => l.msg === "request")).toMatchObject({
+        status: 499,
+        aborted: true,
+        error: "client_closed",
+      });
+      expect(await metrics.registry.metrics()).toContain(
+        'bpg_http_requests_total{method="POST",route="/v1/chat/completions",status="499"} 1',
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
