@@ -154,7 +154,11 @@ async function verify(
         creator: `${PACKAGE_NAME} ${VERSION}`,
         rehash: true,
       });
-      await store.persist();
+      try {
+        await store.persist();
+      } finally {
+        await store.close();
+      }
       io.out(`fixed ${report.name}: ${report.problems.length} key(s) re-hashed`);
       continue;
     }
