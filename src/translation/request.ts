@@ -29,6 +29,8 @@ export interface TranslationPlan {
   toolNames: Record<string, string>;
   /** Tools were described in the prompt; parse `<tool_call>` tags out of the answer. */
   emulatedTools: boolean;
+  /** `parallel_tool_calls: false`: at most one tool call per choice (the first the model made). */
+  oneToolCall: boolean;
 }
 
 export interface TranslatedRequest {
@@ -274,6 +276,7 @@ export function toInvokeRequest(
       n: params.n,
       toolNames,
       emulatedTools: emulated,
+      oneToolCall: params.parallel_tool_calls === false,
     },
   };
 }

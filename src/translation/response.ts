@@ -67,6 +67,10 @@ function toChoice(answer: InvokeResponse, index: number, plan: TranslationPlan):
     const emulated = emulatedCalls(text, plan);
     if (emulated.calls.length > 0) ({ text, calls } = emulated);
   }
+  // Bedrock has no switch for it that the proxy is known to accept (translation.md §4, §13): the
+  // client asked for one call at a time, so it gets the first; the model asks for the next one after
+  // seeing the result.
+  if (plan.oneToolCall && calls.length > 1) calls = calls.slice(0, 1);
   const stopReason = (answer.metadata as Record<string, unknown>).stop_reason;
   return {
     index,
