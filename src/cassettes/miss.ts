@@ -25,15 +25,15 @@ export function formatDifferences(differences: readonly PathDifference[]): strin
   return lines;
 }
 
-export function cassetteMiss(
+export async function cassetteMiss(
   store: CassetteStore,
   storedRequest: Record<string, unknown>,
   key: string,
-): GatewayError {
+): Promise<GatewayError> {
   const head = `No recording in cassette "${store.name}" (${store.label}) matches this request`;
   const hint =
     "Record it with --mode record or --mode auto, or list volatile fields in recording.ignore_fields.";
-  const closest = store.closest(storedRequest);
+  const closest = await store.closest(storedRequest);
   let message: string;
   let details: Record<string, unknown>;
   if (closest === undefined) {

@@ -227,7 +227,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     const recorded = await call.store.next(call.key);
     if (recorded === undefined) {
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
-      throw cassetteMiss(call.store, call.stored, call.key);
+      throw await cassetteMiss(call.store, call.stored, call.key);
     }
     return decodeResponse(recorded, teamId);
   }

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { close, closeSync, fstat, fstatSync, fsync, open, read, readSync, write, type Stats } from "node:fs";
 import { mkdir, readdir, rename, unlink } from "node:fs/promises";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { GatewayError } from "../shared/errors.ts";
@@ -47,6 +48,8 @@ const closeFile = promisify(close);
 const REPLAY_BUDGET = 8 * 1024 * 1024;
 /** Characters of canonical requests kept for the closest-match search on a miss (the rest re-read). */
 const FORMS_BUDGET = 4 * 1024 * 1024;
+/** The closest-match search gives the event loop a turn this often (ms of work). */
+const SEARCH_SLICE_MS = 10;
 const LOAD_BLOCK = 256 * 1024;
 const WRITE_BLOCK = 1024 * 1024;
 /** Reused by the synchronous reads (loading, rewriting, the closest-match search): never two at once. */
@@ -516,12 +519,18 @@ export class CassetteStore {
   }
 
   /** The recording whose request differs from `storedRequest` in the fewest leaf paths. */
-  closest(storedRequest: unknown): ClosestRecording | undefined {
+  async closest(storedRequest: unknown): Promise<ClosestRecording | undefined> {
     const wanted = matchForm(storedRequest, this.#options.rules);
     const model = (storedRequest as { model?: unknown }).model;
     let best: { position: number; differences: PathDifference[] } | undefined;
     let bestScore = Number.POSITIVE_INFINITY;
+    // A big cassette's first miss parses every request (~0.8 s for 10,000): other requests go on meanwhile.
+    let slice = performance.now();
     for (let position = 0; position < this.size; position++) {
+      if (performance.now() - slice > SEARCH_SLICE_MS) {
+        await yieldToLoop();
+        slice = performance.now();
+      }
       const { form, value } = this.#form(position);
       const differences = diffPaths(wanted, value);
       // Prefer recordings of the same model on ties; a different model is one more difference anyway.

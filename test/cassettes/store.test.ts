@@ -6,6 +6,13 @@ import { matchRules, requestKey } from "../../src/cassettes/canonical.ts";
 import { inspectCassette } from "../../src/cassettes/inspect.ts";
 import { withCassettes } from "../../src/cassettes/recorder.ts";
 import { TEAM_PLACEHOLDER } from "../../src/cassettes/scrub.ts";
+import {
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  formatEntry,
+  formatHeader,
+  joinCassette,
+} from "../../src/cassettes/format.ts";
 import { CassetteStore } from "../../src/cassettes/store.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { GatewayError } from "../../src/shared/errors.ts";
@@ -192,5 +199,47 @@ describe("cassette store", () => {
     expect(response?.status).toBe(200);
     expect(response?.text).toBe(first.body.replaceAll("team_alpha_2025", TEAM_PLACEHOLDER));
     if (existsSync(fds)) expect(readdirSync(fds).length).toBe(before);
+  });
+
+  it("searches a big cassette for the closest recording without holding up other requests", async () => {
+    const dir = tempDir();
+    const rules = matchRules([]);
+    const at = "2026-01-05T09:00:00.000Z";
+    const entries = Array.from({ length: 3000 }, (_, i) => {
+      const request = ask(`recorded prompt number ${i} ${"with some padding ".repeat(8)}`);
+      return formatEntry({
+        key: requestKey(request, rules),
+        order: 0,
+        recorded_at: at,
+        latency_ms: 1,
+        request,
+        response: { status: 200, headers: {}, json: { n: i } },
+      });
+    });
+    const header = formatHeader({
+      format: FORMAT_NAME,
+      version: FORMAT_VERSION,
+      created: at,
+      updated: at,
+      creator: "test",
+      ignore_fields: [...rules.ignoredFields],
+    });
+    writeFileSync(join(dir, "default.yaml"), joinCassette(header, entries));
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    // Opened (and its index built) by a first request.
+    expect(
+      (await player.invoke(ask(`recorded prompt number 7 ${"with some padding ".repeat(8)}`), ctx())).body,
+    ).toBe('{"n":7}');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    const started = performance.now();
+    const miss = await rejection(player.invoke(ask("recorded prompt number 2999 and then some"), ctx()));
+    const searchMs = performance.now() - started;
+    clearInterval(ticker);
+    expect(miss.code).toBe("cassette_miss");
+    expect(miss.message).toMatch(/The closest recording \(entry \d+ of 3000,/);
+    // Timers ran during the search: it gave the event loop turns (the figure is not judged, only that).
+    if (searchMs > 30) expect(ticks).toBeGreaterThan(0);
+    await player.close();
   });
 });
