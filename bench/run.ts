@@ -55,6 +55,7 @@ const HEALTHZ: RequestSpec = { method: "GET", path: "/healthz", headers: {} };
 const TITLES: Record<ScenarioId, string> = {
   A: "bare node:http, fixed ~600 B completion",
   E: "Express 5 + undici hop to A",
+  F: "node:http + undici hop to the fake proxy, nothing else (floor of a hop)",
   healthz: "gateway GET /healthz (skeleton cost)",
   mock: "gateway mock, /v1/chat/completions",
   invoke: "gateway mock, /prod/invoke",
@@ -211,8 +212,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
           : `not an SSE body: ${body.slice(0, 120)}`,
     },
   );
-  if (wants("live")) {
+  if (wants("live") || wants("F")) {
     const proxy = await ownServer("fake-proxy", "fake-proxy.ts");
+    await prepare("F", CHAT, () => ownServer("baseline-f", "baseline-f.ts", { BENCH_PROXY_URL: proxy.url }));
     await prepare("live", CHAT, () =>
       startGatewayProcess({
         ...gatewayLaunch,

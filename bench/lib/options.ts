@@ -84,7 +84,10 @@ export function parseOptions(
   // Ratios need their baselines in the same run.
   const withBaselines = new Set<ScenarioId>(only as ScenarioId[]);
   withBaselines.add("A");
-  if (withBaselines.has("live")) withBaselines.add("E");
+  if (withBaselines.has("live")) {
+    withBaselines.add("E");
+    withBaselines.add("F");
+  }
   if (withBaselines.has("replay-10k")) withBaselines.add("replay-10");
 
   return {
