@@ -92,6 +92,7 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
         // A reset upstream is mirrored as a reset here: the client sees its socket drop, not a body.
         if (error instanceof GatewayError && error.code === "upstream_reset") {
           x.record.errorCode = error.code;
+          res.statusCode = error.status; // for the access log and metrics: nothing is sent
           x.req.socket.destroy();
           return;
         }

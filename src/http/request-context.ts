@@ -11,6 +11,7 @@ import { headerOf, pathOf, type RequestRecord } from "./exchange.ts";
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const CLIENT_CLOSED = 499;
+const SHUTTING_DOWN = 503;
 
 export interface RequestContextDeps {
   ids: IdSource;
@@ -37,6 +38,24 @@ function requestMetrics(metrics: Metrics) {
     }
     timer.observe(seconds);
   };
+}
+
+/**
+ * Why a response closed unfinished, for the log and the metrics. The gateway's own cuts say so: a handler
+ * that drops the connection on purpose records its error code and status first (an upstream reset is
+ * mirrored as a reset, 502), and a shutdown that outlived its grace period is 503 `shutdown`. Anything
+ * else is the client leaving: 499 `client_closed` ("client closed request", as nginx logs it) when no
+ * answer was started, rather than the 200 a response object starts with.
+ */
+function whyCut(
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: OpenRecord,
+): { status: number; error: string } {
+  if (record.errorCode !== undefined) return { status: res.statusCode, error: record.errorCode };
+  const server = (req.socket as { server?: { listening?: boolean } }).server;
+  if (server?.listening === false) return { status: SHUTTING_DOWN, error: "shutdown" };
+  return { status: CLIENT_CLOSED, error: "client_closed" };
 }
 
 /**
@@ -67,9 +86,8 @@ export function requestTracker(deps: RequestContextDeps) {
       if (!finished) record.onClientGone?.();
       const ms = performance.now() - started;
       const method = req.method ?? "GET";
-      // Gone before an answer was started: 499, "client closed request" (as nginx logs it), rather than
-      // the 200 a response object starts with.
-      const status = finished || res.headersSent ? res.statusCode : CLIENT_CLOSED;
+      const cut = finished ? undefined : whyCut(req, res, record);
+      const status = finished || res.headersSent ? res.statusCode : (cut?.status ?? res.statusCode);
       count(method, routeOf(), status, ms / 1000);
       accessLog(status, () => {
         // Only what is worth reading: `aborted` and `error` appear when they happened.
@@ -81,7 +99,7 @@ export function requestTracker(deps: RequestContextDeps) {
           ms: Math.round(ms * 1000) / 1000,
         };
         if (!finished) line.aborted = true;
-        const error = record.errorCode ?? (finished ? undefined : "client_closed");
+        const error = record.errorCode ?? cut?.error;
         if (error !== undefined) line.error = error;
         if (record.logFields !== undefined) Object.assign(line, record.logFields);
         return line;

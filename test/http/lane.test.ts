@@ -223,4 +223,61 @@ describe("hot lane", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it("logs the gateway's own cut (an upstream reset mirrored on /prod/invoke) as 502, not as the client leaving", async () => {
+    const { app, lines, metrics } = gateway({ upstream: { retries: 0 } });
+    const server = createServer(app).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+      const closed = new Promise((resolve) => socket.once("close", resolve));
+      socket.on("error", () => undefined);
+      const body = JSON.stringify({
+        model: HAIKU3,
+        messages: [{ role: "user", content: "hi" }],
+        max_tokens: 8,
+      });
+      socket.write(
+        "POST /prod/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+          `X-Team-ID: ${TEAM.team_id}\r\nX-API-Token: ${TEAM.api_token}\r\nX-Mock-Fault: reset\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      await closed;
+      await expect.poll(() => lines.filter((l) => l.msg === "request").length).toBe(1);
+      expect(lines.find((l) => l.msg === "request")).toMatchObject({
+        status: 502,
+        aborted: true,
+        error: "upstream_reset",
+      });
+      expect(await metrics.registry.metrics()).toContain(
+        'bpg_http_requests_total{method="POST",route="/prod/invoke",status="502"} 1',
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("logs a request cut by a shutdown past its grace period as 503 shutdown", async () => {
+    const { app, lines } = gateway();
+    const server = createServer(app).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    socket.on("error", () => undefined);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+        `Authorization: ${BEARER}\r\nContent-Length: 500\r\n\r\n{"model":`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await stopped;
+    await expect.poll(() => lines.filter((l) => l.msg === "request").length).toBe(1);
+    expect(lines.find((l) => l.msg === "request")).toMatchObject({
+      status: 503,
+      aborted: true,
+      error: "shutdown",
+    });
+  });
 });
