@@ -94,6 +94,8 @@ export interface StoreOptions {
   creator: string;
   /** Re-hash every entry even when the file's matching rules are current (`bpg cassettes verify --fix`). */
   rehash?: boolean;
+  /** How many ms of work the closest-match search does between event-loop turns (default 10). */
+  searchSliceMs?: number;
 }
 
 /** A file system error without the absolute path Node puts in its message ("EACCES: permission denied"). */
@@ -212,6 +214,8 @@ export class CassetteStore {
   /** Replays reading an entry back, per file descriptor: a file let go of meanwhile closes after them. */
   readonly #reads = new Map<number, number>();
   readonly #closeAfterReads = new Set<number>();
+  /** Entries being read back for a replay, by position (one read however many replays wait for it). */
+  readonly #entryReads = new Map<number, Promise<StoredResponse>>();
   #chain: Promise<void> = Promise.resolve();
   #swept = false;
   #queued: Promise<void> | undefined;
@@ -383,8 +387,11 @@ export class CassetteStore {
     this.#reads.set(fd, (this.#reads.get(fd) ?? 0) + 1);
     try {
       const buffer = Buffer.allocUnsafe(length);
-      const [stats, complete] = await Promise.all([statFile(fd), readAll(fd, buffer, start)]);
-      if (!complete || stats.size !== identity.size || stats.mtimeMs !== identity.mtimeMs)
+      // Both settle before the descriptor may be let go of (below), even when one fails.
+      const [stats, read] = await Promise.allSettled([statFile(fd), readAll(fd, buffer, start)]);
+      if (stats.status === "rejected") throw this.#unreadable(stats.reason);
+      if (read.status === "rejected") throw this.#unreadable(read.reason);
+      if (!read.value || stats.value.size !== identity.size || stats.value.mtimeMs !== identity.mtimeMs)
         throw this.#changed();
       return buffer.toString("utf8");
     } finally {
@@ -392,12 +399,16 @@ export class CassetteStore {
       if (left > 0) this.#reads.set(fd, left);
       else {
         this.#reads.delete(fd);
-        if (this.#closeAfterReads.delete(fd)) close(fd, () => undefined);
+        // Closed before the read's caller resumes, as #release would have closed it.
+        if (this.#closeAfterReads.delete(fd)) closeSync(fd);
       }
     }
   }
 
-  /** The response to replay for an entry: from memory, or read back from the file (then kept). */
+  /**
+   * The response to replay for an entry: from memory, or read back from the file (then kept). Concurrent
+   * replays of an entry not in memory share one read.
+   */
   async #response(position: number): Promise<StoredResponse> {
     const pending = this.#pending.get(position);
     if (pending !== undefined) return pending.entry.response;
@@ -407,6 +418,15 @@ export class CassetteStore {
       this.#replays.set(position, kept);
       return kept.response;
     }
+    let reading = this.#entryReads.get(position);
+    if (reading === undefined) {
+      reading = this.#readEntry(position).finally(() => this.#entryReads.delete(position));
+      this.#entryReads.set(position, reading);
+    }
+    return reading;
+  }
+
+  async #readEntry(position: number): Promise<StoredResponse> {
     const text = await this.#readBack(position);
     // Recorded again or replayed by another request meanwhile: theirs is as current.
     const now = this.#pending.get(position)?.entry.response ?? this.#replays.get(position)?.response;
@@ -525,9 +545,10 @@ export class CassetteStore {
     let best: { position: number; differences: PathDifference[] } | undefined;
     let bestScore = Number.POSITIVE_INFINITY;
     // A big cassette's first miss parses every request (~0.8 s for 10,000): other requests go on meanwhile.
+    const sliceMs = this.#options.searchSliceMs ?? SEARCH_SLICE_MS;
     let slice = performance.now();
     for (let position = 0; position < this.size; position++) {
-      if (performance.now() - slice > SEARCH_SLICE_MS) {
+      if (performance.now() - slice >= sliceMs) {
         await yieldToLoop();
         slice = performance.now();
       }

@@ -84,7 +84,8 @@ export interface InvokeContext {
   /**
    * Have `listener.handleEvent()` called if the client goes away (at once if it has). Cheaper than
    * `signal` for a caller that only needs the call: no AbortController per request. Listeners are kept
-   * for the rest of the request.
+   * for the rest of the request. When both are given they must tell the same thing (one LazyAbort
+   * behind both): a client that offers this listens here, not to `signal`.
    */
   onClientGone?(listener: ClientGoneListener): void;
 }
