@@ -119,6 +119,25 @@ function identityOf(stats: Stats): Identity {
   return { size: stats.size, mtimeMs: stats.mtimeMs };
 }
 
+/** Characters the differing values share at their start and end, summed: how alike two near-misses are. */
+function likenessOf(differences: readonly PathDifference[]): number {
+  let shared = 0;
+  for (const { request, recorded } of differences) {
+    if (request === undefined || recorded === undefined) continue;
+    const most = Math.min(request.length, recorded.length);
+    let start = 0;
+    while (start < most && request.charCodeAt(start) === recorded.charCodeAt(start)) start++;
+    let end = 0;
+    while (
+      end < most - start &&
+      request.charCodeAt(request.length - 1 - end) === recorded.charCodeAt(recorded.length - 1 - end)
+    )
+      end++;
+    shared += start + end;
+  }
+  return shared;
+}
+
 /** Fill `buffer` from the file at `position`, without blocking (false when the file is shorter). */
 async function readAll(fd: number, buffer: Buffer, position: number): Promise<boolean> {
   for (let done = 0; done < buffer.length;) {
@@ -544,6 +563,7 @@ export class CassetteStore {
     const model = (storedRequest as { model?: unknown }).model;
     let best: { position: number; differences: PathDifference[] } | undefined;
     let bestScore = Number.POSITIVE_INFINITY;
+    let bestLikeness = -1;
     // A big cassette's first miss parses every request (~0.8 s for 10,000): other requests go on meanwhile.
     const sliceMs = this.#options.searchSliceMs ?? SEARCH_SLICE_MS;
     let slice = performance.now();
@@ -556,8 +576,13 @@ export class CassetteStore {
       const differences = diffPaths(wanted, value);
       // Prefer recordings of the same model on ties; a different model is one more difference anyway.
       const score = differences.length * 2 + (form.model === model ? 0 : 1);
-      if (score < bestScore) {
+      if (score > bestScore) continue;
+      // Among as many differences, the recording whose differing values are most alike: a typo in a
+      // prompt points at the prompt it was meant to be, not at the first recording.
+      const likeness = likenessOf(differences);
+      if (score < bestScore || likeness > bestLikeness) {
         bestScore = score;
+        bestLikeness = likeness;
         best = { position, differences };
       }
     }

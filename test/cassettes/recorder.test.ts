@@ -220,6 +220,22 @@ describe("withCassettes: misses and names", () => {
     expect(inner.calls).toBe(0);
   });
 
+  it("among recordings that differ as much, the miss points at the most alike (a typo finds its prompt)", async () => {
+    const dir = tempDir();
+    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
+    for (const prompt of [
+      "Summarise the first chapter",
+      "Summarise the second chapter",
+      "Translate the title",
+    ])
+      await recorder.invoke(ask(prompt), ctx());
+    await recorder.close();
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    const error = await rejection(player.invoke(ask("Summarise the secnd chapter"), ctx()));
+    expect(error.message).toContain("entry 2 of 3");
+    expect(error.message).toContain('(recorded: "Summarise the second chapter")');
+  });
+
   it("a miss on a cassette that does not exist says so", async () => {
     const error = await rejection(
       withCassettes(fakeUpstream(), cassetteOptions(tempDir(), "replay")).invoke(ask("x"), ctx()),
