@@ -18,7 +18,13 @@ export class CliRequestError extends Error {}
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
-function baseUrl(flags: ClientFlags, env: Env): string {
+/** The gateway's URL and the key it wants (its first server.api_keys entry, if it has any). */
+function target(flags: ClientFlags, env: Env): { url: string; apiKey: string | undefined } {
+  const { config } = loadConfig({ file: flags.config, env, overrides: {} });
+  return { url: baseUrl(flags, config.server), apiKey: config.server.api_keys[0] };
+}
+
+function baseUrl(flags: ClientFlags, server: { host: string; port: number }): string {
   if (flags.url !== undefined) {
     try {
       return new URL(flags.url).toString().replace(/\/+$/, "");
@@ -26,10 +32,8 @@ function baseUrl(flags: ClientFlags, env: Env): string {
       throw new CliRequestError(`--url ${flags.url} is not a URL (e.g. http://127.0.0.1:8787).`);
     }
   }
-  const { config } = loadConfig({ file: flags.config, env, overrides: {} });
-  const host =
-    config.server.host === "0.0.0.0" || config.server.host === "::" ? "127.0.0.1" : config.server.host;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${config.server.port}`;
+  const host = server.host === "0.0.0.0" || server.host === "::" ? "127.0.0.1" : server.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
 }
 
 async function call(
@@ -39,8 +43,10 @@ async function call(
   path: string,
   body?: unknown,
 ): Promise<unknown> {
-  const url = `${baseUrl(flags, env)}${path}`;
+  const gateway = target(flags, env);
+  const url = `${gateway.url}${path}`;
   const headers: Record<string, string> = { accept: "application/json" };
+  if (gateway.apiKey !== undefined) headers.authorization = `Bearer ${gateway.apiKey}`;
   if (flags.team !== undefined || flags.token !== undefined) {
     if (flags.team === undefined || flags.token === undefined)
       throw new CliRequestError("--team and --token go together.");

@@ -6,14 +6,16 @@ import { table } from "../../src/cli/gpu.ts";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 
-async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(
-    ["node", "bpg", ...args],
-    {},
-    { out: (l) => out.push(l), err: (l) => err.push(l) },
-  );
+  const code = await runCli(["node", "bpg", ...args], env, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
   return { code, out, err };
 }
 
@@ -119,5 +121,20 @@ describe("table", () => {
         ],
       ),
     ).toEqual(["A    N", "x    5", "yy  10"]);
+  });
+});
+
+describe("bpg gpu against a gateway with server.api_keys", () => {
+  it("sends the configured key (BPG_API_KEYS), without which the gateway refuses", async () => {
+    const gw = await startGateway({ port: 0, server: { log_level: "silent", api_keys: ["sk-cli"] } });
+    try {
+      const refused = await cli(["gpu", "list", "--url", gw.url]);
+      expect(refused.code).toBe(1);
+      expect(refused.err[0]).toContain("HTTP 401");
+      const listed = await cli(["gpu", "list", "--url", gw.url], { BPG_API_KEYS: "sk-cli" });
+      expect(listed).toMatchObject({ code: 0, err: [] });
+    } finally {
+      await gw.close();
+    }
   });
 });

@@ -29,9 +29,9 @@ const config: Config = {
 const ALPHA = { "x-team-id": "alpha", "x-api-token": "a-token" };
 const BETA = { authorization: "Bearer beta:b-token" };
 
-function gateway() {
+function gateway(overrides: Partial<Config> = {}) {
   const deps = {
-    config,
+    config: { ...config, ...overrides },
     clock: new ManualClock(Date.UTC(2026, 0, 5, 9)),
     ids: sequentialIds(),
     logger: createLogger("silent"),
@@ -41,6 +41,29 @@ function gateway() {
   const surfaces = createSurfaces({ ...deps, stack });
   return { app: createApp({ ...deps, upstream: stack.upstream, ...surfaces }), stack };
 }
+
+describe("server.api_keys on the team routes", () => {
+  it("/gpu and /quota want a gateway key like /v1: a budget must not be spent without one", async () => {
+    const { app } = gateway({ server: { ...config.server, api_keys: ["sk-good"] } });
+    const refused = await request(app)
+      .post("/gpu/instances")
+      .set(ALPHA)
+      .send({ instance_type: "ml.t3.medium", name: "nb" });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe("invalid_api_key");
+    expect((await request(app).get("/quota").set(ALPHA)).status).toBe(401);
+    expect(
+      (await request(app).get("/gpu/instances").set(ALPHA).set("authorization", "Bearer sk-bad")).status,
+    ).toBe(401);
+    const key = { ...ALPHA, authorization: "Bearer sk-good" };
+    expect(
+      (await request(app).post("/gpu/instances").set(key).send({ instance_type: "ml.t3.medium", name: "nb" }))
+        .status,
+    ).toBe(201);
+    expect((await request(app).get("/gpu/instances").set(key)).body.data).toHaveLength(1);
+    expect((await request(app).get("/quota").set(key)).status).toBe(200);
+  });
+});
 
 describe("/gpu routes", () => {
   it("serve the guide's instance types", async () => {
