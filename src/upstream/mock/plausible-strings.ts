@@ -91,9 +91,48 @@ function candidate(kind: Kind, h: number): string {
   }
 }
 
-/** json-schema-faker `outputTransform`: a readable replacement for free-text strings. */
+/** Ranges a number named like this usually falls in: [low, high, decimals]. */
+const NUMBER_RANGES: ReadonlyArray<readonly [RegExp, number, number, number]> = [
+  [/(^|_)age$|^age/, 18, 80, 0],
+  [/year$/, 1990, 2030, 0],
+  [/(month)$/, 1, 12, 0],
+  [/(day)$/, 1, 28, 0],
+  [/(hour)s?$/, 0, 23, 0],
+  [/(percent|percentage|pct)$/, 0, 100, 1],
+  [/(rating|stars)$/, 1, 5, 0],
+  [/(score|confidence|probability)$/, 0, 1, 2],
+  [/(price|amount|cost|total|salary|balance|fee)$/, 5, 500, 2],
+  [/(lat|latitude)$/, -60, 60, 4],
+  [/(lon|lng|longitude)$/, -150, 150, 4],
+  [/(temperature|temp)$/, -5, 35, 1],
+];
+
+/** A number with no bounds of its own: one in the range its name suggests (else 1–100). */
+function plausibleNumber(value: number, s: Record<string, unknown>, property: string): number {
+  for (const key of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "enum"])
+    if (s[key] !== undefined) return value;
+  if ("const" in s) return value;
+  const p = property.toLowerCase().replace(/([a-z])([A-Z])/g, "$1_$2");
+  const [, low, high, decimals] = NUMBER_RANGES.find(([name]) => name.test(p)) ?? [/./, 1, 100, 0];
+  const integer = s.type === "integer" || decimals === 0;
+  const span = high - low;
+  const unit = (hash(`${property}:${value}`) % 10_000) / 10_000;
+  const n = low + span * unit;
+  return integer ? Math.round(n) : Number(n.toFixed(decimals));
+}
+
+/**
+ * json-schema-faker `outputTransform`: readable replacements for free-text strings, and numbers in a
+ * range their name suggests (an `age` of 42, not -704.26) when the schema sets no bounds.
+ */
 export function plausibleString(value: unknown, schema: unknown, path: string): unknown {
-  if (typeof value !== "string" || schema === null || typeof schema !== "object") return value;
+  if (schema === null || typeof schema !== "object") return value;
+  if (typeof value === "number") {
+    const s = schema as Record<string, unknown>;
+    if (s.type !== "number" && s.type !== "integer") return value;
+    return plausibleNumber(value, s, path.split("/").pop() ?? "");
+  }
+  if (typeof value !== "string") return value;
   const s = schema as Record<string, unknown>;
   if (
     s.type !== "string" ||

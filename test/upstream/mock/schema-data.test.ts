@@ -69,6 +69,39 @@ describe("createSchemaFaker", () => {
   });
 });
 
+describe("plausible numbers", () => {
+  it("puts unbounded numbers in the range their name suggests, and leaves bounded ones to the schema", () => {
+    const faker = createSchemaFaker();
+    const schema = {
+      type: "object",
+      properties: {
+        age: { type: "number" },
+        birthYear: { type: "integer" },
+        price: { type: "number" },
+        rating: { type: "integer" },
+        level: { type: "integer", minimum: 500, maximum: 600 },
+      },
+      required: ["age", "birthYear", "price", "rating", "level"],
+    };
+    for (const seed of SEEDS) {
+      const outcome = faker.fake(schema, seed);
+      if (!outcome.ok) throw new Error(outcome.reason);
+      const v = outcome.value as Record<string, number>;
+      expect(v.age).toBeGreaterThanOrEqual(18);
+      expect(v.age).toBeLessThanOrEqual(80);
+      expect(Number.isInteger(v.age)).toBe(true);
+      expect(v.birthYear).toBeGreaterThanOrEqual(1990);
+      expect(v.birthYear).toBeLessThanOrEqual(2030);
+      expect(v.price).toBeGreaterThanOrEqual(5);
+      expect(v.price).toBeLessThanOrEqual(500);
+      expect(v.rating).toBeGreaterThanOrEqual(1);
+      expect(v.rating).toBeLessThanOrEqual(5);
+      expect(v.level).toBeGreaterThanOrEqual(500);
+      expect(v.level).toBeLessThanOrEqual(600);
+    }
+  });
+});
+
 describe("minimalInstance (the repair pass)", () => {
   it.each(corpus.filter((e) => !e.file.includes("pattern")).map((e) => [e.file, e] as const))(
     "yields something for %s",
