@@ -117,14 +117,13 @@ describe("ChatOpenAI", () => {
   );
 
   test.each(["gpt-4o", "llama-3.3-70b"])(
-    "withStructuredOutput (jsonMode) on %s gets a JSON object back",
+    "withStructuredOutput (jsonMode) on %s follows the shape the prompt asks for",
     async (model) => {
-      // json_object promises an object, not a schema (on Llama it is only a prompt instruction): check
-      // the raw answer rather than LangChain's zod parse.
-      const structured = chat(model).withStructuredOutput(Person, { method: "jsonMode", includeRaw: true });
-      const { raw } = await structured.invoke("Invent a person as JSON with name, age and hobbies");
-      const value: unknown = JSON.parse(raw.content as string);
-      expect(value !== null && typeof value === "object" && !Array.isArray(value)).toBe(true);
+      // json_object names no schema (on Llama it is only a prompt instruction): the simulator, like a
+      // model, takes the keys from the prompt, so LangChain's zod parse of the answer succeeds.
+      const structured = chat(model).withStructuredOutput(Person, { method: "jsonMode" });
+      const value = await structured.invoke("Invent a person as JSON with name, age and hobbies");
+      expect(Person.parse(value)).toEqual(value);
     },
   );
 

@@ -7,6 +7,7 @@ import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
 import type { SchemaFaker } from "./schema-data.ts";
+import { ANSWER_OBJECT, schemaFromPrompt } from "./prompt-schema.ts";
 import { structuredSchema } from "./request-checks.ts";
 import { countOutputTokens, truncateToTokens } from "./tokens.ts";
 
@@ -168,9 +169,35 @@ function structuredAnswer(
 ): Answer | UpstreamResponse {
   const outcome = faker.fake(schema, rng.seed());
   if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
-  // Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller.
-  const cut = truncateToTokens(JSON.stringify(outcome.value), maxTokens);
+  return jsonText(outcome.value, maxTokens);
+}
+
+/** Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller. */
+function jsonText(value: unknown, maxTokens: number): Answer {
+  const cut = truncateToTokens(JSON.stringify(value), maxTokens);
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
+}
+
+/** `{type: "object"}` and nothing else: JSON mode, any object (json_object arrives like this). */
+function isAnyObject(schema: unknown): boolean {
+  return (
+    schema !== null &&
+    typeof schema === "object" &&
+    (schema as { type?: unknown }).type === "object" &&
+    Object.keys(schema).length === 1
+  );
+}
+
+/**
+ * JSON mode: an object shaped as the prompt describes (prompt-schema.ts), or `{"answer": …}` when what
+ * the prompt holds cannot be faked (the caller asked for no schema, so a broken one is not its error).
+ */
+function jsonModeAnswer(request: InvokeRequest, faker: SchemaFaker, rng: Rng): Answer | UpstreamResponse {
+  const seed = rng.seed();
+  let outcome = faker.fake(schemaFromPrompt(request), seed);
+  if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed);
+  if (!outcome.ok) return validationError(`response_format: ${outcome.reason}`);
+  return jsonText(outcome.value, request.max_tokens);
 }
 
 /** The simulated model's answer, or the Bedrock error it would raise. */
@@ -183,12 +210,12 @@ export function answer(
   if (request.response_format !== undefined && request.response_format !== null) {
     const schema = structuredSchema(request.response_format);
     if (schema === undefined) return validationError("response_format: Input should be a JSON schema object");
+    if (isAnyObject(schema)) return jsonModeAnswer(request, faker, rng);
     return structuredAnswer(schema, faker, rng, request.max_tokens);
   }
   const tools = request.tools ?? [];
   // Told in the prompt to answer in JSON (how json_object reaches Llama and Mistral), a model complies.
-  if (tools.length === 0 && asksForJson(request))
-    return structuredAnswer({ type: "object" }, faker, rng, request.max_tokens);
+  if (tools.length === 0 && asksForJson(request)) return jsonModeAnswer(request, faker, rng);
   // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text.
   if (tools.length === 0 || !model.family.nativeTools) return textAnswer(request, model, rng);
   const choice = normaliseToolChoice(request.tool_choice);
