@@ -102,7 +102,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     )
     .action(async (flags: ServeFlags) => {
       const { config, file } = loadConfig({ file: flags.config, env, overrides: flagsToOverrides(flags) });
-      onExit(await serve(config, file, io));
+      onExit(await serve(config, file, io, env));
     });
 
   registerGpuCommands(program, env, io, onExit);

@@ -4,6 +4,7 @@ import type { Config } from "../config/types.ts";
 import { listenGateway } from "../server/gateway.ts";
 import { VERSION } from "../shared/version.ts";
 import { capYoungGeneration } from "./heap.ts";
+import { stopWhenOrphaned } from "./launcher.ts";
 import type { CliIo } from "./program.ts";
 
 function describeStorage(config: Readonly<Config>): string {
@@ -12,15 +13,22 @@ function describeStorage(config: Readonly<Config>): string {
       return `state: ${config.mock.state === "memory" ? "in memory" : resolve(config.mock.state)}`;
     case "live":
       return `upstream: ${new URL(config.upstream.url).host}`;
-    case "record":
     case "replay":
+      // Replay never calls out, whatever upstream.kind says.
+      return `cassettes: ${resolve(config.recording.dir)} (default "${config.recording.cassette}"), offline`;
+    case "record":
     case "auto":
       return `cassettes: ${resolve(config.recording.dir)} (default "${config.recording.cassette}"), upstream: ${config.upstream.kind}`;
   }
 }
 
 /** Serve until a signal arrives; resolves with the exit code. */
-export async function serve(config: Readonly<Config>, file: string | null, io: CliIo): Promise<number> {
+export async function serve(
+  config: Readonly<Config>,
+  file: string | null,
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<number> {
   let gateway;
   try {
     gateway = await listenGateway(config);
@@ -41,14 +49,12 @@ export async function serve(config: Readonly<Config>, file: string | null, io: C
 
   return new Promise((resolveExit) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        io.err(`bpg: ${signal} again, exiting without waiting.`);
-        resolveExit(1);
-        process.exit(1);
-      }
+    let signalled: string | undefined;
+    const stop = (why: string): void => {
+      if (stopping) return;
       stopping = true;
-      io.out(`bpg: ${signal} received, draining in-flight requests…`);
+      cancelWatch();
+      io.out(`bpg: ${why}, draining in-flight requests…`);
       gateway.close().then(
         () => {
           io.out("bpg: stopped.");
@@ -60,7 +66,18 @@ export async function serve(config: Readonly<Config>, file: string | null, io: C
         },
       );
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    // A second signal means "now": exit without waiting for the drain.
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signalled !== undefined) {
+        io.err(`bpg: ${signal} again, exiting without waiting.`);
+        resolveExit(1);
+        process.exit(1);
+      }
+      signalled = signal;
+      stop(`${signal} received`);
+    };
+    const cancelWatch = stopWhenOrphaned(env, () => stop("the npm script that started it ended"));
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   });
 }
