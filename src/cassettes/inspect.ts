@@ -43,6 +43,11 @@ export async function listCassettes(dir: string): Promise<string[]> {
   return names.sort();
 }
 
+/** The matching rules a cassette's header declares (its keys were computed with them). */
+export function fileMatchRules(header: CassetteHeader | undefined): MatchRules | undefined {
+  return header === undefined ? undefined : { ignoredFields: [...header.ignore_fields] };
+}
+
 /** Load a whole cassette, collecting problems instead of stopping at the first. */
 export async function inspectCassette(dir: string, name: string, rules: MatchRules): Promise<CassetteReport> {
   const file = cassettePath(dir, name);
@@ -62,11 +67,14 @@ export async function inspectCassette(dir: string, name: string, rules: MatchRul
     report.problems.push((error as Error).message);
     return report;
   }
+  // Keys are judged by the rules the file says they were computed with: a cassette recorded with other
+  // ignore_fields than today's config is not broken (a replaying gateway re-hashes it on load).
+  const fileRules = fileMatchRules(report.header) ?? rules;
   chunks.forEach((chunk, i) => {
     try {
       const entry = parseEntry(chunk, file, i + 1);
       report.entries.push(entry);
-      if (requestKey(entry.request, rules) !== entry.key) {
+      if (requestKey(entry.request, fileRules) !== entry.key) {
         report.problems.push(
           `entry ${i + 1}: its key does not match its request (edited by hand, or recorded with other ignore_fields); run "bpg cassettes verify --fix".`,
         );

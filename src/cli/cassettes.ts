@@ -5,7 +5,7 @@ import type { Config } from "../config/types.ts";
 import { llmCost } from "../accounting/pricing.ts";
 import { matchRules } from "../cassettes/canonical.ts";
 import type { CassetteEntry } from "../cassettes/format.ts";
-import { inspectCassette, listCassettes, type CassetteReport } from "../cassettes/inspect.ts";
+import { fileMatchRules, inspectCassette, listCassettes, type CassetteReport } from "../cassettes/inspect.ts";
 import { checkCassetteName } from "../cassettes/names.ts";
 import { CassetteStore } from "../cassettes/store.ts";
 import { findModel } from "../models/catalog.ts";
@@ -13,6 +13,8 @@ import { systemClock } from "../shared/clock.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import type { CliIo } from "./program.ts";
 import { formatTable } from "./table.ts";
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 interface Flags {
   config?: string;
@@ -105,7 +107,7 @@ function show(report: CassetteReport, io: CliIo): number {
   io.out(`cassette ${report.name}: ${report.file}`);
   if (h !== undefined)
     io.out(
-      `format version ${h.version}, created ${h.created}, updated ${h.updated}, by ${h.creator}; ${report.entries.length} entries`,
+      `format version ${h.version}, created ${h.created}, updated ${h.updated}, by ${h.creator}; ${plural(report.entries.length, "entry", "entries")}`,
     );
   const rows = report.entries.map((e, i) => [
     String(i + 1),
@@ -146,10 +148,12 @@ async function verify(
       report.problems.length > 0 &&
       report.problems.every((p) => p.includes("its key does not match"))
     ) {
+      // Re-hashed under the file's own rules: --fix mends hand edits, it does not migrate the cassette
+      // to whatever ignore_fields this config has.
       const store = await CassetteStore.open({
         name: report.name,
         file: report.file,
-        rules: matchRules(recording.ignore_fields),
+        rules: fileMatchRules(report.header) ?? matchRules(recording.ignore_fields),
         clock: systemClock,
         creator: `${PACKAGE_NAME} ${VERSION}`,
         rehash: true,
@@ -163,7 +167,7 @@ async function verify(
       continue;
     }
     if (report.problems.length === 0) {
-      io.out(`ok    ${report.name} (${report.entries.length} entries)`);
+      io.out(`ok    ${report.name} (${plural(report.entries.length, "entry", "entries")})`);
     } else {
       failed++;
       io.out(`FAIL  ${report.name}`);

@@ -86,4 +86,26 @@ describe("bpg cassettes", () => {
     expect(broken.out).toContain("FAIL  suite/nova");
     expect(broken.out).toContain("format version 2");
   });
+
+  it("judges a cassette by the ignore_fields it was recorded with, and --fix keeps them", async () => {
+    const dir = tempDir();
+    const recording = { ignore_fields: ["temperature"] };
+    const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record", recording));
+    await recorder.invoke(ask("What is 2+2?", { temperature: 0.3 }), ctx());
+    await recorder.close();
+    // No config at hand (today's ignore_fields differ): the cassette is still sound.
+    const verified = await cli("cassettes", "--cassette-dir", dir, "verify");
+    expect(verified.out).toContain("ok    default (1 entry)");
+    expect(verified.code).toBe(0);
+
+    const file = join(dir, "default.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("content: What is 2+2?", "content: What is 3+3?"));
+    expect((await cli("cassettes", "--cassette-dir", dir, "verify", "--fix")).out).toContain("fixed default");
+    expect(readFileSync(file, "utf8")).toMatch(
+      /ignore_fields:[^\n]*temperature|ignore_fields:\n(?:\s+- .*\n)*\s+- temperature/,
+    );
+    // Still matched under the rules it was recorded with (any temperature).
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay", recording));
+    expect((await player.invoke(ask("What is 3+3?", { temperature: 1 }), ctx())).status).toBe(200);
+  });
 });
