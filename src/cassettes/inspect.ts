@@ -57,7 +57,11 @@ export async function inspectCassette(dir: string, name: string, rules: MatchRul
     bytes = await readFile(file);
     report.bytes = bytes.length;
   } catch (error) {
-    report.problems.push((error as Error).message);
+    report.problems.push(
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? `no cassette "${name}" (no file ${file})`
+        : (error as Error).message,
+    );
     return report;
   }
   let chunks: string[];

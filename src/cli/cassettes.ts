@@ -1,4 +1,5 @@
 // `bpg cassettes list|show|verify|cost`: look after recorded cassettes without starting the gateway.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadConfig, type Env } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
@@ -72,9 +73,9 @@ function usageOf(entry: CassetteEntry): { input: number; output: number } | unde
   return { input: usage.input_tokens, output: usage.output_tokens };
 }
 
-function list(all: CassetteReport[], io: CliIo): number {
+function list(all: CassetteReport[], dir: string, io: CliIo): number {
   if (all.length === 0) {
-    io.out("No cassettes yet. Record some with: bpg --mode record (or --mode auto).");
+    io.out(`No cassettes yet in ${resolve(dir)}. Record some with: bpg --mode record (or --mode auto).`);
     return 0;
   }
   const rows = all.map((r) => [
@@ -104,6 +105,11 @@ function list(all: CassetteReport[], io: CliIo): number {
 
 function show(report: CassetteReport, io: CliIo): number {
   const h = report.header;
+  if (h === undefined && report.entries.length === 0) {
+    // Nothing readable (no such file, not a cassette): the reason alone, no empty table.
+    report.problems.forEach((p) => io.err(`bpg: ${p}`));
+    return 1;
+  }
   io.out(`cassette ${report.name}: ${report.file}`);
   if (h !== undefined)
     io.out(
@@ -251,7 +257,7 @@ export function addCassetteCommands(
     .description("every cassette with its entry and error counts")
     .action(async () => {
       const recording = recordingConfig(env, flags());
-      onExit(list(await reports(recording, []), io));
+      onExit(list(await reports(recording, []), recording.dir, io));
     });
   cassettes
     .command("show <name>")

@@ -108,4 +108,15 @@ describe("bpg cassettes", () => {
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay", recording));
     expect((await player.invoke(ask("What is 3+3?", { temperature: 1 }), ctx())).status).toBe(200);
   });
+
+  it("says plainly when there is nothing to show or list, naming the folder", async () => {
+    const dir = tempDir();
+    const empty = await cli("cassettes", "--cassette-dir", dir, "list");
+    expect(empty).toMatchObject({ code: 0 });
+    expect(empty.out).toContain(`No cassettes yet in ${dir}`);
+    const missing = await cli("cassettes", "--cassette-dir", dir, "show", "nosuch");
+    expect(missing.code).toBe(1);
+    expect(missing.out).toBe("");
+    expect(missing.err).toBe(`bpg: no cassette "nosuch" (no file ${join(dir, "nosuch.yaml")})`);
+  });
 });
