@@ -134,6 +134,11 @@ const OTHER_OPENAI_APIS: readonly [RegExp, string][] = [
     /^\/v1\/(completions|embeddings|images|audio|moderations|files|batches|assistants|threads)(\/|$)/,
     "Only POST /v1/chat/completions and GET /v1/models are served on /v1.",
   ],
+  [
+    /^\/(gpu|admin)(\/|$)/,
+    "GPU notebooks (/gpu) and /admin are served only when the simulator is the upstream (mode mock, or " +
+      "record/replay/auto with upstream.kind mock); the README lists their routes.",
+  ],
 ];
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

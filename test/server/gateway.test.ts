@@ -130,6 +130,15 @@ describe("HTTP errors in OpenAI format", () => {
     expect(body).toMatchObject({ error: { type: "invalid_request_error", code: "unknown_route" } });
   });
 
+  it("says where /gpu lives when the simulator is not the upstream", async () => {
+    const gw = await start({ mode: "replay" });
+    const res = await fetch(`${gw.url}/gpu/instance-types`);
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("unknown_route");
+    expect(body.error.message).toContain("served only when the simulator is the upstream");
+  });
+
   it("answers invalid JSON with 400 invalid_json", async () => {
     const gw = await start();
     const res = await rawPost(`${gw.url}/v1/chat/completions`, '{"model": ');
