@@ -17,20 +17,14 @@ import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
-import type {
-  ClientGoneListener,
-  Credentials,
-  InvokeContext,
-  InvokeRequest,
-  InvokeResponse,
-  UpstreamClient,
-} from "../upstream/types.ts";
+import type { InvokeContext, InvokeRequest, InvokeResponse, UpstreamClient } from "../upstream/types.ts";
 import { resolveCredentials, usesSimulator } from "./credentials.ts";
-import { headerOf, type Exchange, type HotRoute } from "./exchange.ts";
+import type { Exchange, HotRoute } from "./exchange.ts";
 import { openAIErrorBody, toGatewayError } from "./errors.ts";
 import { sendJson } from "./send.ts";
 import { apiKeyCheck } from "./auth.ts";
-import { LazyAbort } from "./cancel.ts";
+import type { LazyAbort } from "./cancel.ts";
+import { ExchangeInvokeContext } from "./invoke-context.ts";
 import { createSseWriter } from "./sse.ts";
 
 export interface ChatDeps {
@@ -73,36 +67,6 @@ async function invokeChoices(
     abort.abort(); // the sibling calls of a failed choice are no longer needed
     await Promise.allSettled(calls);
     throw error;
-  }
-}
-
-/**
- * What the upstream calls of one /v1 request share. A class, so that the lazily made signal is a getter
- * on the prototype rather than a closure and an accessor built for every request.
- */
-class ChatInvokeContext implements InvokeContext {
-  readonly credentials: Credentials | undefined;
-  readonly requestId: string;
-  cassette?: string;
-  fault?: string;
-  readonly #abort: LazyAbort;
-
-  constructor(x: Exchange, config: Readonly<Config>, abort: LazyAbort) {
-    this.credentials = resolveCredentials(x.req, config);
-    this.requestId = x.record.requestId;
-    this.#abort = abort;
-    const fault = headerOf(x.req, "x-mock-fault");
-    const cassette = headerOf(x.req, "x-cassette");
-    if (fault !== undefined) this.fault = fault;
-    if (cassette !== undefined) this.cassette = cassette;
-  }
-
-  get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
-  onClientGone(listener: ClientGoneListener): void {
-    this.#abort.listen(listener);
   }
 }
 
@@ -192,10 +156,9 @@ export function chatRoute(deps: ChatDeps): HotRoute {
           : { model: model.id, n: params.n, stream: params.stream };
 
       // Stop upstream work (and retries) when the client goes away.
-      const abort = new LazyAbort();
+      const context = new ExchangeInvokeContext(x, resolveCredentials(x.req, config));
+      const { abort } = context;
       const { res } = x;
-      x.record.onClientGone = () => abort.abort();
-      const context = new ChatInvokeContext(x, config, abort);
       const answers =
         params.n === 1
           ? [await invokeOnce(deps, request, context)]

@@ -4,16 +4,9 @@
 import { Router } from "express";
 import { GatewayError, invalidRequest } from "../shared/errors.ts";
 import { proxyCredentials, stripCredentials } from "../upstream/credentials.ts";
-import type {
-  ClientGoneListener,
-  Credentials,
-  InvokeContext,
-  InvokeRequest,
-  UpstreamClient,
-  UpstreamResponse,
-} from "../upstream/types.ts";
-import { LazyAbort } from "./cancel.ts";
-import { headerOf, type Exchange, type HotRoute } from "./exchange.ts";
+import type { InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
+import { ExchangeInvokeContext } from "./invoke-context.ts";
+import { headerOf, type HotRoute } from "./exchange.ts";
 import { endWith } from "./send.ts";
 
 const PATHS = ["/prod/invoke", "/invoke"];
@@ -22,35 +15,6 @@ const PASSED_HEADERS = new Set(["content-type", "retry-after", "x-amzn-requestid
 
 export interface InvokeRouterDeps {
   upstream: UpstreamClient;
-}
-
-/** What the upstream calls of one /prod/invoke request share (a class: see ChatInvokeContext). */
-class ProxyInvokeContext implements InvokeContext {
-  readonly credentials: Credentials | undefined;
-  readonly requestId: string;
-  cassette?: string;
-  fault?: string;
-  readonly #abort = new LazyAbort();
-
-  constructor(x: Exchange, body: Record<string, unknown>) {
-    const header = (name: string): string | undefined => headerOf(x.req, name);
-    this.credentials = proxyCredentials(body, header);
-    this.requestId = x.record.requestId;
-    const abort = this.#abort;
-    x.record.onClientGone = () => abort.abort();
-    const fault = header("x-mock-fault");
-    const cassette = header("x-cassette");
-    if (fault !== undefined) this.fault = fault;
-    if (cassette !== undefined) this.cassette = cassette;
-  }
-
-  get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
-  onClientGone(listener: ClientGoneListener): void {
-    this.#abort.listen(listener);
-  }
 }
 
 /** The CORS preflight of the proxy surface (Express: it is not a hot path). */
@@ -84,7 +48,10 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
         );
       }
       const body = raw as Record<string, unknown>;
-      const ctx = new ProxyInvokeContext(x, body);
+      const ctx = new ExchangeInvokeContext(
+        x,
+        proxyCredentials(body, (name) => headerOf(x.req, name)),
+      );
       let answer: UpstreamResponse;
       try {
         answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);

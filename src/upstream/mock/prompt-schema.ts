@@ -152,7 +152,12 @@ function schemaOfNamedKeys(text: string): Schema | undefined {
 function typeOfName(key: string): Schema {
   const k = key.toLowerCase();
   if (/^(is|has|can|should)_?[a-z]/.test(k) || /(enabled|active|valid)$/.test(k)) return { type: "boolean" };
-  if (/(^|_)(age|year|count|quantity|number|rank|id)$|^(age|year|count)/.test(k)) return { type: "integer" };
+  if (
+    /(^|_)(age|year|count|quantity|number|rank|id|population|stock|views|likes|days|hours|minutes|seconds)$|^(age|year|count)/.test(
+      k,
+    )
+  )
+    return { type: "integer" };
   if (/(price|amount|cost|total|score|rating|percent|salary|weight|height|temperature)$/.test(k))
     return { type: "number" };
   // A plural names a list ("hobbies", "tags"), not "address" or "status".
