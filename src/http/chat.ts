@@ -56,11 +56,11 @@ async function invokeOnce(
 async function invokeChoices(
   deps: Pick<ChatDeps, "upstream" | "metrics">,
   request: InvokeRequest,
-  context: InvokeContext,
+  context: ExchangeInvokeContext,
   n: number,
   abort: LazyAbort,
 ): Promise<InvokeResponse[]> {
-  const calls = Array.from({ length: n }, () => invokeOnce(deps, request, context));
+  const calls = Array.from({ length: n }, (_, i) => invokeOnce(deps, request, context.forChoice(i)));
   try {
     return await Promise.all(calls);
   } catch (error) {

@@ -10,6 +10,7 @@ export class ExchangeInvokeContext implements InvokeContext {
   readonly requestId: string;
   cassette?: string;
   fault?: string;
+  readonly choice: number = 0;
   /** Aborted when the client goes away; the handler may abort it too (sibling choices of a failure). */
   readonly abort = new LazyAbort();
 
@@ -22,6 +23,13 @@ export class ExchangeInvokeContext implements InvokeContext {
     const cassette = headerOf(x.req, "x-cassette");
     if (fault !== undefined) this.fault = fault;
     if (cassette !== undefined) this.cassette = cassette;
+  }
+
+  /** The same context for choice `choice` of n: same credentials, headers and client-gone signal. */
+  forChoice(choice: number): ExchangeInvokeContext {
+    return Object.assign(Object.create(ExchangeInvokeContext.prototype) as ExchangeInvokeContext, this, {
+      choice,
+    });
   }
 
   get signal(): AbortSignal {

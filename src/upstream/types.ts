@@ -80,6 +80,11 @@ export interface InvokeContext {
   cassette?: string;
   /** `X-Mock-Fault` header value (simulator only; passed through on every retry). */
   fault?: string;
+  /**
+   * Which of a /v1 request's n choices this call answers (0-based). The simulator varies its answer by
+   * it, as sampling would; nothing is sent upstream.
+   */
+  choice?: number;
   signal?: AbortSignal;
   /**
    * Have `listener.handleEvent()` called if the client goes away (at once if it has). Cheaper than

@@ -93,6 +93,21 @@ const time: ChatCompletionTool = {
 
 type WithBedrock = { bedrock?: { team_id?: string; cost_usd?: number; remaining_quota?: object } };
 
+describe("n > 1 in the simulator", () => {
+  test("choices differ as sampled answers would, and the whole answer repeats for the same request", async () => {
+    const ask = () =>
+      sdk().chat.completions.create({
+        model: "claude-haiku",
+        n: 3,
+        messages: [{ role: "user", content: "Suggest a name for a sailing boat" }],
+      });
+    const first = await ask();
+    const texts = first.choices.map((c) => c.message.content);
+    expect(new Set(texts).size).toBe(3);
+    expect((await ask()).choices.map((c) => c.message.content)).toEqual(texts);
+  });
+});
+
 describe("chat", () => {
   test("plain chat: spec-valid completion, usage.cost, bedrock key and x-bedrock-* headers", async () => {
     const { data, response } = await sdk()

@@ -227,7 +227,14 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     if (model === undefined) return reply.validationError("The provided model identifier is invalid.");
     const malformedBlock = blockProblem(request);
     if (malformedBlock !== undefined) return malformedBlock;
-    const { inputTokens, outcome: result, seed } = prepare(request, team, model, JSON.stringify(request));
+    // Choices of one n > 1 request differ, as sampled answers would; each stays deterministic.
+    const text = JSON.stringify(request);
+    const choice = context.choice ?? 0;
+    const {
+      inputTokens,
+      outcome: result,
+      seed,
+    } = prepare(request, team, model, choice === 0 ? text : `${text}\0${choice}`);
     if (!("content" in result)) return { ...result, headers: { ...result.headers } };
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
