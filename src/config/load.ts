@@ -79,13 +79,20 @@ const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
  * Expanded values are text; validation coerces them to the key's type (`port: ${PORT:-8787}` works),
  * so a numeric-looking team id stays a string where a string is expected.
  */
-function expandEnv(value: Json, env: Env): Json {
+function expandEnv(value: Json, env: Env, unset: Map<string, string>, path = ""): Json {
   if (typeof value === "string") {
-    return value.replace(ENV_REFERENCE, (_m, name: string, fallback?: string) => env[name] ?? fallback ?? "");
+    return value.replace(ENV_REFERENCE, (_m, name: string, fallback?: string) => {
+      const found = env[name] ?? fallback;
+      // Named in the key's error message should the empty text not be a valid value.
+      if (found === undefined) unset.set(path, `\${${name}}, which is not set`);
+      return found ?? "";
+    });
   }
-  if (Array.isArray(value)) return value.map((v) => expandEnv(v, env));
+  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, unset, `${path}[${i}]`));
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, unset, path === "" ? k : `${path}.${k}`)]),
+    );
   }
   return value;
 }
@@ -258,7 +265,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   let file: string | null = null;
   if (picked !== null) {
     try {
-      fileLayer = expandEnv(readConfigFile(picked.path) as Json, env) as Layer;
+      fileLayer = expandEnv(readConfigFile(picked.path) as Json, env, sources) as Layer;
       file = picked.path;
     } catch (error) {
       const missing = error instanceof ConfigError && error.problems[0]?.endsWith("file not found");

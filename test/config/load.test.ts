@@ -92,6 +92,15 @@ describe("loadConfig precedence", () => {
     expect(config.recording.cassette).toBe("fallback");
   });
 
+  it("names an unset ${VAR} when the empty text it left is not a valid value", () => {
+    const file = tempConfig("server:\n  log_level: ${QA_LL}\n  port: ${QA_PORT:-8787}\n");
+    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^server\.log_level \(from \$\{QA_LL\}, which is not set\): must be one of /);
+    // Set in the environment, the same variable is simply the value.
+    expect(loadConfig({ file, env: { QA_LL: "warn" } }).config.server.log_level).toBe("warn");
+  });
+
   it("merges alias maps and replaces lists", () => {
     const file = tempConfig(
       "models:\n  aliases:\n    mine: us.amazon.nova-pro-v1:0\nmock:\n  teams:\n    - {team_id: a, api_token: b, budget_limit: 1}\n",
