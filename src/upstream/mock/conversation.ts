@@ -2,7 +2,8 @@
 // last turn hands back tool results.
 import type { InvokeMessage, InvokeRequest } from "../types.ts";
 
-function textOf(message: InvokeMessage): string {
+/** A message's text blocks, joined (images and tool blocks left out). */
+export function textOf(message: InvokeMessage): string {
   if (typeof message.content === "string") return message.content;
   return message.content
     .map((b) => (b.type === "text" && typeof b.text === "string" ? b.text : ""))

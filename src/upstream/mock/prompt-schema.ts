@@ -1,12 +1,14 @@
 // JSON mode (`response_format: json_object`, or a prompt that says "reply in JSON") names no schema: a
 // real model takes the shape from the prompt. So does the simulator, in this order:
-// 1. a JSON Schema written into the prompt — how clients without structured outputs ask (the AI SDK's
-//    "JSON schema: {…} You MUST answer with a JSON object that matches the JSON schema above");
-// 2. an example object in the prompt ("like {"name": "…", "age": 0}"): its keys and value types;
-// 3. keys the prompt names ("with keys name and age", "fields: title, year");
+// 1. a JSON Schema written into the prompt — how some clients without structured outputs ask ("JSON
+//    schema: {…} You MUST answer with a JSON object that matches the JSON schema above");
+// 2. keys the prompt names ("with keys name and age", "JSON with name, age and hobbies");
+// 3. an example object in the prompt ("like {"name": "…", "age": 0}"): its keys and value types;
 // 4. else a one-key object holding the answer.
+// The latest user turn is read first, then earlier ones and the system prompt.
 // The prompt is hostile input: the scan is bounded (characters looked at, candidates parsed).
-import type { InvokeMessage, InvokeRequest } from "../types.ts";
+import type { InvokeRequest } from "../types.ts";
+import { textOf } from "./conversation.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -33,13 +35,6 @@ function texts(request: InvokeRequest): string[] {
       if (typeof block.text === "string") out.push(block.text);
   for (const message of request.messages) if (message.role === "user") out.push(textOf(message));
   return out;
-}
-
-function textOf(message: InvokeMessage): string {
-  if (typeof message.content === "string") return message.content;
-  return message.content
-    .map((b) => (b.type === "text" && typeof b.text === "string" ? b.text : ""))
-    .join("\n");
 }
 
 const tail = (text: string): string => (text.length > SCAN_CHARS ? text.slice(-SCAN_CHARS) : text);
