@@ -2,8 +2,8 @@
 // what Express used to do for these routes still happens — path matching, body reading in every
 // encoding, limits, the API-key check, request ids, the access log and metrics — and everything else
 // still reaches Express.
-import { createServer } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import { createServer, type Server } from "node:http";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import request from "supertest";
@@ -53,6 +53,22 @@ const BEARER = `Bearer ${TEAM.team_id}:${TEAM.api_token}`;
 
 function chat(app: ReturnType<typeof gateway>["app"], path = "/v1/chat/completions") {
   return request(app).post(path).set("authorization", BEARER);
+}
+
+/** The app on a real port, and a raw socket to it (requests written by hand, cut where a test wants). */
+async function rawClient(
+  app: ReturnType<typeof gateway>["app"],
+): Promise<{ server: Server; socket: Socket }> {
+  const server = createServer(app).listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+  socket.on("error", () => undefined);
+  return { server, socket };
+}
+
+async function stop(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
 }
 
 describe("hot lane", () => {
@@ -198,10 +214,8 @@ describe("hot lane", () => {
 
   it("logs a client that left mid-body as 499 client_closed, not as the 200 a response starts with", async () => {
     const { app, lines, metrics } = gateway();
-    const server = createServer(app).listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
+    const { server, socket } = await rawClient(app);
     try {
-      const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
       await new Promise((resolve) => socket.once("connect", resolve));
       socket.write(
         "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
@@ -219,19 +233,15 @@ describe("hot lane", () => {
         'bpg_http_requests_total{method="POST",route="/v1/chat/completions",status="499"} 1',
       );
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await stop(server);
     }
   });
 
   it("logs the gateway's own cut (an upstream reset mirrored on /prod/invoke) as 502, not as the client leaving", async () => {
     const { app, lines, metrics } = gateway({ upstream: { retries: 0 } });
-    const server = createServer(app).listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
+    const { server, socket } = await rawClient(app);
     try {
-      const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
       const closed = new Promise((resolve) => socket.once("close", resolve));
-      socket.on("error", () => undefined);
       const body = JSON.stringify({
         model: HAIKU3,
         messages: [{ role: "user", content: "hi" }],
@@ -253,17 +263,13 @@ describe("hot lane", () => {
         'bpg_http_requests_total{method="POST",route="/prod/invoke",status="502"} 1',
       );
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await stop(server);
     }
   });
 
   it("logs a request cut by a shutdown past its grace period as 503 shutdown", async () => {
     const { app, lines } = gateway();
-    const server = createServer(app).listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
-    socket.on("error", () => undefined);
+    const { server, socket } = await rawClient(app);
     await new Promise((resolve) => socket.once("connect", resolve));
     socket.write(
       "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +

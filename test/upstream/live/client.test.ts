@@ -363,15 +363,19 @@ describe("over a real socket, through the client's own pool", () => {
     expect((await ask("ok")).body).toBe(SUCCESS);
   });
 
-  test("a client going away mid-request aborts it upstream", async () => {
-    // A deadline far away: only the abort can close the connection.
-    const patient = createLiveClient({
+  /** A client with a deadline far away (only an abort can close its connection), on fresh logs. */
+  function patientClient(): UpstreamClient {
+    closed.length = 0;
+    arrived.length = 0;
+    return createLiveClient({
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod/invoke`,
       timeoutMs: 60_000,
       logger: createLogger("silent"),
     });
-    closed.length = 0;
-    arrived.length = 0;
+  }
+
+  test("a client going away mid-request aborts it upstream", async () => {
+    const patient = patientClient();
     const abort = new AbortController();
     const pending = ask("silent", abort.signal, patient).catch((e: unknown) => e);
     await expect.poll(() => arrived).toContain("silent");
@@ -382,13 +386,7 @@ describe("over a real socket, through the client's own pool", () => {
   });
 
   test("the gateway's own contexts: a listener, no AbortSignal, stops the attempt and the connection", async () => {
-    const patient = createLiveClient({
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod/invoke`,
-      timeoutMs: 60_000,
-      logger: createLogger("silent"),
-    });
-    closed.length = 0;
-    arrived.length = 0;
+    const patient = patientClient();
     const abort = new LazyAbort();
     const context: InvokeContext = { ...CONTEXT, onClientGone: (listener) => abort.listen(listener) };
     const request = { ...REQUEST, messages: [{ role: "user" as const, content: "silent" }] };
