@@ -103,6 +103,7 @@ export function failRequest(
   path: string,
   record: { requestId?: string; errorCode?: string },
   rawError: unknown,
+  write: (res: ServerResponse, error: GatewayError) => void = (r, e) => writeError(r, path, e),
 ): void {
   const error = toGatewayError(rawError);
   if (error.status >= 500 && error.code === "internal_error") {
@@ -113,7 +114,7 @@ export function failRequest(
     res.end();
     return;
   }
-  writeError(res, path, error);
+  write(res, error);
 }
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {

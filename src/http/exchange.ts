@@ -2,6 +2,7 @@
 // handlers on the hot routes see Node's own request and response, the parsed body and the request's
 // log record — nothing Express adds — so they run without Express's per-request cost.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GatewayError } from "../shared/errors.ts";
 
 /** What the access-log line of a request reports beyond method, path, status and time. */
 export interface RequestRecord {
@@ -21,14 +22,33 @@ export interface Exchange {
   readonly path: string;
   /** The parsed JSON body (undefined when the request had none). */
   readonly body: unknown;
+  /** The named groups of the route's path pattern (e.g. `modelId`), decoded; empty for exact paths. */
+  readonly params: Readonly<Record<string, string>>;
   readonly record: RequestRecord;
 }
 
-/** A POST route served by the hot lane. */
+/**
+ * A POST route served by the hot lane: one face of the gateway (or one of its routes). A face brings its
+ * paths, its handler and the way it writes an error before the first byte; the lane brings the shared
+ * steps (request id, access log, browser guard, credentials check, body) and calls them in one order.
+ */
 export interface HotRoute {
+  /** Exact paths, matched as Express matches (case-insensitive, optional trailing slash). */
   readonly paths: readonly string[];
+  /**
+   * Path patterns with named groups (`/model/(?<modelId>[^/]+)/converse`), tried after the exact paths
+   * and anchored by the lane; each group arrives URL-decoded in `exchange.params`.
+   */
+  readonly patterns?: readonly RegExp[];
+  /** The name the access log and metrics use for pattern routes (default: the pattern's source). */
+  readonly label?: string;
   /** Checked before the body is read (e.g. server.api_keys on /v1): a refusal costs no body parse. */
   readonly authorize?: (req: IncomingMessage) => Error | undefined;
+  /**
+   * Writes `error` as this face writes errors (status, headers, body); default: the OpenAI error body,
+   * or the proxy's own shapes on /prod/invoke. Only called before the first byte.
+   */
+  readonly writeError?: (res: ServerResponse, error: GatewayError) => void;
   handle(exchange: Exchange): Promise<void>;
 }
 

@@ -19,6 +19,17 @@ export interface HotLaneDeps {
   logger: Logger;
 }
 
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** A path segment as sent (`%3A` in a Bedrock ARN); a malformed escape is kept as it came. */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** Express matches paths case-insensitively and with an optional trailing slash; so does the lane. */
 function canonical(path: string): string {
   const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
@@ -31,8 +42,29 @@ function canonical(path: string): string {
  */
 export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const table = new Map<string, { route: HotRoute; label: string }>();
+  const patterns: { route: HotRoute; label: string; pattern: RegExp }[] = [];
   for (const route of deps.routes) {
     for (const path of route.paths) table.set(canonical(path), { route, label: path });
+    for (const p of route.patterns ?? []) {
+      const pattern = new RegExp(`^${p.source}/?$`, p.flags.includes("i") ? "i" : "");
+      patterns.push({ route, pattern, label: route.label ?? p.source });
+    }
+  }
+
+  /** The route of `path` and its decoded pattern groups; exact paths first. */
+  function match(
+    path: string,
+  ): { route: HotRoute; label: string; params: Record<string, string> } | undefined {
+    const exact = table.get(path) ?? table.get(canonical(path));
+    if (exact !== undefined) return { ...exact, params: NO_PARAMS };
+    for (const entry of patterns) {
+      const groups = entry.pattern.exec(path)?.groups;
+      if (groups === undefined) continue;
+      const params: Record<string, string> = {};
+      for (const [name, raw] of Object.entries(groups)) params[name] = decodeSegment(raw);
+      return { route: entry.route, label: entry.label, params };
+    }
+    return undefined;
   }
 
   async function serve(
@@ -40,27 +72,27 @@ export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: Se
     req: IncomingMessage,
     res: ServerResponse,
     path: string,
+    params: Record<string, string>,
     record: OpenRecord,
   ): Promise<void> {
     try {
       const refusal = deps.checkBrowser(req, res) ?? route.authorize?.(req);
       if (refusal !== undefined) throw refusal;
       const body = await deps.readJsonBody(req, res);
-      await route.handle({ req, res, path, body, record });
+      await route.handle({ req, res, path, params, body, record });
     } catch (error) {
-      failRequest(deps.logger, res, path, record, error);
+      failRequest(deps.logger, res, path, record, error, route.writeError);
     }
   }
 
   return function serveHot(req, res) {
     if (req.method !== "POST") return false;
-    const path = pathOf(req.url);
-    const entry = table.get(path) ?? table.get(canonical(path));
+    const entry = match(pathOf(req.url));
     if (entry === undefined) return false;
     const record: OpenRecord = { requestId: "" };
     deps.trackRequest(req, res, record, () => entry.label);
     // The route's own spelling of the path, so errors on /PROD/invoke/ keep the proxy's shapes too.
-    serve(entry.route, req, res, entry.label, record).catch((error: unknown) => {
+    serve(entry.route, req, res, entry.label, entry.params, record).catch((error: unknown) => {
       // Rendering the error itself failed: nothing sensible can be written any more.
       deps.logger.error({ err: error, requestId: record.requestId }, "could not answer");
       res.destroy();

@@ -35,7 +35,11 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   // /v1 retries retryable upstream failures (whatever the mode, so X-Mock-Fault reaches every attempt,
   // CONTRACT §5); /prod/invoke stays a faithful proxy and passes failures on as they came.
   const retrying = withRetries(stack.upstream, retryPolicyFor(config));
-  const openAI = openAISurface({ ...deps, upstream: retrying, models });
+  // Streams of finished answers are paced only while the simulator answers (it has no real latency).
+  const simulated = config.mode === "mock" || (config.mode !== "live" && config.upstream.kind === "mock");
+  const streamTokensPerSecond = simulated ? config.mock.stream_tokens_per_second : 0;
+  const faceDeps = { ...deps, upstream: retrying, models, streamTokensPerSecond };
+  const openAI = openAISurface(faceDeps);
   const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream })];
   const routers = [openAI.router, invokePreflightRouter()];
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
