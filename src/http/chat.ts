@@ -3,23 +3,16 @@
 // HTTP errors (the one error renderer, via the hot lane); after it, the writer's error frame.
 import { parseChatCompletionCreateParams } from "../openai/parse.ts";
 import { notFound } from "../shared/errors.ts";
-import type { Logger } from "../shared/logger.ts";
 import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
 import type { Exchange, HotRoute } from "./exchange.ts";
-import { openAIErrorBody, toGatewayError } from "./errors.ts";
+import { openAIErrorBody } from "./errors.ts";
+import { streamEvents, type EventWriter } from "./stream-events.ts";
 import { sendJson } from "./send.ts";
 import { apiKeyCheck } from "./auth.ts";
 import { createSseWriter } from "./sse.ts";
-import {
-  invokeAnswers,
-  invokeContextOf,
-  setBedrockHeaders,
-  sleep,
-  streamPacing,
-  type FaceDeps,
-} from "./face.ts";
+import { invokeAnswers, invokeContextOf, setBedrockHeaders, streamPacing, type FaceDeps } from "./face.ts";
 import type { ChatCompletionChunk } from "../openai/types.ts";
 
 /** The chat completions face needs only what every face needs. */
@@ -35,29 +28,18 @@ function chunkText(chunk: ChatCompletionChunk): string {
   );
 }
 
-async function stream(
-  x: Exchange,
-  chunks: readonly ChatCompletionChunk[],
-  pace: ((text: string) => number) | undefined,
-  signal: AbortSignal,
-  logger: Logger,
-): Promise<void> {
-  const writer = createSseWriter(x.res);
-  writer.open();
-  try {
-    for (const chunk of chunks) {
-      if (writer.closed) return;
-      await writer.send(chunk);
-      const ms = pace?.(chunkText(chunk)) ?? 0;
-      if (ms > 0) await sleep(ms, signal);
-    }
-    writer.done();
-  } catch (error) {
-    const typed = toGatewayError(error);
-    if (typed.code === "internal_error")
-      logger.error({ err: error, requestId: x.record.requestId }, "stream failed");
-    writer.fail(openAIErrorBody(typed));
-  }
+/** Chat completion chunks as SSE `data:` frames, ending in `[DONE]` or the OpenAI error frame. */
+function chunkWriter(x: Exchange): EventWriter<ChatCompletionChunk> {
+  const sse = createSseWriter(x.res);
+  return {
+    open: () => sse.open(),
+    send: (chunk) => sse.send(chunk),
+    done: () => sse.done(),
+    fail: (error) => sse.fail(openAIErrorBody(error)),
+    get closed() {
+      return sse.closed;
+    },
+  };
 }
 
 /** POST /v1/chat/completions, served by the hot lane (the /v1 API-key check runs before the body is read). */
@@ -104,12 +86,10 @@ export function chatRoute(deps: ChatDeps): HotRoute {
         sendJson(res, completion);
         return;
       }
-      await stream(
-        x,
+      await streamEvents(
+        chunkWriter(x),
         toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
-        pace,
-        abort.signal,
-        deps.logger,
+        { textOf: chunkText, pace, signal: abort.signal, logger: deps.logger, requestId: x.record.requestId },
       );
     },
   };
