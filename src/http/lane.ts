@@ -17,6 +17,8 @@ export interface HotLaneDeps {
   checkBrowser(req: IncomingMessage, res: ServerResponse): GatewayError | undefined;
   readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown>;
   logger: Logger;
+  /** Handlers still working (bpg_inference_in_flight): up when the lane takes a request, down when it settles. */
+  inFlight?: { inc(): void; dec(): void };
 }
 
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -92,11 +94,14 @@ export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: Se
     const record: OpenRecord = { requestId: "" };
     deps.trackRequest(req, res, record, () => entry.label);
     // The route's own spelling of the path, so errors on /PROD/invoke/ keep the proxy's shapes too.
-    serve(entry.route, req, res, entry.label, entry.params, record).catch((error: unknown) => {
-      // Rendering the error itself failed: nothing sensible can be written any more.
-      deps.logger.error({ err: error, requestId: record.requestId }, "could not answer");
-      res.destroy();
-    });
+    deps.inFlight?.inc();
+    serve(entry.route, req, res, entry.label, entry.params, record)
+      .catch((error: unknown) => {
+        // Rendering the error itself failed: nothing sensible can be written any more.
+        deps.logger.error({ err: error, requestId: record.requestId }, "could not answer");
+        res.destroy();
+      })
+      .finally(() => deps.inFlight?.dec());
     return true;
   };
 }

@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps): App {
     checkBrowser: shared.checkBrowser,
     readJsonBody: shared.readJsonBody,
     logger: deps.logger,
+    inFlight: deps.metrics.inferenceInFlight,
   });
   return function handleRequest(req, res) {
     if (!serveHot(req, res)) app(req, res);

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client), one registry per gateway so several gateways in one process
 // (tests, a CI fixture server) never collide.
-import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from "prom-client";
 
 /**
  * A prom-client Counter bumped on hot paths. Increments are summed per label set under a key the
@@ -46,6 +46,8 @@ export interface Metrics {
   httpDuration: Histogram<"method" | "route">;
   upstreamRequests: TalliedCounter<"outcome">;
   costUsd: TalliedCounter<"model">;
+  /** Face requests whose handler is still working (upstream calls included, even after the client left). */
+  inferenceInFlight: Gauge;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -77,6 +79,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       help: "Upstream cost reported in metadata.cost_usd, by model.",
       labelNames: ["model"],
       registry,
+    }),
+    inferenceInFlight: new Gauge({
+      name: "bpg_inference_in_flight",
+      help: "Inference requests (every face) whose handler is still working, upstream calls included.",
+      registers: [registry],
     }),
   };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.ts";
 import { VERSION } from "../../src/shared/version.ts";
 import { runCliProcess, spawnCli, waitForListening } from "../helpers/cli.ts";
+import { inferenceInFlight } from "../helpers/metrics.ts";
 
 /** Run the CLI in-process, capturing what it prints. */
 async function run(args: string[], env: Record<string, string> = {}) {
@@ -124,7 +125,8 @@ describe("bpg as a process", () => {
         messages: [{ role: "user", content: "hi" }],
       }),
     });
-    await new Promise((r) => setTimeout(r, 250)); // the request is now inside the simulator
+    // The server reports the request inside its handler (the simulator's latency) before the signal.
+    await expect.poll(() => inferenceInFlight(url), { timeout: 10_000 }).toBe(1);
     child.kill("SIGTERM");
     const res = await slow;
     expect(res.status).toBe(200);

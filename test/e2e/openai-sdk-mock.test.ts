@@ -15,6 +15,7 @@ import { z } from "zod";
 import type { Gateway } from "../../src/server/gateway.ts";
 import { captureLog, startTestGateway } from "../helpers/gateway.ts";
 import { assertSpec } from "../helpers/openai-spec.ts";
+import { inferenceInFlight } from "../helpers/metrics.ts";
 
 const NARROW_MODEL = "us.amazon.nova-micro-v1:0";
 
@@ -641,8 +642,8 @@ describe("errors from real simulator behaviour", () => {
         (e: unknown) => e,
       );
     expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-    // Past the simulated latency, a call that had carried on would have been charged.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Once the handler has settled, a call that had carried on past the client would have been charged.
+    await expect.poll(() => inferenceInFlight(gw.url)).toBe(0);
     expect(await quota()).toEqual(before);
   });
 

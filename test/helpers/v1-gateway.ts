@@ -46,6 +46,8 @@ export async function startTestGateway(
     ...deps,
     upstream: retrying,
     models: createModelResolver(config.models.aliases),
+    // The double stands in for the simulator, so streams are paced as the simulator's would be.
+    streamTokensPerSecond: config.mock.stream_tokens_per_second,
   });
   const app = createApp({ ...deps, upstream, routers: [openAI.router], routes: openAI.routes });
   const server = createServer(app);

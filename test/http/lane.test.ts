@@ -217,11 +217,12 @@ describe("hot lane", () => {
     const { server, socket } = await rawClient(app);
     try {
       await new Promise((resolve) => socket.once("connect", resolve));
+      const arrived = new Promise((resolve) => server.once("request", resolve));
       socket.write(
         "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
           `Authorization: ${BEARER}\r\nContent-Length: 500\r\n\r\n{"model":`,
       );
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await arrived; // the server is inside the request, reading its body
       socket.destroy();
       await expect.poll(() => lines.filter((l) => l.msg === "request").length).toBe(1);
       expect(lines.find((l) => l.msg === "request")).toMatchObject({
@@ -271,11 +272,12 @@ describe("hot lane", () => {
     const { app, lines } = gateway();
     const { server, socket } = await rawClient(app);
     await new Promise((resolve) => socket.once("connect", resolve));
+    const arrived = new Promise((resolve) => server.once("request", resolve));
     socket.write(
       "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
         `Authorization: ${BEARER}\r\nContent-Length: 500\r\n\r\n{"model":`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrived; // the server is inside the request, reading its body
     const stopped = new Promise((resolve) => server.close(resolve));
     server.closeAllConnections();
     await stopped;

@@ -1,5 +1,6 @@
-// One contract suite for every UpstreamClient (STYLE.md #14): the simulator runs it here; the live
-// client (over undici's MockAgent) and record/replay get the same checks by calling upstreamContract().
+// One contract suite for every UpstreamClient (STYLE.md #14), run by each implementation's own test file:
+// the simulator (mock/simulator.test.ts), the live client over undici's MockAgent (live/contract.test.ts)
+// and record/replay (cassettes/contract.test.ts).
 import { describe, expect, it } from "vitest";
 import type { Credentials, InvokeRequest, UpstreamClient } from "../../src/upstream/types.ts";
 

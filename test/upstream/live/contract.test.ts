@@ -1,0 +1,70 @@
+// The live client runs the same UpstreamClient contract as the simulator and record/replay (STYLE.md
+// #14), over undici's MockAgent: a stand-in for the proxy that answers as PROXY.md documents — 401
+// without credentials, Bedrock's ValidationException for an unknown model, else a recorded success.
+import { MockAgent } from "undici";
+import { afterAll } from "vitest";
+import { createLogger } from "../../../src/shared/logger.ts";
+import { createLiveClient } from "../../../src/upstream/live/client.ts";
+import { CONTRACT_UNKNOWN_MODEL, upstreamContract } from "../upstream-contract.ts";
+import { PROXY_ERRORS } from "../../helpers/upstream-double.ts";
+
+const ORIGIN = "https://proxy.example.test";
+const MODEL = "us.anthropic.claude-3-haiku-20240307-v1:0";
+const SUCCESS = {
+  content: [{ type: "text", text: "Hello!" }],
+  usage: { input_tokens: 14, output_tokens: 5, total_tokens: 19 },
+  metadata: {
+    team_id: "team_1",
+    model: MODEL,
+    cost_usd: 1e-5,
+    latency_ms: 539.97,
+    remaining_quota: {
+      requests_today: 5,
+      tokens_today: 165,
+      llm_cost: 2.15215495,
+      gpu_cost: 0,
+      total_cost: 2.15215495,
+      budget_limit: 50,
+      remaining_budget: 47.84784505,
+      budget_usage_percent: 4.3043099,
+    },
+  },
+};
+
+const agents: MockAgent[] = [];
+afterAll(() => Promise.all(agents.map((a) => a.close())));
+
+function proxyStandIn(): MockAgent {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  agents.push(agent);
+  agent
+    .get(ORIGIN)
+    .intercept({ path: "/prod/invoke", method: "POST" })
+    .reply((options) => {
+      const body = JSON.parse(String(options.body)) as { model?: string; api_token?: string };
+      const json = { "content-type": "application/json" };
+      if (body.api_token === undefined) {
+        const { status, body: text } = PROXY_ERRORS.unauthorized!;
+        return { statusCode: status, data: text, responseOptions: { headers: json } };
+      }
+      if (body.model === CONTRACT_UNKNOWN_MODEL) {
+        const { status, body: text } = PROXY_ERRORS.validation!;
+        return { statusCode: status, data: text, responseOptions: { headers: json } };
+      }
+      return { statusCode: 200, data: JSON.stringify(SUCCESS), responseOptions: { headers: json } };
+    })
+    .persist();
+  return agent;
+}
+
+upstreamContract("live client (over MockAgent)", () => ({
+  client: createLiveClient({
+    url: `${ORIGIN}/prod/invoke`,
+    timeoutMs: 1_000,
+    logger: createLogger("silent"),
+    dispatcher: proxyStandIn(),
+  }),
+  credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
+  model: MODEL,
+}));
