@@ -148,6 +148,19 @@ export function upstreamReset(): GatewayError {
   });
 }
 
+/**
+ * The client went away before the answer was ready: the upstream call (or its retry, or the simulator's
+ * latency) stopped. Never sent — the client is gone — but logged and counted as 499 `client_closed`.
+ */
+export function clientClosed(cause?: unknown): GatewayError {
+  return new GatewayError("The client went away before the answer was ready.", {
+    status: 499,
+    type: "api_error",
+    code: "client_closed",
+    cause,
+  });
+}
+
 /** The upstream answered 2xx with a body that is not a proxy answer (not JSON, or missing keys). */
 export function upstreamMalformed(reason: string): GatewayError {
   return new GatewayError(`The upstream proxy sent a malformed answer (${reason}).`, {

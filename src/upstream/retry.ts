@@ -4,7 +4,7 @@
 // validation errors. Exponential backoff with jitter, `Retry-After` honoured; each attempt carries the
 // same context (X-Mock-Fault included, CONTRACT §5).
 import { GatewayError } from "../shared/errors.ts";
-import { errorFromUpstream } from "./errors.ts";
+import { clientClosed, errorFromUpstream } from "./errors.ts";
 import { invokeResponseOf } from "./invoke-response.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "./types.ts";
 
@@ -41,9 +41,6 @@ export function retryAfterMs(value: string | undefined, now: number = Date.now()
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-
-const clientClosed = (): GatewayError =>
-  new GatewayError("The client went away.", { status: 499, type: "api_error", code: "client_closed" });
 
 export function withRetries(inner: UpstreamClient, options: RetryOptions): UpstreamClient {
   const base = options.baseDelayMs ?? 500;

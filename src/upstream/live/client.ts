@@ -9,7 +9,7 @@ import { GatewayError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { Metrics } from "../../shared/metrics.ts";
 import { PACKAGE_NAME, VERSION } from "../../shared/version.ts";
-import { upstreamMalformed, upstreamTimeout, upstreamUnreachable } from "../errors.ts";
+import { clientClosed, upstreamMalformed, upstreamTimeout, upstreamUnreachable } from "../errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
 
 export interface LiveClientOptions {
@@ -309,12 +309,7 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
       } catch (error) {
         if (exchange.stoppedBy === CLIENT_GONE) {
           count("client_closed");
-          throw new GatewayError("The client went away.", {
-            status: 499,
-            type: "api_error",
-            code: "client_closed",
-            cause: error,
-          });
+          throw clientClosed(error);
         }
         const typed = transportError(error, exchange.stoppedBy === TIMED_OUT, timeoutMs);
         count(typed.code === "upstream_timeout" ? "timeout" : "unreachable");

@@ -12,8 +12,7 @@ import { findModel, type ModelInfo } from "../../models/catalog.ts";
 import type { Clock } from "../../shared/clock.ts";
 import type { IdSource } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/logger.ts";
-import { GatewayError } from "../../shared/errors.ts";
-import { upstreamReset } from "../errors.ts";
+import { clientClosed, upstreamReset } from "../errors.ts";
 import { rememberParsedAnswer } from "../invoke-response.ts";
 import type { QuotaService } from "../quota.ts";
 import type {
@@ -92,11 +91,7 @@ async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> 
     await sleep(ms, undefined, signal === undefined ? {} : { signal });
   } catch (error) {
     if ((error as { name?: unknown }).name !== "AbortError") throw error;
-    throw new GatewayError("The client closed the request before the answer was ready.", {
-      status: 499,
-      type: "api_error",
-      code: "client_closed_request",
-    });
+    throw clientClosed(error);
   }
 }
 

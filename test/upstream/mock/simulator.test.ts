@@ -72,7 +72,7 @@ describe("createSimulator", () => {
       signal: abort.signal,
     });
     abort.abort();
-    await expect(pending).rejects.toMatchObject({ code: "client_closed_request" });
+    await expect(pending).rejects.toMatchObject({ code: "client_closed" });
     expect(ledger.quota(TEAM.team_id).llm_cost).toBe(0);
   });
 
