@@ -16,7 +16,7 @@ import {
   type StateDocument,
   type StateWriter,
 } from "./state.ts";
-import type { AccountingAdmin, ClockView } from "./types.ts";
+import type { AccountingAdmin, Budget, ClockView } from "./types.ts";
 
 export interface AccountingOptions {
   /** Reads mock.teams, mock.state, mock.clock and mock.time_scale. */
@@ -31,8 +31,11 @@ export interface AccountingOptions {
 export interface Accounting {
   /** The simulator's clock: use it for everything simulated (daily counters, billing, latency). */
   clock: SimulatorClock;
+  /** Raw counters: read them through `budget`, which settles GPU time first. */
   ledger: Ledger;
   gpu: GpuFleet;
+  /** Quota reads and LLM charges with GPU time settled first (what the simulator and /quota use). */
+  budget: Budget;
   admin: AccountingAdmin;
   /** The state file, or null for `mock.state: memory`. */
   statePath: string | null;
@@ -70,7 +73,23 @@ export function createAccounting(options: AccountingOptions): Accounting {
     gpu.restore(saved.gpu, (teamId) => ledger.has(teamId));
   }
 
+  const budget: Budget = {
+    quota(teamId) {
+      gpu.settle(teamId);
+      return ledger.quota(teamId);
+    },
+    exhausted(teamId) {
+      gpu.settle(teamId);
+      return ledger.exhausted(teamId);
+    },
+    chargeLlm(teamId, costUsd, totalTokens) {
+      gpu.settle(teamId);
+      return ledger.chargeLlm(teamId, costUsd, totalTokens);
+    },
+  };
+
   const snapshot = (): StateDocument => {
+    for (const teamId of ledger.teams()) gpu.settle(teamId);
     const simMs = Math.floor(clock.now());
     return {
       format: STATE_FORMAT,
@@ -104,7 +123,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
     teams: () =>
       ledger.teams().map((teamId) => ({
         team_id: teamId,
-        remaining_quota: ledger.quota(teamId),
+        remaining_quota: budget.quota(teamId),
         instances: gpu.list(teamId),
       })),
     reset(teamId) {
@@ -155,6 +174,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
     clock,
     ledger,
     gpu,
+    budget,
     admin,
     statePath,
     flush: () => writer?.flush() ?? Promise.resolve(),

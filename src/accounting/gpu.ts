@@ -98,7 +98,6 @@ export class GpuFleet implements GpuService {
     this.#clock = options.clock;
     this.#onChange = options.onChange ?? (() => {});
     this.#logger = options.logger;
-    this.#ledger.setAccrual((teamId) => this.settle(teamId));
   }
 
   #now(): number {
@@ -206,7 +205,8 @@ export class GpuFleet implements GpuService {
 
   /** Settle, purge and return the live instances of a team, with `now`. */
   #prepare(teamId: string): number {
-    this.#ledger.account(teamId); // settles through the accrual hook (and checks the team exists)
+    this.settle(teamId);
+    this.#ledger.account(teamId); // checks the team exists
     const now = this.#now();
     this.#purge(teamId, now);
     return now;

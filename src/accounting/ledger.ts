@@ -2,8 +2,9 @@
 // counters reset at UTC midnight. Only successful calls are charged. All arithmetic is plain binary
 // floating point, like the real service (values such as 47.847888499999996 are expected).
 // GPU time is kept as integer milliseconds per instance type and priced from the totals, so per-second
-// billing is exact however often it is settled. An accrual hook (the GPU fleet) settles running
-// instances before every read or charge, so every quota a caller sees includes GPU time up to now.
+// billing is exact however often it is settled. The ledger calls nobody: the Budget (accounting.ts)
+// settles the GPU fleet before every read or charge, so every quota a caller sees includes GPU time up
+// to now, and billing calls go one way (fleet → ledger).
 import type { MockTeamConfig } from "../config/types.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { RemainingQuota } from "../shared/remaining-quota.ts";
@@ -62,8 +63,6 @@ export class Ledger {
   readonly #accounts = new Map<string, TeamAccount>();
   readonly #clock: Clock;
   readonly #onChange: () => void;
-  #accrue: ((teamId: string) => void) | undefined;
-  #accruing = false;
 
   constructor(teams: readonly MockTeamConfig[], clock: Clock, options: LedgerOptions = {}) {
     this.#clock = clock;
@@ -85,27 +84,8 @@ export class Ledger {
     };
   }
 
-  /**
-   * Install the accrual hook, called with a team id before that team's quota is read, charged or reset.
-   * The hook may call back into the ledger; those nested calls do not re-enter it.
-   */
-  setAccrual(accrue: (teamId: string) => void): void {
-    this.#accrue = accrue;
-  }
-
-  #settle(teamId: string): void {
-    if (this.#accrue === undefined || this.#accruing) return;
-    this.#accruing = true;
-    try {
-      this.#accrue(teamId);
-    } finally {
-      this.#accruing = false;
-    }
-  }
-
   /** The account, with daily counters rolled over if a UTC midnight has passed. */
   account(teamId: string): TeamAccount {
-    this.#settle(teamId);
     const account = this.#accounts.get(teamId);
     if (account === undefined) throw new Error(`ledger: unknown team ${teamId}`);
     const today = utcDay(this.#clock.now());

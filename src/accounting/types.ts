@@ -38,6 +38,17 @@ export interface GpuService {
   delete(teamId: string, name: string): GpuInstanceView;
 }
 
+/**
+ * A team's money as the simulator sees it: every read or charge first settles the team's running GPU
+ * notebooks, so quotas include GPU time up to now (the ledger alone does not).
+ */
+export interface Budget {
+  quota(teamId: string): RemainingQuota;
+  exhausted(teamId: string): boolean;
+  /** Charge one successful LLM call; returns the quota after it. */
+  chargeLlm(teamId: string, costUsd: number, totalTokens: number): RemainingQuota;
+}
+
 export interface ClockView {
   mode: "real" | "manual";
   time_scale: number;

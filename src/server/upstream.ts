@@ -67,7 +67,7 @@ function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
     config,
     clock: accounting.clock,
     ids,
-    ledger: accounting.ledger,
+    budget: accounting.budget,
     teams,
     logger,
   });

@@ -35,10 +35,10 @@ describe("GPU billing on a manual clock", () => {
     const acc = setup();
     acc.gpu.create("alpha", { instance_type: "ml.g5.xlarge", name: "nb" });
     advance(acc, HOUR);
-    expect(acc.ledger.quota("alpha").gpu_cost).toBe(1.41);
+    expect(acc.budget.quota("alpha").gpu_cost).toBe(1.41);
     const view = acc.gpu.get("alpha", "nb");
     expect(view).toMatchObject({ status: "InService", running_seconds: 3600, cost_usd: 1.41 });
-    const q = acc.ledger.quota("alpha");
+    const q = acc.budget.quota("alpha");
     expect(q.total_cost).toBe(1.41);
     expect(q.remaining_budget).toBe(50 - 1.41);
     expect(q.budget_usage_percent).toBe((1.41 / 50) * 100);
@@ -51,18 +51,18 @@ describe("GPU billing on a manual clock", () => {
     expect(acc.gpu.stop("alpha", "nb").status).toBe("Stopping");
     advance(acc, 5 * HOUR);
     expect(acc.gpu.get("alpha", "nb").status).toBe("Stopped");
-    expect(acc.ledger.quota("alpha").gpu_cost).toBe(1.41);
+    expect(acc.budget.quota("alpha").gpu_cost).toBe(1.41);
     acc.gpu.delete("alpha", "nb");
     advance(acc, HOUR);
     expect(acc.gpu.list("alpha")).toEqual([]);
-    expect(acc.ledger.quota("alpha").gpu_cost).toBe(1.41);
+    expect(acc.budget.quota("alpha").gpu_cost).toBe(1.41);
   });
 
   it("bills partial hours per second: 90 s of ml.t3.medium", () => {
     const acc = setup();
     acc.gpu.create("alpha", { instance_type: "ml.t3.medium" });
     advance(acc, 90);
-    expect(acc.ledger.quota("alpha").gpu_cost).toBe((0.05 * 90) / 3600);
+    expect(acc.budget.quota("alpha").gpu_cost).toBe((0.05 * 90) / 3600);
   });
 
   it("gives the same total however often billing is settled", () => {
@@ -71,9 +71,9 @@ describe("GPU billing on a manual clock", () => {
     acc.gpu.create("alpha", { instance_type: "ml.g4dn.xlarge", name: "b" });
     for (let i = 0; i < 120; i++) {
       advance(acc, 30);
-      acc.ledger.quota("alpha");
+      acc.budget.quota("alpha");
     }
-    expect(acc.ledger.quota("alpha").gpu_cost).toBe(0.74 * 2);
+    expect(acc.budget.quota("alpha").gpu_cost).toBe(0.74 * 2);
   });
 
   it("moves through Pending, InService, Stopping, Stopped and Deleting on the clock", () => {
@@ -97,10 +97,10 @@ describe("GPU billing on a manual clock", () => {
     const acc = setup();
     acc.gpu.create("beta", { instance_type: "ml.p3.2xlarge", name: "big" });
     acc.gpu.create("beta", { instance_type: "ml.t3.medium", name: "small" });
-    expect(acc.ledger.exhausted("beta")).toBe(false);
+    expect(acc.budget.exhausted("beta")).toBe(false);
     advance(acc, 10 * HOUR);
-    expect(acc.ledger.exhausted("beta")).toBe(true);
-    const q = acc.ledger.quota("beta");
+    expect(acc.budget.exhausted("beta")).toBe(true);
+    const q = acc.budget.quota("beta");
     // Billed to the first millisecond at which the budget is gone: a hair over 1, never 10 hours' worth.
     expect(q.gpu_cost).toBeGreaterThanOrEqual(1);
     expect(q.gpu_cost).toBeLessThan(1 + ((3.83 + 0.05) / 3_600_000) * 2);
@@ -113,7 +113,7 @@ describe("GPU billing on a manual clock", () => {
     expect(stoppedAt - startedAt).toBe(Math.ceil(3_600_000 / (3.83 + 0.05)));
     // Nothing more accrues, and nothing can start again.
     advance(acc, HOUR);
-    expect(acc.ledger.quota("beta").gpu_cost).toBe(q.gpu_cost);
+    expect(acc.budget.quota("beta").gpu_cost).toBe(q.gpu_cost);
     expect(errorOf(() => acc.gpu.start("beta", "big")).status).toBe(429);
     expect(errorOf(() => acc.gpu.create("beta", { instance_type: "ml.t3.medium" })).status).toBe(429);
   });
@@ -122,18 +122,18 @@ describe("GPU billing on a manual clock", () => {
     const acc = setup();
     acc.gpu.create("beta", { instance_type: "ml.t3.medium", name: "n" });
     advance(acc, 60);
-    acc.ledger.chargeLlm("beta", 5, 100);
+    acc.budget.chargeLlm("beta", 5, 100);
     advance(acc, HOUR);
     const view = acc.gpu.get("beta", "n");
     expect(view).toMatchObject({ status: "Stopped", stop_reason: "budget_exhausted", running_seconds: 60 });
-    expect(acc.ledger.quota("beta").gpu_cost).toBe((0.05 * 60_000) / 3_600_000);
+    expect(acc.budget.quota("beta").gpu_cost).toBe((0.05 * 60_000) / 3_600_000);
   });
 
   it("keeps teams apart", () => {
     const acc = setup();
     acc.gpu.create("alpha", { instance_type: "ml.g5.xlarge", name: "nb" });
     advance(acc, HOUR);
-    expect(acc.ledger.quota("beta").gpu_cost).toBe(0);
+    expect(acc.budget.quota("beta").gpu_cost).toBe(0);
     expect(errorOf(() => acc.gpu.get("beta", "nb")).status).toBe(404);
     expect(errorOf(() => acc.gpu.stop("beta", "nb")).status).toBe(404);
     expect(acc.gpu.get("alpha", "nb").status).toBe("InService");
@@ -144,30 +144,31 @@ describe("GPU billing on a manual clock", () => {
     acc.gpu.create("alpha", { instance_type: "ml.g5.xlarge", name: "nb" });
     acc.gpu.create("beta", { instance_type: "ml.t3.medium", name: "nb" });
     advance(acc, HOUR);
-    acc.ledger.chargeLlm("alpha", 0.5, 10);
+    acc.budget.chargeLlm("alpha", 0.5, 10);
     expect(acc.admin.reset("alpha")).toEqual(["alpha"]);
-    expect(acc.ledger.quota("alpha")).toMatchObject({ llm_cost: 0, gpu_cost: 0, requests_today: 0 });
+    expect(acc.budget.quota("alpha")).toMatchObject({ llm_cost: 0, gpu_cost: 0, requests_today: 0 });
     expect(acc.gpu.list("alpha")).toEqual([]);
-    expect(acc.ledger.quota("beta").gpu_cost).toBe(0.05);
+    expect(acc.budget.quota("beta").gpu_cost).toBe(0.05);
     expect(errorOf(() => acc.admin.reset("nobody")).status).toBe(404);
     expect(acc.admin.reset(undefined)).toEqual(["alpha", "beta"]);
-    expect(acc.ledger.quota("beta").gpu_cost).toBe(0);
+    expect(acc.budget.quota("beta").gpu_cost).toBe(0);
   });
 
-  it("a ledger reset alone discards the GPU time accrued before it", () => {
+  it("a ledger reset after settling discards the GPU time accrued before it", () => {
     const acc = setup();
     acc.gpu.create("alpha", { instance_type: "ml.g5.xlarge", name: "nb" });
     advance(acc, HOUR);
+    acc.gpu.settle("alpha"); // the ledger calls nobody: whoever resets it settles first
     acc.ledger.reset("alpha");
     advance(acc, HOUR);
-    expect(acc.ledger.quota("alpha").gpu_cost).toBe(1.41);
+    expect(acc.budget.quota("alpha").gpu_cost).toBe(1.41);
   });
 });
 
 describe("bad input changes nothing", () => {
   // Settle billing to now first: accrual is not a change, only what the bad request might have done is.
   const state = (acc: Accounting): string => {
-    for (const team of acc.ledger.teams()) acc.ledger.quota(team);
+    for (const team of acc.ledger.teams()) acc.budget.quota(team);
     return JSON.stringify({ l: acc.ledger.toJSON(), g: acc.gpu.toJSON() });
   };
 
@@ -239,7 +240,7 @@ describe("clock", () => {
     });
     acc.gpu.create("alpha", { instance_type: "ml.g5.xlarge", name: "nb" });
     base.advance(1000);
-    expect(acc.ledger.quota("alpha").gpu_cost).toBe(1.41);
+    expect(acc.budget.quota("alpha").gpu_cost).toBe(1.41);
   });
 });
 

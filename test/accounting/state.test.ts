@@ -31,14 +31,14 @@ describe("state file", () => {
     const base = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
     const first = open(base);
     first.gpu.create("demo", { instance_type: "ml.g5.xlarge", name: "nb" });
-    first.ledger.chargeLlm("demo", 0.125, 42);
+    first.budget.chargeLlm("demo", 0.125, 42);
     base.advance(HOUR_MS / 2);
-    expect(first.ledger.quota("demo").gpu_cost).toBe(1.41 / 2);
+    expect(first.budget.quota("demo").gpu_cost).toBe(1.41 / 2);
     await first.close();
 
     base.advance(HOUR_MS / 2); // the gateway is down; the instance keeps running
     const second = open(base);
-    expect(second.ledger.quota("demo")).toMatchObject({
+    expect(second.budget.quota("demo")).toMatchObject({
       gpu_cost: 1.41,
       llm_cost: 0.125,
       requests_today: 1,
@@ -50,7 +50,7 @@ describe("state file", () => {
 
     base.advance(10 * HOUR_MS); // stopped: costs nothing, down or up
     const third = open(base);
-    expect(third.ledger.quota("demo").gpu_cost).toBe(1.41);
+    expect(third.budget.quota("demo").gpu_cost).toBe(1.41);
     expect(third.gpu.get("demo", "nb")).toMatchObject({ status: "Stopped", stop_reason: "user" });
     await third.close();
   });
@@ -61,11 +61,11 @@ describe("state file", () => {
     crashed.gpu.create("demo", { instance_type: "ml.t3.medium", name: "nb" });
     await crashed.flush();
     base.advance(HOUR_MS);
-    crashed.ledger.quota("demo"); // billed in memory, never written: the process dies here (no close)
+    crashed.budget.quota("demo"); // billed in memory, never written: the process dies here (no close)
 
     base.advance(HOUR_MS);
     const restarted = open(base);
-    expect(restarted.ledger.quota("demo").gpu_cost).toBe(0.1);
+    expect(restarted.budget.quota("demo").gpu_cost).toBe(0.1);
     await restarted.close();
     expect(readdirSync(join(dir, "nested"))).toEqual(["state.json"]);
   });
@@ -78,8 +78,8 @@ describe("state file", () => {
     await first.close();
     base.advance(24 * HOUR_MS);
     const second = open(base, { teams });
-    expect(second.ledger.exhausted("demo")).toBe(true);
-    expect(second.ledger.quota("demo").gpu_cost).toBeLessThan(1.000_01);
+    expect(second.budget.exhausted("demo")).toBe(true);
+    expect(second.budget.quota("demo").gpu_cost).toBeLessThan(1.000_01);
     expect(second.gpu.get("demo", "big")).toMatchObject({
       status: "Stopped",
       stop_reason: "budget_exhausted",
@@ -97,14 +97,14 @@ describe("state file", () => {
     const second = open(base, { clock: "manual" });
     expect(second.admin.clock().now).toBe("2026-01-05T09:30:00.000Z");
     second.admin.advanceClock(1800);
-    expect(second.ledger.quota("demo").gpu_cost).toBe(1.41);
+    expect(second.budget.quota("demo").gpu_cost).toBe(1.41);
     await second.close();
   });
 
   it("coalesces a burst of changes into few writes and flushes on close", async () => {
     const base = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
     const acc = open(base);
-    for (let i = 0; i < 200; i++) acc.ledger.chargeLlm("demo", 0.001, 1);
+    for (let i = 0; i < 200; i++) acc.budget.chargeLlm("demo", 0.001, 1);
     await acc.close();
     const doc = JSON.parse(readFileSync(statePath, "utf8")) as {
       version: number;

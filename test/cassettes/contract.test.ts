@@ -23,7 +23,7 @@ function simulator(): UpstreamClient {
     config,
     clock,
     ids: sequentialIds(),
-    ledger: new Ledger(config.mock.teams, clock),
+    budget: new Ledger(config.mock.teams, clock),
     teams: createTeamDirectory(config.mock.teams),
     logger: createLogger("silent"),
   });

@@ -124,7 +124,7 @@ describe("/gpu routes", () => {
     const accounting = stack.accounting;
     if (accounting === undefined) throw new Error("mock mode has accounting");
     const snapshot = (): string => {
-      for (const team of accounting.ledger.teams()) accounting.ledger.quota(team); // settle: accrual is not a change
+      for (const team of accounting.ledger.teams()) accounting.budget.quota(team); // settle: accrual is not a change
       return JSON.stringify([accounting.ledger.toJSON(), accounting.gpu.toJSON()]);
     };
     const before = snapshot();

@@ -1,11 +1,11 @@
 // createSimulator(deps): the offline Bedrock Proxy API as an UpstreamClient (STYLE.md "one seam").
 // The walk mirrors the real service: credentials (401) → body (400) → allow-list (403) → budget (429)
-// → faults → Bedrock's own checks (500) → scripted or generated answer → charge the ledger → reply.
+// → faults → Bedrock's own checks (500) → scripted or generated answer → charge the budget → reply.
 // Every refusal is an UpstreamResponse with the proxy's exact body. Only two things throw: the `reset`
 // fault (`upstreamReset()`, which /prod/invoke turns into a dropped socket) and a caller hanging up
 // during simulated latency (499, nothing charged).
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Ledger } from "../../accounting/ledger.ts";
+import type { Budget } from "../../accounting/types.ts";
 import { llmCost, roundCost } from "../../accounting/pricing.ts";
 import type { Config, MockTeamConfig } from "../../config/types.ts";
 import { findModel, type ModelInfo } from "../../models/catalog.ts";
@@ -38,7 +38,8 @@ export interface SimulatorDeps {
   config: Readonly<Config>;
   clock: Clock;
   ids: IdSource;
-  ledger: Ledger;
+  /** The teams' money (GPU time settled before every read or charge). */
+  budget: Budget;
   teams: TeamDirectory;
   logger: Logger;
 }
@@ -124,7 +125,7 @@ function malformed(): UpstreamResponse {
 }
 
 export function createSimulator(deps: SimulatorDeps): Simulator {
-  const { config, ledger, teams, logger } = deps;
+  const { config, budget, teams, logger } = deps;
   const mock = config.mock;
   const faker = createSchemaFaker();
   const scripts = compileScripts(mock.scripts);
@@ -156,7 +157,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   ): UpstreamResponse {
     const cost = llmCost(model, inputTokens, result.outputTokens);
     const total = inputTokens + result.outputTokens;
-    const quota = ledger.chargeLlm(team.team_id, cost, total);
+    const quota = budget.chargeLlm(team.team_id, cost, total);
     // Key order is part of the contract: content, usage, metadata (PROXY.md "Success response").
     const body: InvokeResponse = {
       content: result.content,
@@ -186,7 +187,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     const forced = parseFault(context.fault);
     if (typeof forced === "string") return reply.badRequest(forced);
     if (!allowed(team, request.model)) return reply.modelNotAllowed(request.model);
-    if (ledger.exhausted(team.team_id)) return reply.budgetExhausted(ledger.quota(team.team_id));
+    if (budget.exhausted(team.team_id)) return reply.budgetExhausted(budget.quota(team.team_id));
     return { team, forced };
   }
 
@@ -243,7 +244,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   return {
     invoke,
     authenticate: (credentials) => teams.authenticate(credentials)?.team_id,
-    quota: (teamId) => ledger.quota(teamId),
+    quota: (teamId) => budget.quota(teamId),
     close: () => Promise.resolve(),
   };
 }

@@ -29,7 +29,7 @@ function simulator(overrides: ConfigOverrides["mock"] = {}) {
     config,
     clock,
     ids: sequentialIds(),
-    ledger,
+    budget: ledger,
     teams: createTeamDirectory(config.mock.teams),
     logger: createLogger("silent"),
   });
