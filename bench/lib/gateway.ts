@@ -51,10 +51,11 @@ export function baseEnv(): NodeJS.ProcessEnv {
 export function startGatewayProcess(launch: GatewayLaunch): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = { ...baseEnv(), ...launch.env };
   if (launch.logLevel !== null) env.BPG_LOG_LEVEL = launch.logLevel;
+  // The young-generation size users get from the bin shebang and the npm scripts (src/cli.ts).
   const nodeFlags =
     launch.cpuProfDir === null
-      ? []
-      : ["--cpu-prof", `--cpu-prof-dir=${launch.cpuProfDir}`, `--cpu-prof-name=${launch.name}.cpuprofile`];
+      ? ["--max-semi-space-size=8"]
+      : ["--max-semi-space-size=8", "--cpu-prof", `--cpu-prof-dir=${launch.cpuProfDir}`, `--cpu-prof-name=${launch.name}.cpuprofile`];
   return spawnServer({
     name: `gateway ${launch.name}`,
     args: [

@@ -7,7 +7,6 @@ import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { registerGpuCommands } from "./gpu.ts";
 import { addCassetteCommands } from "./cassettes.ts";
 import { serve } from "./serve.ts";
-import { releaseYoungGeneration } from "./heap.ts";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -107,10 +106,6 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
 
   registerGpuCommands(program, env, io, onExit);
   addCassetteCommands(program, env, io, onExit);
-  // One-shot commands (a 10,000-entry cassette verified, say) get V8's default young generation back.
-  program.hook("preAction", (_program, action) => {
-    if (action !== serveCommand) releaseYoungGeneration();
-  });
   // `bpg --help` explains every flag: serve is the default command, so its options belong on the front page.
   program.addHelpText("after", () => {
     const help = serveCommand.createHelp();

@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import type { Config } from "../config/types.ts";
 import { listenGateway } from "../server/gateway.ts";
 import { VERSION } from "../shared/version.ts";
-import { capYoungGeneration } from "./heap.ts";
 import { stopWhenOrphaned } from "./launcher.ts";
 import type { CliIo } from "./program.ts";
 
@@ -41,7 +40,6 @@ export async function serve(
     else io.err(`bpg: could not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  capYoungGeneration();
   const source = file === null ? "built-in defaults" : file;
   io.out(
     `bedrock-proxy-gateway ${VERSION} listening on ${gateway.url} — mode ${config.mode}, ${describeStorage(config)}, config: ${source}`,
