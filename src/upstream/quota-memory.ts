@@ -1,8 +1,9 @@
 // withQuotaMemory(inner): /quota where no simulator keeps a ledger (live, and record/replay/auto on the
 // real proxy). The real proxy has no quota endpoint, but every answer carries the team's
 // `remaining_quota`; this decorator remembers the latest answer per team and reads the quota from it
-// only when asked, so the hot path pays one Map.set. A caller must present the same token the remembered
+// only when asked, so the hot path pays one cache set. A caller must present the same token the remembered
 // answer was obtained with — a team id alone never reveals a quota.
+import { LRUCache } from "lru-cache";
 import { matchesSecret, secretDigest } from "../shared/secrets.ts";
 import type { QuotaService } from "./quota.ts";
 import type {
@@ -36,14 +37,12 @@ function quotaIn(response: UpstreamResponse): RemainingQuota | undefined {
 }
 
 export function withQuotaMemory(inner: UpstreamClient): UpstreamClient & QuotaService {
-  const seen = new Map<string, Seen>();
+  const seen = new LRUCache<string, Seen>({ max: MAX_TEAMS });
 
   function remember(credentials: Credentials | undefined, response: UpstreamResponse): void {
     // Successful answers and budget refusals (429) carry the quota; nothing else does.
     if (credentials === undefined || (response.status !== 200 && response.status !== 429)) return;
-    seen.delete(credentials.teamId); // re-insert: Map order is the eviction order
     seen.set(credentials.teamId, { apiToken: credentials.apiToken, response });
-    if (seen.size > MAX_TEAMS) seen.delete(seen.keys().next().value as string);
   }
 
   return {

@@ -11,6 +11,7 @@
 // leading byte order mark. So a sequence starting with a BOM is looked up without it, and the few
 // tokens that start with a BOM (stored by gpt-tokenizer as bytes, not strings) are never matched.
 // Special tokens (`<|endoftext|>`, …) are not recognised: they are counted as ordinary text.
+import { LRUCache } from "lru-cache";
 
 /** An encoder for one vocabulary; not re-entrant (counting is synchronous, so one per process is fine). */
 export interface BytePairEncoder {
@@ -195,7 +196,7 @@ export function createBytePairEncoder(
   const scratch = new Uint8Array(SCRATCH_BYTES);
   const scratchStarts = new Int32Array(SCRATCH_BYTES + 1);
   const scratchRanks = new Int32Array(SCRATCH_BYTES + 1);
-  const cache = new Map<string, readonly number[]>();
+  const cache = new LRUCache<string, readonly number[]>({ max: Math.max(1, cacheEntries) });
 
   /** The next piece of the pre-tokenizer (`split.lastIndex` set to 0 before the first). */
   function nextPiece(text: string): string | undefined {
@@ -315,7 +316,6 @@ export function createBytePairEncoder(
     if (ranks === undefined) {
       const merged: number[] = [];
       merge(bytes, length, merged);
-      if (cache.size >= cacheEntries) cache.clear();
       cache.set(detached(piece), merged);
       ranks = merged;
     }

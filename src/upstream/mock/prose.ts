@@ -1,6 +1,6 @@
 // Plausible, seeded prose for text answers: sentences assembled from a small grammar and woven around
 // the topic words of the last user message — readable, varied, never lorem ipsum and never an echo.
-import { LruCache } from "./lru.ts";
+import { LRUCache } from "lru-cache";
 import type { Rng } from "./random.ts";
 import { countText } from "./tokens.ts";
 
@@ -129,7 +129,7 @@ function sentence(rng: Rng, topics: readonly string[]): string {
 // pre-tokenizer splits at the sentence and paragraph boundaries used here, so the sum of the pieces'
 // counts is the count of the whole text.
 // One exception: the pre-tokenizer glues a sentence's final "." to a following "\n\n".
-const pieceTokens = new LruCache<string, number>(20_000);
+const pieceTokens = new LRUCache<string, number>({ max: 20_000 });
 let paragraphJoin: number | undefined;
 
 /** Computed on first use so importing this module does not load the tokenizer. */

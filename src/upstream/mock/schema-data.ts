@@ -6,7 +6,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { generateSync, type JsonSchema } from "json-schema-faker";
-import { LruCache } from "./lru.ts";
+import { LRUCache } from "lru-cache";
 import { minimalInstance } from "./minimal-instance.ts";
 import { plausibleString } from "./plausible-strings.ts";
 
@@ -96,7 +96,7 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   const ajvOptions = { strict: false, allErrors: false, logger: false as const, validateFormats: true };
   const modern = newAjv(new Ajv2020(ajvOptions));
   const legacy = newAjv(new Ajv(ajvOptions));
-  const cache = new LruCache<string, Entry>(cacheSize);
+  const cache = new LRUCache<string, Entry>({ max: cacheSize });
 
   function entryFor(schema: unknown): Entry {
     const key = JSON.stringify(schema) ?? "undefined";

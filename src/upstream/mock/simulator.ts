@@ -25,7 +25,7 @@ import type {
 import { answer, type Answer } from "./answers.ts";
 import { lastUserText } from "./conversation.ts";
 import { faultDraw, parseFault, type Fault } from "./faults.ts";
-import { LruCache } from "./lru.ts";
+import { LRUCache } from "lru-cache";
 import { base62Text, createRng, digestOf, type Rng } from "./random.ts";
 import * as reply from "./replies.ts";
 import { bedrockProblem, blockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
@@ -130,7 +130,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const faker = createSchemaFaker();
   const scripts = compileScripts(mock.scripts);
   const drawFault = faultDraw(mock.faults, mock.seed);
-  const answers = new LruCache<string, Prepared>(1024);
+  const answers = new LRUCache<string, Prepared>({ max: 1024 });
 
   /** Bedrock checks, then the scripted or generated answer. */
   function respond(

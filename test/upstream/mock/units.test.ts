@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { normaliseToolChoice, relatedTool, relatedTools } from "../../../src/upstream/mock/answers.ts";
 import { asksForJson } from "../../../src/upstream/mock/conversation.ts";
 import { faultDraw, parseFault } from "../../../src/upstream/mock/faults.ts";
-import { LruCache } from "../../../src/upstream/mock/lru.ts";
 import { topicWords } from "../../../src/upstream/mock/prose.ts";
 import { shortModelName, structuredSchema } from "../../../src/upstream/mock/request-checks.ts";
 import { createTeamDirectory } from "../../../src/upstream/mock/teams.ts";
@@ -115,19 +114,6 @@ describe("topicWords", () => {
       "works",
     ]);
     expect(topicWords("What is 2+2?")).toEqual([]);
-  });
-});
-
-describe("LruCache", () => {
-  it("evicts the least recently used entry", () => {
-    const cache = new LruCache<string, number>(2);
-    cache.set("a", 1);
-    cache.set("b", 2);
-    cache.get("a");
-    cache.set("c", 3);
-    expect(cache.get("b")).toBeUndefined();
-    expect(cache.get("a")).toBe(1);
-    expect(cache.size).toBe(2);
   });
 });
 
