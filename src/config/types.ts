@@ -91,3 +91,11 @@ export type DeepPartial<T> = T extends readonly unknown[]
     : T;
 
 export type ConfigOverrides = DeepPartial<Config>;
+
+/**
+ * True when the simulator answers (mock mode, or record/replay/auto sitting on it with
+ * `upstream.kind: mock`): a fact of the configuration, so every layer reads it from here.
+ */
+export function simulatorAnswers(config: Readonly<Pick<Config, "mode" | "upstream">>): boolean {
+  return config.mode === "mock" || (config.mode !== "live" && config.upstream.kind === "mock");
+}

@@ -3,7 +3,7 @@
 // credentials; else, where no real credentials are needed (the simulator, or replay, which never calls
 // out), the first simulated team. So any OpenAI SDK with any key works offline.
 import type { IncomingMessage } from "node:http";
-import type { Config } from "../config/types.ts";
+import { simulatorAnswers, type Config } from "../config/types.ts";
 import { tokenFromHeaders } from "../upstream/credentials.ts";
 import type { Credentials } from "../upstream/types.ts";
 import { headerOf } from "./exchange.ts";
@@ -28,13 +28,8 @@ export function resolveCredentials(req: IncomingMessage, config: Readonly<Config
   if (teamId && apiToken) return { teamId, apiToken, teamField: "team_id" };
 
   const firstTeam = config.mock.teams[0];
-  if (firstTeam !== undefined && (usesSimulator(config) || config.mode === "replay")) {
+  if (firstTeam !== undefined && (simulatorAnswers(config) || config.mode === "replay")) {
     return { teamId: firstTeam.team_id, apiToken: firstTeam.api_token, teamField: "team_id" };
   }
   return undefined;
-}
-
-/** True when the simulator is what answers (mock mode, or record/replay/auto sitting on it). */
-export function usesSimulator(config: Readonly<Config>): boolean {
-  return config.mode === "mock" || (config.mode !== "live" && config.upstream.kind === "mock");
 }

@@ -1,7 +1,7 @@
 // createSurfaces(deps): the routers and hot routes each mode serves, beside /healthz and /metrics. The only place
 // that decides which HTTP surfaces exist; each feature adds its router here.
 import type { Router } from "express";
-import type { Config } from "../config/types.ts";
+import { simulatorAnswers, type Config } from "../config/types.ts";
 import { adminRouter } from "../http/admin.ts";
 import { gpuRouter } from "../http/gpu.ts";
 import type { HotRoute } from "../http/exchange.ts";
@@ -36,8 +36,7 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   // CONTRACT §5); /prod/invoke stays a faithful proxy and passes failures on as they came.
   const retrying = withRetries(stack.upstream, retryPolicyFor(config));
   // Streams of finished answers are paced only while the simulator answers (it has no real latency).
-  const simulated = config.mode === "mock" || (config.mode !== "live" && config.upstream.kind === "mock");
-  const streamTokensPerSecond = simulated ? config.mock.stream_tokens_per_second : 0;
+  const streamTokensPerSecond = simulatorAnswers(config) ? config.mock.stream_tokens_per_second : 0;
   const faceDeps = { ...deps, upstream: retrying, models, streamTokensPerSecond };
   const openAI = openAISurface(faceDeps);
   const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream })];
