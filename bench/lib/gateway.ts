@@ -55,7 +55,12 @@ export function startGatewayProcess(launch: GatewayLaunch): Promise<ServerProces
   const nodeFlags =
     launch.cpuProfDir === null
       ? ["--max-semi-space-size=8"]
-      : ["--max-semi-space-size=8", "--cpu-prof", `--cpu-prof-dir=${launch.cpuProfDir}`, `--cpu-prof-name=${launch.name}.cpuprofile`];
+      : [
+          "--max-semi-space-size=8",
+          "--cpu-prof",
+          `--cpu-prof-dir=${launch.cpuProfDir}`,
+          `--cpu-prof-name=${launch.name}.cpuprofile`,
+        ];
   return spawnServer({
     name: `gateway ${launch.name}`,
     args: [

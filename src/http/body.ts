@@ -6,7 +6,7 @@
 // Plain bodies (no Content-Encoding, UTF-8) — what every SDK sends — are read here directly; compressed
 // bodies and declared charsets go through body-parser, which knows them all. Both give the same errors.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import express, { type RequestHandler } from "express";
+import express from "express";
 import { invalidRequest } from "../shared/errors.ts";
 
 /** Far deeper than any real request (30 levels of nested JSON Schema fit easily), far below the stack. */
@@ -151,13 +151,3 @@ export function jsonBodyReader(
 }
 
 export type JsonBodyReader = ReturnType<typeof jsonBodyReader>;
-
-/** The Express middleware: req.body as a jsonBodyReader reads it. */
-export function jsonBody(read: JsonBodyReader): RequestHandler {
-  return function parseJsonBody(req, res, next) {
-    read(req, res).then((body) => {
-      req.body = body;
-      next();
-    }, next);
-  };
-}

@@ -7,7 +7,6 @@
 // - DNS rebinding: a page whose name is re-pointed at 127.0.0.1 sends its own name as Host. While the
 //   gateway is bound to a loopback address, Host must name a loopback address too.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestHandler } from "express";
 import { forbidden, type GatewayError } from "../shared/errors.ts";
 import { headerOf } from "./exchange.ts";
 
@@ -41,11 +40,22 @@ function hostnameOf(value: string, scheme: string): string | undefined {
   }
 }
 
+/** What a permitted page may send: the gateway's own headers and those of every face's clients. */
 const ALLOWED_HEADERS =
-  "authorization, content-type, x-team-id, x-api-token, x-api-key, x-cassette, x-mock-fault, x-request-id";
+  "authorization, content-type, x-team-id, x-api-token, x-api-key, x-cassette, x-mock-fault, x-request-id, " +
+  "anthropic-version, anthropic-beta, x-stainless-retry-count, x-stainless-timeout";
+
+/** Answer a permitted page's CORS preflight (the check has already set its Allow-Origin). */
+export function answerPreflight(res: ServerResponse): void {
+  res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+  res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
+  res.setHeader("Access-Control-Max-Age", "600");
+  res.statusCode = 204;
+  res.end();
+}
 
 /**
- * The check itself, for both the Express surfaces and the hot lane: undefined when the request may go
+ * The check itself, run once per request by the pipeline: undefined when the request may go
  * on (CORS headers already set for a permitted page), else the 403 to answer.
  */
 export function browserCheck(
@@ -88,19 +98,3 @@ export function browserCheck(
 }
 
 export type BrowserCheck = ReturnType<typeof browserCheck>;
-
-/** The Express middleware: the check, plus the CORS preflight answer for permitted pages. */
-export function browserGuard(check: BrowserCheck): RequestHandler {
-  return function guardBrowsers(req, res, next) {
-    const refusal = check(req, res);
-    if (refusal !== undefined) return next(refusal);
-    if (req.method === "OPTIONS" && req.get("origin") !== undefined) {
-      res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-      res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
-      res.setHeader("Access-Control-Max-Age", "600");
-      res.status(204).end();
-      return;
-    }
-    next();
-  };
-}

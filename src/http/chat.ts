@@ -1,6 +1,6 @@
 // POST /v1/chat/completions: parse → resolve the model → translate → one upstream call per choice →
 // translate back → JSON, or SSE chunks through the SSE writer. Errors before the first byte are normal
-// HTTP errors (the one error renderer, via the hot lane); after it, the writer's error frame.
+// HTTP errors (the one error renderer, via the pipeline); after it, the writer's error frame.
 import { parseChatCompletionCreateParams } from "../openai/parse.ts";
 import { notFound } from "../shared/errors.ts";
 import { toInvokeRequest } from "../translation/request.ts";
@@ -10,7 +10,6 @@ import type { Exchange, HotRoute } from "./exchange.ts";
 import { openAIErrorBody } from "./errors.ts";
 import { streamEvents, type EventWriter } from "./stream-events.ts";
 import { sendJson } from "./send.ts";
-import { apiKeyCheck } from "./auth.ts";
 import { createSseWriter } from "./sse.ts";
 import { invokeAnswers, invokeContextOf, setBedrockHeaders, streamPacing, type FaceDeps } from "./face.ts";
 import type { ChatCompletionChunk } from "../openai/types.ts";
@@ -42,7 +41,7 @@ function chunkWriter(x: Exchange): EventWriter<ChatCompletionChunk> {
   };
 }
 
-/** POST /v1/chat/completions, served by the hot lane (the /v1 API-key check runs before the body is read). */
+/** POST /v1/chat/completions (the pipeline checks server.api_keys before the body is read). */
 export function chatRoute(deps: ChatDeps): HotRoute {
   const { config } = deps;
   const options = {
@@ -54,7 +53,6 @@ export function chatRoute(deps: ChatDeps): HotRoute {
 
   return {
     paths: ["/v1/chat/completions"],
-    authorize: apiKeyCheck(config.server.api_keys),
     async handle(x) {
       const params = parseChatCompletionCreateParams(x.body);
       const model = deps.models.resolve(params.model);

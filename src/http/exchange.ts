@@ -1,4 +1,4 @@
-// The framework-free view of one request, shared by the Express surfaces and the hot lane (lane.ts):
+// The framework-free view of one request, as the pipeline (pipeline.ts) hands it to a face:
 // handlers on the hot routes see Node's own request and response, the parsed body and the request's
 // log record — nothing Express adds — so they run without Express's per-request cost.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -28,8 +28,8 @@ export interface Exchange {
 }
 
 /**
- * A POST route served by the hot lane: one face of the gateway (or one of its routes). A face brings its
- * paths, its handler and the way it writes an error before the first byte; the lane brings the shared
+ * A POST route served by the pipeline: one face of the gateway (or one of its routes). A face brings its
+ * paths, its handler and the way it writes an error before the first byte; the pipeline brings the shared
  * steps (request id, access log, browser guard, credentials check, body) and calls them in one order.
  */
 export interface HotRoute {
@@ -37,7 +37,7 @@ export interface HotRoute {
   readonly paths: readonly string[];
   /**
    * Path patterns with named groups (`/model/(?<modelId>[^/]+)/converse`), tried after the exact paths
-   * and anchored by the lane; each group arrives URL-decoded in `exchange.params`.
+   * and anchored by the route table; each group arrives URL-decoded in `exchange.params`.
    */
   readonly patterns?: readonly RegExp[];
   /** The name the access log and metrics use for pattern routes (default: the pattern's source). */

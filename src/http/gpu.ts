@@ -6,7 +6,6 @@ import type { GpuService } from "../accounting/types.ts";
 import type { Config } from "../config/types.ts";
 import { unauthorized } from "../shared/errors.ts";
 import type { Credentials } from "../upstream/types.ts";
-import { apiKeyAuth } from "./auth.ts";
 import { resolveCredentials } from "./credentials.ts";
 
 export interface GpuRouterDeps {
@@ -18,8 +17,6 @@ export interface GpuRouterDeps {
 
 export function gpuRouter(deps: GpuRouterDeps): Router {
   const router = Router();
-  // server.api_keys guard every route that acts for a team, not only /v1: these spend its budget.
-  router.use("/gpu", apiKeyAuth(deps.config.server.api_keys));
   const teamOf = (req: Request): string => {
     const teamId = deps.authenticate(resolveCredentials(req, deps.config));
     if (teamId === undefined) {

@@ -32,7 +32,7 @@ export function invokePreflightRouter(): Router {
   return router;
 }
 
-/** POST /prod/invoke and POST /invoke, served by the hot lane. */
+/** POST /prod/invoke and POST /invoke, a face of the pipeline. */
 export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
   return {
     paths: PATHS,

@@ -3,7 +3,6 @@ import { Router } from "express";
 import type { Config } from "../config/types.ts";
 import { notFound, unauthorized } from "../shared/errors.ts";
 import type { QuotaService } from "../upstream/quota.ts";
-import { apiKeyAuth } from "./auth.ts";
 import { resolveCredentials } from "./credentials.ts";
 
 export interface QuotaRouterDeps {
@@ -13,7 +12,7 @@ export interface QuotaRouterDeps {
 
 export function quotaRouter(deps: QuotaRouterDeps): Router {
   const router = Router();
-  router.get("/quota", apiKeyAuth(deps.config.server.api_keys), (req, res) => {
+  router.get("/quota", (req, res) => {
     const teamId = deps.quota.authenticate(resolveCredentials(req, deps.config));
     if (teamId === undefined) throw unauthorized("Unauthorized: invalid team_id or api_token");
     const quota = deps.quota.quota(teamId);

@@ -1,8 +1,7 @@
 // Per-request id (echoed as `x-request-id`) and one structured log line per request. The log line
 // holds named fields only — method, path, status, timing, ids — never headers or bodies, so no
-// credential can reach the log. One core (trackRequest) serves the Express surfaces and the hot lane.
+// credential can reach the log. The pipeline calls trackRequest once for every request.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestHandler } from "express";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
@@ -110,15 +109,3 @@ export function requestTracker(deps: RequestContextDeps) {
 }
 
 export type RequestTracker = ReturnType<typeof requestTracker>;
-
-/** The Express middleware: res.locals is the request's record; the route label comes from req.route. */
-export function requestContext(track: RequestTracker): RequestHandler {
-  return function trackExpressRequest(req, res, next) {
-    track(req, res, res.locals as OpenRecord, () => {
-      // Requests that never reached a route (unknown paths, bodies refused before routing) share one label.
-      const pattern = (req.route as { path?: unknown } | undefined)?.path;
-      return typeof pattern === "string" ? `${req.baseUrl}${pattern}` : "unmatched";
-    });
-    next();
-  };
-}

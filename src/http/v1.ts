@@ -1,6 +1,5 @@
 // The OpenAI surface: `server.api_keys` check on /v1/*, chat completions (a hot route) and models.
 import { Router } from "express";
-import { apiKeyAuth } from "./auth.ts";
 import { chatRoute, type ChatDeps } from "./chat.ts";
 import type { HotRoute } from "./exchange.ts";
 import { modelsRouter } from "./models.ts";
@@ -8,13 +7,12 @@ import { modelsRouter } from "./models.ts";
 export interface OpenAISurface {
   /** GET /v1/models[/id] and the API-key check on every other /v1 path Express sees. */
   router: Router;
-  /** POST /v1/chat/completions, for the hot lane. */
+  /** POST /v1/chat/completions, a face of the pipeline. */
   routes: HotRoute[];
 }
 
 export function openAISurface(deps: ChatDeps): OpenAISurface {
   const router = Router();
-  router.use("/v1", apiKeyAuth(deps.config.server.api_keys));
   router.use(modelsRouter(deps));
   return { router, routes: [chatRoute(deps)] };
 }

@@ -5,7 +5,6 @@ import { createAccounting } from "../../src/accounting/accounting.ts";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import type { Config } from "../../src/config/types.ts";
 import { adminRouter, isLoopback } from "../../src/http/admin.ts";
-import { jsonBody, jsonBodyReader } from "../../src/http/body.ts";
 import { errorMiddleware } from "../../src/http/errors.ts";
 import { createApp } from "../../src/server/app.ts";
 import { createSurfaces } from "../../src/server/surfaces.ts";
@@ -181,7 +180,7 @@ describe("/admin routes", () => {
   function adminApp(adminKey: string | null, address: string) {
     const acc = createAccounting({ config, clock: new ManualClock() });
     const app = express();
-    app.post("/{*any}", jsonBody(jsonBodyReader(1024)));
+    app.use(express.json());
     app.use(adminRouter({ admin: acc.admin, adminKey, remoteAddress: () => address }));
     app.use(errorMiddleware(createLogger("silent")));
     return app;

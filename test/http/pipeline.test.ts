@@ -1,7 +1,6 @@
-// The hot lane (POST /v1/chat/completions, /prod/invoke, /invoke on node:http, in front of Express):
-// what Express used to do for these routes still happens — path matching, body reading in every
-// encoding, limits, the API-key check, request ids, the access log and metrics — and everything else
-// still reaches Express.
+// The one pipeline (http/pipeline.ts): every request walks the shared steps once — path matching, body
+// reading in every encoding, limits, the API-key check, request ids, the access log and metrics — then a
+// face serves it on node:http, or the Express control plane routes it.
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { Writable } from "node:stream";
@@ -71,7 +70,7 @@ async function stop(server: Server): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-describe("hot lane", () => {
+describe("the pipeline", () => {
   it("matches paths as Express did: any case, an optional trailing slash, a query string", async () => {
     const { app } = gateway();
     const plain = await chat(app).send(CHAT);
@@ -182,6 +181,35 @@ describe("hot lane", () => {
       .set("authorization", "Bearer sk-good")
       .send(CHAT);
     expect(ok.status).toBe(200);
+  });
+
+  it("runs one API-key check for every route that acts for a team, with the key as bearer or x-api-key", async () => {
+    const { app } = gateway({ server: { api_keys: ["sk-good"] } });
+    for (const [method, path] of [
+      ["post", "/v1/chat/completions"],
+      ["get", "/v1/models"],
+      ["get", "/quota"],
+      ["get", "/gpu/instances"],
+    ] as const) {
+      const refused = await request(app)[method](path).set("authorization", "Bearer sk-bad");
+      expect(refused.status, `${method} ${path}`).toBe(401);
+      expect(refused.body.error).toMatchObject({ type: "authentication_error" });
+    }
+    const anthropicStyle = await request(app).get("/v1/models").set("x-api-key", "sk-good");
+    expect(anthropicStyle.status).toBe(200);
+    // The proxy's own surface and health stay open: they carry their own credentials or none.
+    expect((await request(app).get("/healthz")).status).toBe(200);
+  });
+
+  it("walks the shared steps before a control-plane route too: one request id, one log line, the browser guard", async () => {
+    const { app, lines } = gateway();
+    const res = await request(app).get("/v1/models").set("x-request-id", "ctl.1");
+    expect(res.headers["x-request-id"]).toBe("ctl.1");
+    await expect.poll(() => lines.filter((l) => l.msg === "request").length).toBe(1);
+    expect(lines.find((l) => l.msg === "request")).toMatchObject({ requestId: "ctl.1", status: 200 });
+    const foreign = await request(app).get("/v1/models").set("origin", "https://evil.example");
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error).toMatchObject({ code: "origin_forbidden" });
   });
 
   it("gives each request an id, one access-log line and a metric under its route", async () => {
