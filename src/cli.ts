@@ -7,4 +7,6 @@ import { holdYoungGeneration } from "./cli/heap.ts";
 holdYoungGeneration(process.execArgv, process.env.NODE_OPTIONS);
 const { runCli } = await import("./cli/program.ts");
 
-process.exitCode = await runCli(process.argv, process.env);
+// Exit explicitly: a cassette or state write left behind at shutdown (a disk that stopped answering,
+// see server/gateway.ts) would otherwise keep the process alive after it said "stopped".
+process.exit(await runCli(process.argv, process.env));

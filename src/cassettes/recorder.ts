@@ -3,6 +3,7 @@
 // so one recording serves /prod/invoke, /v1/chat/completions and streaming alike.
 import type { Config } from "../config/types.ts";
 import type { Clock } from "../shared/clock.ts";
+import { GatewayError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { unauthorizedReply } from "../upstream/credentials.ts";
@@ -33,6 +34,35 @@ export interface CassetteOptions {
   creator?: string;
   /** Most cassettes kept in memory at once (default `MAX_OPEN_CASSETTES`). */
   maxOpenCassettes?: number;
+  /** Longest a request waits on cassette I/O before its 500 (default `CASSETTE_IO_TIMEOUT_MS`). */
+  ioTimeoutMs?: number;
+}
+
+/**
+ * A disk that stops answering (a stuck network mount, a FIFO, a kernel file system) must not hold a
+ * request forever: past this, the request gets `500 cassette_io_timeout` while the I/O goes on alone.
+ */
+export const CASSETTE_IO_TIMEOUT_MS = 10_000;
+
+/** `work`, or a 500 naming the cassette once `ms` have passed; the timer never holds the process open. */
+export function withinDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new GatewayError(
+          `${what} did not finish within ${ms} ms; is the cassette directory's disk answering?`,
+          {
+            status: 500,
+            type: "api_error",
+            code: "cassette_io_timeout",
+          },
+        ),
+      );
+    }, ms);
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -189,6 +219,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   /** `auto`: the recording in flight per cassette and key, so identical misses call the upstream once. */
   const flights = new Map<string, Promise<UpstreamResponse>>();
   const { clock, logger, mode } = options;
+  const ioTimeoutMs = options.ioTimeoutMs ?? CASSETTE_IO_TIMEOUT_MS;
 
   /** Why an answer is not stored: it depends on the caller, or (`auto`) it is transient. */
   function notStored(response: UpstreamResponse, keepTransient: boolean): boolean {
@@ -215,7 +246,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
       request: call.stored,
       response: encodeResponse(response, call.scrubber),
     });
-    await store.persist();
+    await withinDeadline(store.persist(), ioTimeoutMs, `Writing cassette ${store.label}`);
     logger.debug(
       { cassette: store.name, key: key.slice(0, 19), outcome: "recorded", status: response.status },
       "cassette",
@@ -223,8 +254,11 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     return response;
   }
 
+  const next = (call: Call): ReturnType<CassetteStore["next"]> =>
+    withinDeadline(call.store.next(call.key), ioTimeoutMs, `Reading cassette ${call.store.label}`);
+
   async function replay(call: Call, teamId: string): Promise<UpstreamResponse> {
-    const recorded = await call.store.next(call.key);
+    const recorded = await next(call);
     if (recorded === undefined) {
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
       throw await cassetteMiss(call.store, call.stored, call.key);
@@ -240,7 +274,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   async function auto(call: Call, teamId: string): Promise<UpstreamResponse> {
     const flight = `${call.store.name}\n${call.key}`;
     for (let waits = 0; ; waits++) {
-      const recorded = await call.store.next(call.key);
+      const recorded = await next(call);
       if (recorded !== undefined) return decodeResponse(recorded, teamId);
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {
@@ -261,7 +295,21 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   }
 
   async function using<T>(name: string, use: (store: CassetteStore) => T | Promise<T>): Promise<T> {
-    const lease = await stores.acquire(name);
+    const acquiring = stores.acquire(name);
+    let lease;
+    try {
+      lease = await withinDeadline(
+        acquiring,
+        ioTimeoutMs,
+        `Opening cassette ${cassetteLabel(options.recording.dir, name)}`,
+      );
+    } catch (error) {
+      acquiring.then(
+        (late) => late.release(),
+        () => undefined,
+      ); // given up on: let it go when it comes
+      throw error;
+    }
     try {
       return await use(lease.store);
     } finally {

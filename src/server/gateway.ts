@@ -13,6 +13,8 @@ import { createApp } from "./app.ts";
 import { drain } from "./drain.ts";
 import { createSurfaces } from "./surfaces.ts";
 import { createUpstream } from "./upstream.ts";
+import { checkCassetteDir } from "../cassettes/dir.ts";
+import type { UpstreamClient } from "../upstream/types.ts";
 
 // Not `import { createServer } from "node:http"`: importing a built-in as ESM evaluates every export of
 // node:http, and its lazy WebSocket/MessageEvent getters load Node's bundled undici (+12 MiB RSS, ~20 ms
@@ -63,6 +65,36 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   return listenGateway(config, options);
 }
 
+/** Least time the final flush (state file, cassettes) is given when draining used the whole budget. */
+const FLUSH_FLOOR_MS = 250;
+
+/**
+ * Drain, then flush — all within `timeoutMs` (plus FLUSH_FLOOR_MS when the drain used it all). A flush
+ * stuck on a disk that stopped answering is logged and left behind, never waited for (issue 12).
+ */
+export async function shutDown(
+  server: Server,
+  upstream: UpstreamClient,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await drain(server, timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<"gave up">((resolve) => {
+    timer = setTimeout(() => resolve("gave up"), Math.max(FLUSH_FLOOR_MS, deadline - Date.now()));
+    timer.unref();
+  });
+  const flushed = upstream.close().then(() => "flushed" as const);
+  const outcome = await Promise.race([flushed, gaveUp]).finally(() => clearTimeout(timer));
+  if (outcome === "gave up") {
+    logger.warn(
+      { shutdown_timeout_ms: timeoutMs },
+      "shutdown: a cassette or state write did not finish in time; not waited for",
+    );
+  }
+}
+
 /** Build and listen with an already-loaded config (the CLI loads its own, with file and env). */
 export async function listenGateway(
   config: Readonly<Config>,
@@ -71,6 +103,8 @@ export async function listenGateway(
   const logger = options.logger ?? createLogger(config.server.log_level);
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
+  // Fail at startup, with the path and the OS reason, rather than on every request (issue 12).
+  if (config.mode === "record" || config.mode === "auto") await checkCassetteDir(config.recording.dir);
   const metrics = createMetrics();
   const stack = createUpstream({ config, clock, ids, logger, metrics });
   const upstream = stack.upstream;
@@ -101,7 +135,7 @@ export async function listenGateway(
     server,
     logger,
     close() {
-      closing ??= drain(server, config.server.shutdown_timeout_ms).then(() => upstream.close());
+      closing ??= shutDown(server, upstream, config.server.shutdown_timeout_ms, logger);
       return closing;
     },
   };
