@@ -13,6 +13,7 @@ import { createApp } from "./app.ts";
 import { drain } from "./drain.ts";
 import { createSurfaces } from "./surfaces.ts";
 import { createUpstream } from "./upstream.ts";
+import { startupWarnings } from "./warnings.ts";
 import { checkCassetteDir } from "../cassettes/dir.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
@@ -26,7 +27,8 @@ export interface StartGatewayOptions extends ConfigOverrides {
   port?: number;
   /** Shorthand for `server.host`. */
   host?: string;
-  /** Read this config file (in-process use reads none unless asked). */
+  /** Read this config file (in-process use reads none unless asked). Logs: warnings only unless
+   * `server.log_level` (or BPG_LOG_LEVEL in `env`, or the file) says otherwise. */
   configFile?: string;
   /** Environment variables to honour (in-process use honours none unless given, e.g. process.env). */
   env?: Env;
@@ -42,6 +44,8 @@ export interface Gateway {
   readonly config: Readonly<Config>;
   readonly server: Server;
   readonly logger: Logger;
+  /** What will fail unless the user acts (e.g. live mode without credentials); logged at startup. */
+  readonly warnings: readonly string[];
   /** Stop accepting, let in-flight requests finish (up to server.shutdown_timeout_ms), flush state. */
   close(): Promise<void>;
 }
@@ -61,6 +65,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     implicitFile: false,
     env: options.env ?? {},
     overrides: toOverrides(options),
+    // In a test suite one log line per request is noise: warnings only, unless a level is asked for
+    // (server.log_level, BPG_LOG_LEVEL in `env`, the config file) or a logger is given.
+    defaults: { server: { log_level: "warn" } },
   });
   return listenGateway(config, options);
 }
@@ -98,7 +105,7 @@ export async function shutDown(
 /** Build and listen with an already-loaded config (the CLI loads its own, with file and env). */
 export async function listenGateway(
   config: Readonly<Config>,
-  options: { logger?: Logger; clock?: Clock; ids?: IdSource } = {},
+  options: { logger?: Logger; clock?: Clock; ids?: IdSource; logWarnings?: boolean } = {},
 ): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.server.log_level);
   const clock = options.clock ?? systemClock;
@@ -124,6 +131,8 @@ export async function listenGateway(
     await upstream.close(); // release sockets, state writers and timers the stack already holds
     throw error;
   }
+  const warnings = startupWarnings(config);
+  if (options.logWarnings !== false) for (const warning of warnings) logger.warn(warning);
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
@@ -134,6 +143,7 @@ export async function listenGateway(
     config,
     server,
     logger,
+    warnings,
     close() {
       closing ??= shutDown(server, upstream, config.server.shutdown_timeout_ms, logger);
       return closing;
