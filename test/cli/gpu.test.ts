@@ -97,15 +97,16 @@ describe("bpg quota", () => {
   it("prints the remaining_quota as a table", async () => {
     const res = await cli(["quota", "--url", url]);
     expect(res.code).toBe(0);
+    // Every money value at one precision (the ledger's micro-dollars), right-aligned.
     expect(res.out).toEqual([
-      "requests_today        3",
-      "tokens_today          120",
-      "llm_cost              $0.004200",
-      "gpu_cost              $1.41",
-      "total_cost            $1.41",
-      "budget_limit          $50.00",
-      "remaining_budget      $48.59",
-      "budget_usage_percent  2.83%",
+      "requests_today                 3",
+      "tokens_today                 120",
+      "llm_cost               $0.004200",
+      "gpu_cost               $1.410000",
+      "total_cost             $1.414200",
+      "budget_limit          $50.000000",
+      "remaining_budget      $48.585800",
+      "budget_usage_percent       2.83%",
     ]);
   });
 });
