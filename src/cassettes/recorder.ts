@@ -3,13 +3,13 @@
 // so one recording serves /prod/invoke, /v1/chat/completions and streaming alike.
 import type { Config } from "../config/types.ts";
 import type { Clock } from "../shared/clock.ts";
-import { GatewayError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { unauthorizedReply } from "../upstream/credentials.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 import { matchRules, requestKey, type MatchRules } from "./canonical.ts";
+import { CASSETTE_IO_TIMEOUT_MS, withinDeadline } from "./deadline.ts";
 import { cassetteMiss } from "./miss.ts";
 import { cassetteLabel, cassettePath, checkCassetteName } from "./names.ts";
 import { decodeResponse, encodeResponse } from "./responses.ts";
@@ -36,33 +36,6 @@ export interface CassetteOptions {
   maxOpenCassettes?: number;
   /** Longest a request waits on cassette I/O before its 500 (default `CASSETTE_IO_TIMEOUT_MS`). */
   ioTimeoutMs?: number;
-}
-
-/**
- * A disk that stops answering (a stuck network mount, a FIFO, a kernel file system) must not hold a
- * request forever: past this, the request gets `500 cassette_io_timeout` while the I/O goes on alone.
- */
-export const CASSETTE_IO_TIMEOUT_MS = 10_000;
-
-/** `work`, or a 500 naming the cassette once `ms` have passed; the timer never holds the process open. */
-export function withinDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new GatewayError(
-          `${what} did not finish within ${ms} ms; is the cassette directory's disk answering?`,
-          {
-            status: 500,
-            type: "api_error",
-            code: "cassette_io_timeout",
-          },
-        ),
-      );
-    }, ms);
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**

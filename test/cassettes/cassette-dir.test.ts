@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkCassetteDir, ensureDir } from "../../src/cassettes/dir.ts";
-import { withinDeadline } from "../../src/cassettes/recorder.ts";
+import { withinDeadline } from "../../src/cassettes/deadline.ts";
 import { GatewayError } from "../../src/shared/errors.ts";
 import { runCliProcess } from "../helpers/cli.ts";
 import { captureLog, startTestGateway } from "../helpers/gateway.ts";

@@ -4,19 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/program.ts";
 import type { Gateway } from "../../src/server/gateway.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(["node", "bpg", ...args], env, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out, err };
-}
+const cli = runCliInProcess;
 
 let gw: Gateway;
 let dir: string;

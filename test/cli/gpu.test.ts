@@ -1,23 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/program.ts";
 import { table } from "../../src/cli/gpu.ts";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(["node", "bpg", ...args], env, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out, err };
-}
+const cli = runCliInProcess;
 
 describe("bpg gpu", () => {
   let gw: Gateway;

@@ -108,6 +108,8 @@ describe("README snippets", () => {
       expect(stdout).not.toMatch(/"error"/);
       expect(stderr).not.toMatch(/bpg: /);
     },
+    // The GPU block starts npm seven times: seconds each on a loaded 2-core machine.
+    180_000,
   );
 
   it.each(sh.map((b) => [b.line, b] as const))("the shell block at line %i parses", async (_line, block) => {
