@@ -45,7 +45,7 @@ import {
 } from "./format.ts";
 import { compactResponse, responseSize } from "./responses.ts";
 import { DocumentScanner } from "./scan.ts";
-import { ensureDir } from "./dir.ts";
+import { ensureDir } from "../shared/dirs.ts";
 
 const openFile = promisify(open);
 const readFile = promisify(read);
@@ -686,7 +686,7 @@ export class CassetteStore {
     try {
       // Entries already on disk are copied from the open file, checked unchanged before and after.
       const source = pending.size < count ? this.#source() : -1;
-      await ensureDir(dir); // never a recursive mkdir: see dir.ts
+      await ensureDir(dir); // never a recursive mkdir: see shared/dirs.ts
       if (!this.#swept) await this.#sweepTempFiles();
       fd = await openFile(temp, "wx+", 0o644);
       const out = new FileWriter(fd);

@@ -13,8 +13,8 @@ import { createApp } from "./app.ts";
 import { drain } from "./drain.ts";
 import { createSurfaces } from "./surfaces.ts";
 import { createUpstream } from "./upstream.ts";
-import { startupWarnings } from "./warnings.ts";
-import { checkCassetteDir } from "../cassettes/dir.ts";
+import { startupWarnings, writableDirs } from "./warnings.ts";
+import { checkWritableDir } from "../shared/dirs.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
 // Not `import { createServer } from "node:http"`: importing a built-in as ESM evaluates every export of
@@ -111,7 +111,7 @@ export async function listenGateway(
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   // Fail at startup, with the path and the OS reason, rather than on every request (issue 12).
-  if (config.mode === "record" || config.mode === "auto") await checkCassetteDir(config.recording.dir);
+  for (const [dir, what] of writableDirs(config)) await checkWritableDir(dir, what);
   const metrics = createMetrics();
   const stack = createUpstream({ config, clock, ids, logger, metrics });
   const upstream = stack.upstream;

@@ -1,5 +1,7 @@
-// Startup warnings: what will fail on the first request unless the user acts now, said at startup
-// (through the logger, so `startGateway()` users see them too, as warnings).
+// Startup checks: the directories the mode will write (checked before listening: a bad one stops
+// startup), and warnings for what will fail on the first request unless the user acts now (logged, so
+// `startGateway()` users see them too).
+import { dirname } from "node:path";
 import type { Config } from "../config/types.ts";
 import { CREDENTIALS_HINT } from "../upstream/credentials.ts";
 
@@ -9,6 +11,18 @@ function callsRealProxy(config: Readonly<Config>): boolean {
     config.mode === "live" ||
     ((config.mode === "record" || config.mode === "auto") && config.upstream.kind === "live")
   );
+}
+
+/** [directory, what it is] for every directory this mode writes into. */
+export function writableDirs(config: Readonly<Config>): Array<[string, string]> {
+  const dirs: Array<[string, string]> = [];
+  if (config.mode === "record" || config.mode === "auto")
+    dirs.push([config.recording.dir, "cassette directory"]);
+  const simulator =
+    config.mode === "mock" ||
+    (config.mode !== "live" && config.mode !== "replay" && config.upstream.kind === "mock");
+  if (simulator && config.mock.state !== "memory") dirs.push([dirname(config.mock.state), "state directory"]);
+  return dirs;
 }
 
 export function startupWarnings(config: Readonly<Config>): string[] {

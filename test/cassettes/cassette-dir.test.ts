@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkCassetteDir, ensureDir } from "../../src/cassettes/dir.ts";
+import { checkWritableDir, ensureDir } from "../../src/shared/dirs.ts";
 import { withinDeadline } from "../../src/cassettes/deadline.ts";
 import { GatewayError } from "../../src/shared/errors.ts";
 import { runCliProcess } from "../helpers/cli.ts";
@@ -73,8 +73,16 @@ describe("startup check of the cassette directory", () => {
 
   it("creates a missing directory, and leaves nothing behind in it", async () => {
     const dir = join(temp(), "a", "b");
-    await checkCassetteDir(dir);
+    await checkWritableDir(dir, "cassette directory");
     expect(execFileSync("ls", ["-A", dir], { encoding: "utf8" })).toBe("");
+  });
+
+  it("a state file in mock mode is checked the same way", async () => {
+    const run = await runCliProcess(["--port", "0"], { BPG_STATE: "/proc/bpg-state/state.json" });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      "bpg: could not start: state directory /proc/bpg-state cannot be created: no such file or directory (ENOENT)",
+    );
   });
 
   it("mode mock and replay do not check it", async () => {

@@ -1,21 +1,13 @@
-// The cassette directory: made one level at a time, and checked at startup in record/auto mode.
-// Not `mkdir(dir, { recursive: true })`: under /proc (or a symlink into it) mkdir answers ENOENT although
-// the parent exists, and Node's recursive mkdir then retries forever on a worker thread — the request
-// that asked hangs, and so does the shutdown waiting for its write (issue 12).
+// Directories made one level at a time. Not `mkdir(dir, { recursive: true })`: under /proc (or a symlink
+// into it) mkdir answers ENOENT although the parent exists, and Node's recursive mkdir then retries
+// forever on a worker thread — whatever waited for it (a request, a shutdown) hung with it (issue 12).
 import { constants } from "node:fs";
 import { mkdir, open, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 
-/** The directory cannot be used; the message names the path and the OS reason, in one line. */
-export class CassetteDirError extends Error {
-  override name = "CassetteDirError";
-}
-
-function why(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  // "EROFS: read-only file system, open '/x'" → "read-only file system (EROFS)"
-  const text = e.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '[^']*'$/, "");
-  return e.code === undefined ? text : `${text} (${e.code})`;
+/** A directory cannot be used; the message names it, the path and the OS reason, in one line. */
+export class DirectoryError extends Error {
+  override name = "DirectoryError";
 }
 
 /** Create `dir` and any missing parents, one plain mkdir each, so every failure is an error, never a loop. */
@@ -41,17 +33,24 @@ export async function ensureDir(dir: string): Promise<void> {
   }
 }
 
+function why(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  // "EROFS: read-only file system, open '/x'" → "read-only file system (EROFS)"
+  const text = e.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '[^']*'$/, "");
+  return e.code === undefined ? text : `${text} (${e.code})`;
+}
+
 /**
- * Startup check for record/auto: `dir` exists or can be made, and a file can be created in it. Throws a
- * CassetteDirError such as "cassette directory /proc/cassettes cannot be created: no such file or
- * directory (ENOENT)".
+ * Startup check: `dir` exists or can be made, and a file can be created in it. Throws a DirectoryError
+ * naming `what`, the path and the OS reason, e.g. "cassette directory /proc/cassettes cannot be created:
+ * no such file or directory (ENOENT)".
  */
-export async function checkCassetteDir(dir: string): Promise<void> {
+export async function checkWritableDir(dir: string, what: string): Promise<void> {
   const path = resolve(dir);
   try {
     await ensureDir(path);
   } catch (error) {
-    throw new CassetteDirError(`cassette directory ${path} cannot be created: ${why(error)}`);
+    throw new DirectoryError(`${what} ${path} cannot be created: ${why(error)}`);
   }
   const probe = join(path, `.bpg-write-check.${process.pid}.tmp`);
   try {
@@ -63,6 +62,6 @@ export async function checkCassetteDir(dir: string): Promise<void> {
     await handle.close();
     await unlink(probe);
   } catch (error) {
-    throw new CassetteDirError(`cassette directory ${path} is not writable: ${why(error)}`);
+    throw new DirectoryError(`${what} ${path} is not writable: ${why(error)}`);
   }
 }
