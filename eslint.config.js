@@ -16,7 +16,16 @@ function forbid(folders, message) {
 const IO_MODULES = ["node:fs", "node:fs/promises", "node:http", "node:net", "express", "undici"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "coverage/**", "bench/results/**", "fixtures/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "dist/**",
+      "coverage/**",
+      "bench/results/**",
+      "fixtures/**",
+      ".readme-snippets/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

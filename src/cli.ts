@@ -6,4 +6,6 @@
 // throughput gained past 8 MiB (bench/README.md); a user's own NODE_OPTIONS still wins.
 import { runCli } from "./cli/program.ts";
 
-process.exitCode = await runCli(process.argv, process.env);
+// Exit explicitly: a cassette or state write left behind at shutdown (a disk that stopped answering,
+// see server/gateway.ts) would otherwise keep the process alive after it said "stopped".
+process.exit(await runCli(process.argv, process.env));

@@ -12,3 +12,5 @@ export type {
   InvokeContext,
   UpstreamResponse,
 } from "./upstream/types.ts";
+export type { BedrockChatCompletion, BedrockMetadata } from "./translation/extensions.ts";
+export type { RemainingQuota } from "./shared/remaining-quota.ts";

@@ -6,8 +6,9 @@
 // is lost in a crash is re-billed from the last saved moment: downtime is billed exactly once.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, open, rename } from "node:fs/promises";
+import { open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
+import { ensureDir } from "../shared/dirs.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { ClockReading } from "./clock.ts";
 import type { PersistedFleet } from "./gpu.ts";
@@ -165,7 +166,7 @@ export function createStateWriter(options: StateWriterOptions): StateWriter {
 
   async function writeOnce(doc: StateDocument): Promise<void> {
     if (!madeDir) {
-      await mkdir(dirname(path), { recursive: true });
+      await ensureDir(dirname(path)); // not a recursive mkdir, which spins forever under /proc
       madeDir = true;
     }
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

@@ -9,6 +9,7 @@ import { unauthorizedReply } from "../upstream/credentials.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 import { matchRules, requestKey, type MatchRules } from "./canonical.ts";
+import { CASSETTE_IO_TIMEOUT_MS, withinDeadline } from "./deadline.ts";
 import { cassetteMiss } from "./miss.ts";
 import { cassetteLabel, cassettePath, checkCassetteName } from "./names.ts";
 import { decodeResponse, encodeResponse } from "./responses.ts";
@@ -33,6 +34,8 @@ export interface CassetteOptions {
   creator?: string;
   /** Most cassettes kept in memory at once (default `MAX_OPEN_CASSETTES`). */
   maxOpenCassettes?: number;
+  /** Longest a request waits on cassette I/O before its 500 (default `CASSETTE_IO_TIMEOUT_MS`). */
+  ioTimeoutMs?: number;
 }
 
 /**
@@ -189,6 +192,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   /** `auto`: the recording in flight per cassette and key, so identical misses call the upstream once. */
   const flights = new Map<string, Promise<UpstreamResponse>>();
   const { clock, logger, mode } = options;
+  const ioTimeoutMs = options.ioTimeoutMs ?? CASSETTE_IO_TIMEOUT_MS;
 
   /** Why an answer is not stored: it depends on the caller, or (`auto`) it is transient. */
   function notStored(response: UpstreamResponse, keepTransient: boolean): boolean {
@@ -215,7 +219,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
       request: call.stored,
       response: encodeResponse(response, call.scrubber),
     });
-    await store.persist();
+    await withinDeadline(store.persist(), ioTimeoutMs, `Writing cassette ${store.label}`);
     logger.debug(
       { cassette: store.name, key: key.slice(0, 19), outcome: "recorded", status: response.status },
       "cassette",
@@ -223,8 +227,11 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     return response;
   }
 
+  const next = (call: Call): ReturnType<CassetteStore["next"]> =>
+    withinDeadline(call.store.next(call.key), ioTimeoutMs, `Reading cassette ${call.store.label}`);
+
   async function replay(call: Call, teamId: string): Promise<UpstreamResponse> {
-    const recorded = await call.store.next(call.key);
+    const recorded = await next(call);
     if (recorded === undefined) {
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
       throw await cassetteMiss(call.store, call.stored, call.key);
@@ -240,7 +247,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   async function auto(call: Call, teamId: string): Promise<UpstreamResponse> {
     const flight = `${call.store.name}\n${call.key}`;
     for (let waits = 0; ; waits++) {
-      const recorded = await call.store.next(call.key);
+      const recorded = await next(call);
       if (recorded !== undefined) return decodeResponse(recorded, teamId);
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {
@@ -261,7 +268,21 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   }
 
   async function using<T>(name: string, use: (store: CassetteStore) => T | Promise<T>): Promise<T> {
-    const lease = await stores.acquire(name);
+    const acquiring = stores.acquire(name);
+    let lease;
+    try {
+      lease = await withinDeadline(
+        acquiring,
+        ioTimeoutMs,
+        `Opening cassette ${cassetteLabel(options.recording.dir, name)}`,
+      );
+    } catch (error) {
+      acquiring.then(
+        (late) => late.release(),
+        () => undefined,
+      ); // given up on: let it go when it comes
+      throw error;
+    }
     try {
       return await use(lease.store);
     } finally {

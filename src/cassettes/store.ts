@@ -8,8 +8,20 @@
 // loaded (or last written): a file replaced on disk (a rename) goes on serving what was loaded, like a
 // copy in memory would; one rewritten in place is noticed (size, mtime) and reloaded.
 import { randomBytes } from "node:crypto";
-import { close, closeSync, fstat, fstatSync, fsync, open, read, readSync, write, type Stats } from "node:fs";
-import { mkdir, readdir, rename, unlink } from "node:fs/promises";
+import {
+  close,
+  closeSync,
+  constants,
+  fstat,
+  fstatSync,
+  fsync,
+  open,
+  read,
+  readSync,
+  write,
+  type Stats,
+} from "node:fs";
+import { readdir, rename, unlink } from "node:fs/promises";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -33,6 +45,7 @@ import {
 } from "./format.ts";
 import { compactResponse, responseSize } from "./responses.ts";
 import { DocumentScanner } from "./scan.ts";
+import { ensureDir } from "../shared/dirs.ts";
 
 const openFile = promisify(open);
 const readFile = promisify(read);
@@ -252,7 +265,9 @@ export class CassetteStore {
     const store = new CassetteStore(options);
     let fd: number;
     try {
-      fd = await openFile(options.file, "r");
+      // O_NONBLOCK: a FIFO at the cassette's name is refused as "not a regular file" instead of
+      // holding a worker thread until some writer opens it (no effect on regular files).
+      fd = await openFile(options.file, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return store;
       throw store.#unreadable(error);
@@ -671,7 +686,7 @@ export class CassetteStore {
     try {
       // Entries already on disk are copied from the open file, checked unchanged before and after.
       const source = pending.size < count ? this.#source() : -1;
-      await mkdir(dir, { recursive: true });
+      await ensureDir(dir); // never a recursive mkdir: see shared/dirs.ts
       if (!this.#swept) await this.#sweepTempFiles();
       fd = await openFile(temp, "wx+", 0o644);
       const out = new FileWriter(fd);

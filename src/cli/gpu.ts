@@ -97,7 +97,13 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   );
 }
 
+/** Tables and messages: cents, or micro-dollars for amounts below a cent. */
 const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
+/** `bpg quota`: every amount at the ledger's precision, so the column lines up and sums by eye. */
+const usdExact = (n: number): string => `$${n.toFixed(6)}`;
+
+/** Instances that are (about to be) billed: starting one again is a no-op. */
+const RUNNING = new Set(["Pending", "InService"]);
 
 function duration(seconds: number): string {
   const s = Math.floor(seconds);
@@ -181,25 +187,36 @@ export function registerGpuCommands(
   );
 
   addClientOptions(
-    gpu.command("start").argument("<type>", "instance type, e.g. ml.g5.xlarge (see `bpg gpu types`)"),
+    gpu
+      .command("start")
+      .argument(
+        "<type|name>",
+        "instance type, e.g. ml.g5.xlarge (see `bpg gpu types`), or a stopped instance's name",
+      ),
   )
-    .description("create an instance of TYPE, or start the stopped instance --name")
+    .description("create an instance of TYPE, or start a stopped instance (by NAME, or TYPE --name NAME)")
     .option("-n, --name <name>", "instance name (default: generated)")
-    .action(async (type: string, flags: ClientFlags & { name?: string }) => {
-      let existing: InstanceRow | undefined;
-      if (flags.name !== undefined) {
-        const list = (await call(flags, env, "GET", "/gpu/instances")) as { data: InstanceRow[] };
-        existing = list.data.find((i) => i.name === flags.name);
-      }
-      if (existing !== undefined && existing.instance_type !== type) {
+    .action(async (typeOrName: string, flags: ClientFlags & { name?: string }) => {
+      const list = (await call(flags, env, "GET", "/gpu/instances")) as { data: InstanceRow[] };
+      // `bpg gpu start train` names an instance when one is called that; else it is a type.
+      const existing = list.data.find((i) => i.name === (flags.name ?? typeOrName));
+      if (existing !== undefined && flags.name !== undefined && existing.instance_type !== typeOrName) {
         throw new CliRequestError(
-          `instance ${existing.name} exists with type ${existing.instance_type}, not ${type}; pick another --name.`,
+          `instance ${existing.name} exists with type ${existing.instance_type}, not ${typeOrName}; pick another --name.`,
         );
+      }
+      if (existing !== undefined && RUNNING.has(existing.status)) {
+        io.out(
+          `${existing.name} is already running (${existing.status}, ${existing.instance_type}, ${usd(existing.usd_per_hour)}/hour, ` +
+            `${usd(existing.cost_usd)} so far); nothing to start. Stop it with: bpg gpu stop ${existing.name}`,
+        );
+        onExit(0);
+        return;
       }
       const started = (
         existing === undefined
           ? await call(flags, env, "POST", "/gpu/instances", {
-              instance_type: type,
+              instance_type: typeOrName,
               ...(flags.name === undefined ? {} : { name: flags.name }),
             })
           : await call(flags, env, "POST", `/gpu/instances/${encodeURIComponent(existing.name)}/start`)
@@ -250,12 +267,15 @@ export function registerGpuCommands(
         : key.endsWith("_percent")
           ? `${value.toFixed(2)}%`
           : key.includes("cost") || key.includes("budget")
-            ? usd(value)
+            ? usdExact(value)
             : String(value);
+    const rows = Object.entries(quota).map(([k, v]) => [k, show(k, v)] as const);
+    const width = Math.max(...rows.map(([, v]) => v.length));
+    // Values right-aligned, so the dollar amounts line up on their decimal point.
     print(
       table(
         ["", ""],
-        Object.entries(quota).map(([k, v]) => [k, show(k, v)]),
+        rows.map(([k, v]) => [k, v.padStart(width)]),
       ).slice(1),
     );
     onExit(0);

@@ -11,9 +11,12 @@ import { serve } from "./serve.ts";
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** stdout is a terminal: request logs are printed for a person rather than as JSON. */
+  tty?: boolean;
 }
 
 const defaultIo: CliIo = {
+  tty: process.stdout.isTTY,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };

@@ -1,25 +1,11 @@
-// `bpg serve`: listen, print one start-up line, and drain on SIGINT/SIGTERM before exiting 0.
-import { resolve } from "node:path";
+// `bpg serve`: listen, print the start-up banner (cli/banner.ts), and drain on SIGINT/SIGTERM before exiting 0.
 import type { Config } from "../config/types.ts";
 import { listenGateway } from "../server/gateway.ts";
-import { VERSION } from "../shared/version.ts";
+import { createLogger } from "../shared/logger.ts";
+import { prettyDestination } from "../shared/pretty-log.ts";
+import { startupBanner } from "./banner.ts";
 import { stopWhenOrphaned } from "./launcher.ts";
 import type { CliIo } from "./program.ts";
-
-function describeStorage(config: Readonly<Config>): string {
-  switch (config.mode) {
-    case "mock":
-      return `state: ${config.mock.state === "memory" ? "in memory" : resolve(config.mock.state)}`;
-    case "live":
-      return `upstream: ${new URL(config.upstream.url).host}`;
-    case "replay":
-      // Replay never calls out, whatever upstream.kind says.
-      return `cassettes: ${resolve(config.recording.dir)} (default "${config.recording.cassette}"), offline`;
-    case "record":
-    case "auto":
-      return `cassettes: ${resolve(config.recording.dir)} (default "${config.recording.cassette}"), upstream: ${config.upstream.kind}`;
-  }
-}
 
 /** Serve until a signal arrives; resolves with the exit code. */
 export async function serve(
@@ -30,7 +16,12 @@ export async function serve(
 ): Promise<number> {
   let gateway;
   try {
-    gateway = await listenGateway(config);
+    // Readable lines for a person at a terminal; JSON for pipes, files and log collectors.
+    const logger = createLogger(
+      config.server.log_level,
+      io.tty === true ? prettyDestination(process.stdout) : undefined,
+    );
+    gateway = await listenGateway(config, { logger, logWarnings: false });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${config.server.host}:${config.server.port}`;
@@ -40,10 +31,8 @@ export async function serve(
     else io.err(`bpg: could not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  const source = file === null ? "built-in defaults" : file;
-  io.out(
-    `bedrock-proxy-gateway ${VERSION} listening on ${gateway.url} — mode ${config.mode}, ${describeStorage(config)}, config: ${source}`,
-  );
+  for (const line of startupBanner(config, gateway.url, file)) io.out(line);
+  for (const warning of gateway.warnings) io.err(`bpg: warning: ${warning}`);
 
   return new Promise((resolveExit) => {
     let stopping = false;

@@ -29,6 +29,8 @@ export interface LoadConfigOptions {
   env?: Env;
   /** CLI flags or in-process overrides: the highest layer. */
   overrides?: ConfigOverrides;
+  /** Built-in defaults of this caller (in-process use logs warnings only): the lowest layer but one. */
+  defaults?: ConfigOverrides;
   cwd?: string;
 }
 
@@ -273,9 +275,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     }
   }
 
-  const unsafe = [...unsafeKeys(fileLayer), ...unsafeKeys(options.overrides)];
+  const unsafe = [
+    ...unsafeKeys(fileLayer),
+    ...unsafeKeys(options.overrides),
+    ...unsafeKeys(options.defaults),
+  ];
   if (unsafe.length > 0) throw new ConfigError(unsafe);
-  let merged = merge(structuredClone(DEFAULT_CONFIG) as unknown as Layer, fileLayer);
+  let merged = merge(structuredClone(DEFAULT_CONFIG) as unknown as Layer, (options.defaults ?? {}) as Layer);
+  merged = merge(merged, fileLayer);
   merged = merge(merged, envLayer(env, sources));
   merged = merge(merged, (options.overrides ?? {}) as Layer);
   return { config: deepFreeze(validateConfig(merged, sources)), file };

@@ -57,11 +57,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
       const params = parseChatCompletionCreateParams(x.body);
       const model = deps.models.resolve(params.model);
       if (model === undefined) {
-        throw notFound(
-          `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
-          "model_not_found",
-          "model",
-        );
+        throw notFound(deps.models.unknown(params.model), "model_not_found", "model");
       }
       const { request, plan } = toInvokeRequest(params, model, options);
       // The model always; n and stream when they differ from a plain call.

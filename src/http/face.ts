@@ -34,7 +34,7 @@ export interface FaceDeps {
   ids: IdSource;
   clock: Clock;
   logger: Logger;
-  /** Counts the upstream cost of every answer (bpg_cost_usd_total). */
+  /** Request-path metrics (bpg_cost_usd_total is counted where the upstream is composed, for every surface). */
   metrics?: Metrics;
   /**
    * Simulated tokens per second when streaming a finished answer (mock.stream_tokens_per_second while
@@ -48,7 +48,7 @@ export function invokeContextOf(x: Exchange, config: Readonly<Config>): Exchange
   return new ExchangeInvokeContext(x, resolveCredentials(x.req, config));
 }
 
-/** One upstream call: a 2xx becomes the typed answer (its cost counted), anything else a typed error. */
+/** One upstream call: a 2xx becomes the typed answer, anything else a typed error. */
 export async function invokeAnswer(
   deps: Pick<FaceDeps, "upstream" | "metrics">,
   request: InvokeRequest,
@@ -56,11 +56,8 @@ export async function invokeAnswer(
 ): Promise<InvokeResponse> {
   const response = await deps.upstream.invoke(request, context);
   if (response.status < 200 || response.status >= 300) throw errorFromUpstream(response);
-  const answer = invokeResponseOf(response);
-  const cost = answer.metadata.cost_usd;
-  if (typeof cost === "number" && Number.isFinite(cost) && cost > 0)
-    deps.metrics?.costUsd.inc(request.model, () => ({ model: request.model }), cost);
-  return answer;
+  // Its cost is counted where the upstream is composed (upstream/cost-metric.ts), for every surface.
+  return invokeResponseOf(response);
 }
 
 /** `n` upstream calls of one request (n > 1 choices); when one fails, its siblings are cancelled and awaited. */

@@ -46,11 +46,7 @@ export function modelsRouter(deps: { models: ModelResolver }): Router {
     const id = req.params.id;
     const model = deps.models.resolve(id);
     if (model === undefined) {
-      throw notFound(
-        `The model '${id}' does not exist. GET /v1/models lists the models and aliases served.`,
-        "model_not_found",
-        "model",
-      );
+      throw notFound(deps.models.unknown(id), "model_not_found", "model");
     }
     res.json(toOpenAIModel(model, model.id === id ? undefined : id));
   });

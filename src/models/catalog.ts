@@ -1,6 +1,7 @@
 // The proxy's model catalogue: 28 Bedrock ids with prices, limits and capabilities, plus alias lookup.
 import rawCatalog from "./bedrock-models.json" with { type: "json" };
 import { FAMILIES, type FamilyId, type ModelFamily } from "./families.ts";
+import { unknownModelMessage } from "./suggest.ts";
 
 export interface ModelInfo {
   id: string;
@@ -78,12 +79,16 @@ export interface ModelResolver {
   resolve(name: string): ModelInfo | undefined;
   /** Aliases in effect, alias → Bedrock id. */
   readonly aliases: Readonly<Record<string, string>>;
+  /** The 404 message for a name `resolve` does not know, with "did you mean" the closest aliases/ids. */
+  unknown(name: string): string;
 }
 
 export function createModelResolver(extraAliases: Readonly<Record<string, string>> = {}): ModelResolver {
   const aliases = Object.freeze({ ...DEFAULT_ALIASES, ...extraAliases });
+  const names = [...Object.keys(aliases), ...MODELS.map((m) => m.id)];
   return {
     aliases,
+    unknown: (name) => unknownModelMessage(name, names),
     resolve(name) {
       const target = Object.hasOwn(aliases, name) ? aliases[name] : undefined;
       return findModel(target ?? name);

@@ -13,6 +13,9 @@ import { createApp } from "./app.ts";
 import { drain } from "./drain.ts";
 import { createSurfaces } from "./surfaces.ts";
 import { createUpstream } from "./upstream.ts";
+import { startupWarnings, writableDirs } from "./warnings.ts";
+import { checkWritableDir } from "../shared/dirs.ts";
+import type { UpstreamClient } from "../upstream/types.ts";
 
 // Not `import { createServer } from "node:http"`: importing a built-in as ESM evaluates every export of
 // node:http, and its lazy WebSocket/MessageEvent getters load Node's bundled undici (+12 MiB RSS, ~20 ms
@@ -24,7 +27,8 @@ export interface StartGatewayOptions extends ConfigOverrides {
   port?: number;
   /** Shorthand for `server.host`. */
   host?: string;
-  /** Read this config file (in-process use reads none unless asked). */
+  /** Read this config file (in-process use reads none unless asked). Logs: warnings only unless
+   * `server.log_level` (or BPG_LOG_LEVEL in `env`, or the file) says otherwise. */
   configFile?: string;
   /** Environment variables to honour (in-process use honours none unless given, e.g. process.env). */
   env?: Env;
@@ -40,6 +44,8 @@ export interface Gateway {
   readonly config: Readonly<Config>;
   readonly server: Server;
   readonly logger: Logger;
+  /** What will fail unless the user acts (e.g. live mode without credentials); logged at startup. */
+  readonly warnings: readonly string[];
   /** Stop accepting, let in-flight requests finish (up to server.shutdown_timeout_ms), flush state. */
   close(): Promise<void>;
 }
@@ -59,18 +65,53 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     implicitFile: false,
     env: options.env ?? {},
     overrides: toOverrides(options),
+    // In a test suite one log line per request is noise: warnings only, unless a level is asked for
+    // (server.log_level, BPG_LOG_LEVEL in `env`, the config file) or a logger is given.
+    defaults: { server: { log_level: "warn" } },
   });
   return listenGateway(config, options);
+}
+
+/** Least time the final flush (state file, cassettes) is given when draining used the whole budget. */
+const FLUSH_FLOOR_MS = 250;
+
+/**
+ * Drain, then flush — all within `timeoutMs` (plus FLUSH_FLOOR_MS when the drain used it all). A flush
+ * stuck on a disk that stopped answering is logged and left behind, never waited for (issue 12).
+ */
+export async function shutDown(
+  server: Server,
+  upstream: UpstreamClient,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await drain(server, timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<"gave up">((resolve) => {
+    timer = setTimeout(() => resolve("gave up"), Math.max(FLUSH_FLOOR_MS, deadline - Date.now()));
+    timer.unref();
+  });
+  const flushed = upstream.close().then(() => "flushed" as const);
+  const outcome = await Promise.race([flushed, gaveUp]).finally(() => clearTimeout(timer));
+  if (outcome === "gave up") {
+    logger.warn(
+      { shutdown_timeout_ms: timeoutMs },
+      "shutdown: a cassette or state write did not finish in time; not waited for",
+    );
+  }
 }
 
 /** Build and listen with an already-loaded config (the CLI loads its own, with file and env). */
 export async function listenGateway(
   config: Readonly<Config>,
-  options: { logger?: Logger; clock?: Clock; ids?: IdSource } = {},
+  options: { logger?: Logger; clock?: Clock; ids?: IdSource; logWarnings?: boolean } = {},
 ): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.server.log_level);
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
+  // Fail at startup, with the path and the OS reason, rather than on every request (issue 12).
+  for (const [dir, what] of writableDirs(config)) await checkWritableDir(dir, what);
   const metrics = createMetrics();
   const stack = createUpstream({ config, clock, ids, logger, metrics });
   const upstream = stack.upstream;
@@ -90,6 +131,8 @@ export async function listenGateway(
     await upstream.close(); // release sockets, state writers and timers the stack already holds
     throw error;
   }
+  const warnings = startupWarnings(config);
+  if (options.logWarnings !== false) for (const warning of warnings) logger.warn(warning);
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
@@ -100,8 +143,9 @@ export async function listenGateway(
     config,
     server,
     logger,
+    warnings,
     close() {
-      closing ??= drain(server, config.server.shutdown_timeout_ms).then(() => upstream.close());
+      closing ??= shutDown(server, upstream, config.server.shutdown_timeout_ms, logger);
       return closing;
     },
   };

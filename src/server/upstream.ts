@@ -11,6 +11,7 @@ import { createSimulator } from "../upstream/mock/simulator.ts";
 import { createTeamDirectory } from "../upstream/mock/teams.ts";
 import type { QuotaService } from "../upstream/quota.ts";
 import { withQuotaMemory } from "../upstream/quota-memory.ts";
+import { withCostMetric } from "./cost-metric.ts";
 import { createLiveClient } from "../upstream/live/client.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
 
@@ -95,7 +96,9 @@ function withQuota(stack: UpstreamStack): UpstreamStack {
 }
 
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {
-  return withQuota(modeStack(deps));
+  const stack = withQuota(modeStack(deps));
+  // Every surface's spend, counted here once (bpg_cost_usd_total), as the ledger behind /quota sees it.
+  return { ...stack, upstream: withCostMetric(stack.upstream, deps.metrics) };
 }
 
 function modeStack(deps: UpstreamDeps): UpstreamStack {

@@ -76,7 +76,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     costUsd: new TalliedCounter({
       name: "bpg_cost_usd_total",
-      help: "Upstream cost reported in metadata.cost_usd, by model.",
+      help: "Upstream spend of every surface (tokens × list price, as /quota llm_cost), by model.",
       labelNames: ["model"],
       registry,
     }),

@@ -4,12 +4,22 @@
 import type { Credentials, UpstreamResponse } from "./types.ts";
 
 /** The proxy's answer to missing or wrong credentials (PROXY.md fixes this text; no real body was captured). */
-export function unauthorizedReply(): UpstreamResponse {
+export function unauthorizedReply(message = "Unauthorized: invalid team_id or api_token"): UpstreamResponse {
   return {
     status: 401,
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ error: "Unauthorized: invalid team_id or api_token" }),
+    body: JSON.stringify({ error: message }),
   };
+}
+
+/** What to set for the real proxy, said alike at startup and in the 401 of a request that has none. */
+export const CREDENTIALS_HINT =
+  "set BEDROCK_TEAM_ID and BEDROCK_API_TOKEN (or upstream.team_id / upstream.api_token in config.yaml) " +
+  "before starting the gateway, or send X-Team-ID and X-API-Token headers (on /v1 also the API key TEAM_ID:API_TOKEN)";
+
+/** The live client's answer to a request with no credentials at all: it never reaches the proxy. */
+export function noCredentialsReply(): UpstreamResponse {
+  return unauthorizedReply(`Unauthorized: no team credentials for the real proxy; ${CREDENTIALS_HINT}.`);
 }
 
 /** Lower-cased header lookup over Node's incoming headers. */

@@ -108,3 +108,18 @@ export function rememberParsedAnswer(response: UpstreamResponse, answer: InvokeR
   if (response.status < 300) attach(response, BUILT, answer);
   return response;
 }
+
+/**
+ * The typed answer of a 2xx response for reading only (an answer built in memory is not copied), or
+ * undefined when the body is not one (the face that reads it reports that).
+ */
+export function answerOf(response: UpstreamResponse): Readonly<InvokeResponse> | undefined {
+  const carrier = response as UpstreamResponse & Carrier;
+  const known = carrier[PARSED] ?? carrier[BUILT];
+  if (known !== undefined) return known;
+  try {
+    return invokeResponseOf(response);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,23 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/program.ts";
 import { table } from "../../src/cli/gpu.ts";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(["node", "bpg", ...args], env, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out, err };
-}
+const cli = runCliInProcess;
 
 describe("bpg gpu", () => {
   let gw: Gateway;
@@ -97,15 +86,16 @@ describe("bpg quota", () => {
   it("prints the remaining_quota as a table", async () => {
     const res = await cli(["quota", "--url", url]);
     expect(res.code).toBe(0);
+    // Every money value at one precision (the ledger's micro-dollars), right-aligned.
     expect(res.out).toEqual([
-      "requests_today        3",
-      "tokens_today          120",
-      "llm_cost              $0.004200",
-      "gpu_cost              $1.41",
-      "total_cost            $1.41",
-      "budget_limit          $50.00",
-      "remaining_budget      $48.59",
-      "budget_usage_percent  2.83%",
+      "requests_today                 3",
+      "tokens_today                 120",
+      "llm_cost               $0.004200",
+      "gpu_cost               $1.410000",
+      "total_cost             $1.414200",
+      "budget_limit          $50.000000",
+      "remaining_budget      $48.585800",
+      "budget_usage_percent       2.83%",
     ]);
   });
 });

@@ -1,6 +1,21 @@
 // Run the real CLI in a child process (the way users do) and collect its output.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../../src/cli/program.ts";
+
+/** Run the CLI in-process (runCli), capturing what it prints, line by line. */
+export async function runCliInProcess(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(["node", "bpg", ...args], env, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
+  return { code, out, err };
+}
 
 export const CLI_PATH = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));

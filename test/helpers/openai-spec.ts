@@ -1,11 +1,11 @@
-// Validates bodies against named component schemas of the OpenAI OpenAPI spec (../shared/spec beside
-// the repository). The 3 MB spec is parsed and compiled once per test file (module cache).
+// Validates bodies against named component schemas of the OpenAI OpenAPI spec (spec/openai-openapi.yaml,
+// committed with its source in spec/README.md). The 3 MB spec is parsed and compiled once per test file.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 
-const SPEC_PATH = fileURLToPath(new URL("../../../shared/spec/openai-openapi.yaml", import.meta.url));
+const SPEC_PATH = fileURLToPath(new URL("../../spec/openai-openapi.yaml", import.meta.url));
 const ID = "https://openai-spec.local/openapi";
 
 /** OpenAPI 3.0 leftovers (`nullable: true`) → JSON Schema 2020 (`anyOf […, {type: null}]`). */

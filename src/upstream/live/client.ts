@@ -9,6 +9,7 @@ import { GatewayError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { Metrics } from "../../shared/metrics.ts";
 import { PACKAGE_NAME, VERSION } from "../../shared/version.ts";
+import { noCredentialsReply } from "../credentials.ts";
 import { clientClosed, upstreamMalformed, upstreamTimeout, upstreamUnreachable } from "../errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
 
@@ -280,6 +281,8 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
 
   return {
     async invoke(body, context): Promise<UpstreamResponse> {
+      // The proxy would only answer 401, after a round trip; ours says what to set (issue 12).
+      if (context.credentials === undefined) return noCredentialsReply();
       if (where === undefined) {
         count("unreachable");
         throw upstreamUnreachable("upstream.url is not a valid http(s) URL");
