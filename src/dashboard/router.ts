@@ -14,6 +14,7 @@ import type { GpuService } from "../accounting/types.ts";
 import type { BudgetBoard } from "../budget/types.ts";
 import type { CassettesView } from "../budget/cassettes.ts";
 import { adminOnly } from "../http/admin.ts";
+import { notFound } from "../shared/errors.ts";
 
 export interface DashboardDeps {
   board: BudgetBoard;
@@ -86,7 +87,13 @@ export function dashboardRouter(deps: DashboardDeps): Router {
   });
   const gpu = deps.gpu;
   if (gpu !== undefined) {
-    const ids = (req: Request) => [String(req.params.team), String(req.params.name)] as const;
+    // The team comes from the URL here, not from credentials: an unknown one is a 404, never a GpuService call.
+    const ids = (req: Request) => {
+      const team = String(req.params.team);
+      if (!deps.board.view().teams.some((t) => t.team_id === team))
+        throw notFound(`Unknown team "${team.slice(0, 64)}".`, "unknown_team");
+      return [team, String(req.params.name)] as const;
+    };
     router.post("/admin/gpu/:team/:name/stop", admin, (req, res) => {
       res.json(gpu.stop(...ids(req)));
     });
