@@ -1,12 +1,12 @@
-// `bpg gpu list|types|start TYPE [--name N]|stop NAME|delete NAME` and `bpg quota`: thin clients of a
-// running gateway's /gpu and /quota routes, printing readable tables. The gateway's URL comes from --url,
+// `bpg gpu list|types|start TYPE [--name N]|stop NAME|delete NAME`: thin clients of a running gateway's
+// /gpu routes (cli/quota.ts reuses `call`), printing readable tables. The gateway's URL comes from --url,
 // else the configured server.host/port. Failures become one-line messages and a non-zero exit code.
 import type { GpuInstanceType } from "../accounting/gpu-types.ts";
 import type { Command } from "commander";
 import { loadConfig, type Env } from "../config/load.ts";
 import type { CliIo } from "./program.ts";
 
-interface ClientFlags {
+export interface ClientFlags {
   url?: string;
   config?: string;
   team?: string;
@@ -36,7 +36,7 @@ function baseUrl(flags: ClientFlags, server: { host: string; port: number }): st
   return `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
 }
 
-async function call(
+export async function call(
   flags: ClientFlags,
   env: Env,
   method: string,
@@ -97,7 +97,7 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   );
 }
 
-const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
+export const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
 
 function duration(seconds: number): string {
   const s = Math.floor(seconds);
@@ -135,7 +135,7 @@ function instanceTable(rows: readonly InstanceRow[]): string[] {
   );
 }
 
-function addClientOptions(command: Command): Command {
+export function addClientOptions(command: Command): Command {
   return command
     .option("--url <url>", "gateway URL (default: http://<server.host>:<server.port> from the config)")
     .option("-c, --config <file>", "config file to read the default URL from")
@@ -238,26 +238,4 @@ export function registerGpuCommands(
       io.out(`Deleting ${deleted.name}: it cost ${usd(deleted.cost_usd)} in total.`);
       onExit(0);
     });
-
-  addClientOptions(
-    program.command("quota").description("your team's remaining_quota on a running gateway"),
-  ).action(async (flags: ClientFlags) => {
-    const q = (await call(flags, env, "GET", "/quota")) as Record<string, unknown>;
-    const quota = (q.remaining_quota ?? q) as Record<string, unknown>;
-    const show = (key: string, value: unknown): string =>
-      typeof value !== "number"
-        ? String(value)
-        : key.endsWith("_percent")
-          ? `${value.toFixed(2)}%`
-          : key.includes("cost") || key.includes("budget")
-            ? usd(value)
-            : String(value);
-    print(
-      table(
-        ["", ""],
-        Object.entries(quota).map(([k, v]) => [k, show(k, v)]),
-      ).slice(1),
-    );
-    onExit(0);
-  });
 }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Env } from "../config/load.ts";
 import { MODES, type ConfigOverrides } from "../config/types.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { registerGpuCommands } from "./gpu.ts";
+import { registerQuotaCommand } from "./quota.ts";
 import { addCassetteCommands } from "./cassettes.ts";
 import { serve } from "./serve.ts";
 import { releaseYoungGeneration } from "./heap.ts";
@@ -106,6 +107,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     });
 
   registerGpuCommands(program, env, io, onExit);
+  registerQuotaCommand(program, env, io, onExit);
   addCassetteCommands(program, env, io, onExit);
   // One-shot commands (a 10,000-entry cassette verified, say) get V8's default young generation back.
   program.hook("preAction", (_program, action) => {
