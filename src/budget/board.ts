@@ -31,7 +31,7 @@ export interface BudgetBoardDeps {
 }
 
 export interface BudgetBoardHandle extends BudgetBoard {
-  /** Feed one successful answer (withSpendWatch). */
+  /** Feed what one answer reported (withSpendWatch). */
   onAnswer(observation: SpendObservation): void;
   alerts: BudgetAlerts;
   /** Every team's budget now (gauges). */
@@ -122,7 +122,7 @@ export function createBudgetBoard(deps: BudgetBoardDeps): BudgetBoardHandle {
     alerts,
     teams,
     onAnswer(seen) {
-      tally(seen);
+      if (seen.charged) tally(seen);
       // The simulator's ledger already knows; the proxy's figure is only known from its answers.
       if (simulator === undefined) remember(seen);
     },

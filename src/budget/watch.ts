@@ -15,6 +15,8 @@ export interface SpendObservation {
   costUsd: number;
   /** metadata.remaining_quota, when the answer carried a well-formed one. */
   quota: RemainingQuota | undefined;
+  /** False for a budget refusal (429): it reports the quota, but nothing was spent. */
+  charged: boolean;
 }
 
 const QUOTA_KEYS = [
@@ -60,13 +62,31 @@ function tailOf(body: string): { usage?: unknown; metadata?: unknown } | undefin
   }
 }
 
-/** The observation in a successful answer, or undefined when it is not one the proxy would send. */
+/** A budget refusal's quota (the proxy's 429 carries `remaining_quota`, PROXY.md). */
+function refusal(teamId: string, model: string, body: string): SpendObservation | undefined {
+  let parsed: { remaining_quota?: unknown; metadata?: { remaining_quota?: unknown } } | null;
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return undefined;
+  }
+  const quota = quotaOf(parsed?.remaining_quota ?? parsed?.metadata?.remaining_quota);
+  if (quota === undefined) return undefined;
+  return { teamId, model, inputTokens: 0, outputTokens: 0, costUsd: 0, quota, charged: false };
+}
+
+/**
+ * What an answer reports: a successful one its tokens, cost and quota; a budget refusal (429) its quota
+ * (so the dashboard shows the exhausted budget); anything else nothing.
+ */
 export function observe(
   request: Pick<InvokeRequest, "model">,
   context: Pick<InvokeContext, "credentials">,
   response: UpstreamResponse,
 ): SpendObservation | undefined {
-  if (response.status < 200 || response.status >= 300 || context.credentials === undefined) return undefined;
+  if (context.credentials === undefined) return undefined;
+  if (response.status === 429) return refusal(context.credentials.teamId, request.model, response.body);
+  if (response.status < 200 || response.status >= 300) return undefined;
   const tail = tailOf(response.body);
   const usage = tail?.usage as { input_tokens?: unknown; output_tokens?: unknown } | undefined;
   const metadata = tail?.metadata as { cost_usd?: unknown; remaining_quota?: unknown } | undefined;
@@ -78,6 +98,7 @@ export function observe(
     outputTokens: usage.output_tokens,
     costUsd: finite(metadata?.cost_usd) ? metadata.cost_usd : 0,
     quota: quotaOf(metadata?.remaining_quota),
+    charged: true,
   };
 }
 

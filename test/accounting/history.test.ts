@@ -8,6 +8,9 @@ import { SpendHistory } from "../../src/accounting/history.ts";
 import type { HistoryView } from "../../src/budget/types.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
 
+/** How long an awaited event may take on a loaded machine (a bound, not a measurement). */
+const WAIT = { timeout: 15_000 };
+
 const q = (llm: number, gpu = 0) => ({ llm_cost: llm, gpu_cost: gpu });
 
 describe("SpendHistory", () => {
@@ -100,7 +103,7 @@ describe("GET /admin/budget/history with mock.state", () => {
       });
       expect((await chat(second.url)).status).toBe(200);
       await expect
-        .poll(async () => (await historyOf(second.url)).data[0]?.points.length)
+        .poll(async () => (await historyOf(second.url)).data[0]?.points.length, WAIT)
         .toBe((series?.points.length ?? 0) + 1);
     } finally {
       await second.close();

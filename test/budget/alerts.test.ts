@@ -10,6 +10,9 @@ import type { RemainingQuota } from "../../src/shared/remaining-quota.ts";
 import type { BudgetView } from "../../src/budget/types.ts";
 import { captureLog, startTestGateway } from "../helpers/gateway.ts";
 
+/** How long an awaited event may take on a loaded machine (a bound, not a measurement). */
+const WAIT = { timeout: 15_000 };
+
 function quota(percent: number, limit = 50): RemainingQuota {
   const total = (percent / 100) * limit;
   return {
@@ -152,12 +155,12 @@ describe("alerts through a gateway", () => {
     const { gw, log, advance, view } = await gatewayAt(hookUrl);
     try {
       await advance(1800); // 0.705 of $1: passes 50 %
-      await expect.poll(() => received.length).toBe(1);
+      await expect.poll(() => received.length, WAIT).toBe(1);
       await advance(600); // 0.94: passes 80 %
       await advance(60);
-      await expect.poll(() => received.length).toBe(2);
+      await expect.poll(() => received.length, WAIT).toBe(2);
       await advance(3600); // the budget runs out; the notebook is stopped: passes 95 %
-      await expect.poll(() => received.length).toBe(3);
+      await expect.poll(() => received.length, WAIT).toBe(3);
       expect(received.map((a) => a.threshold_percent)).toEqual([50, 80, 95]);
       expect(received.every((a) => a.team_id === "demo" && a.source === "simulator")).toBe(true);
       const alerts = (await view()).alerts;
@@ -173,7 +176,9 @@ describe("alerts through a gateway", () => {
     try {
       const answered = await advance(1800);
       expect(answered.status).toBe(200);
-      await expect.poll(() => log.lines.some((l) => l.includes("budget alert webhook failed"))).toBe(true);
+      await expect
+        .poll(() => log.lines.some((l) => l.includes("budget alert webhook failed")), WAIT)
+        .toBe(true);
       const line = log.lines.find((l) => l.includes("budget alert webhook failed")) ?? "";
       expect(line).toContain("http://127.0.0.1:9");
       expect(line).not.toContain("secret-part");

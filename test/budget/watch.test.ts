@@ -33,6 +33,7 @@ describe("observe", () => {
     outputTokens: 5,
     costUsd: 1e-5,
     quota: QUOTA,
+    charged: true,
   };
 
   it("reads the proxy's answer (a `usage` key inside the content does not fool it)", () => {
@@ -47,10 +48,27 @@ describe("observe", () => {
   });
 
   it("ignores failures, callers without credentials and bodies without usage", () => {
-    expect(observe({ model: "m" }, CTX, { ...ok(ANSWER), status: 429 })).toBeUndefined();
+    expect(observe({ model: "m" }, CTX, { ...ok(ANSWER), status: 500 })).toBeUndefined();
     expect(observe({ model: "m" }, { credentials: undefined }, ok(ANSWER))).toBeUndefined();
     expect(observe({ model: "m" }, CTX, ok({ content: [] }))).toBeUndefined();
     expect(observe({ model: "m" }, CTX, ok("not json"))).toBeUndefined();
+  });
+
+  it("reads the quota of a budget refusal (429), charging nothing", () => {
+    const refused = {
+      ...ok({ error: "Budget exhausted: Quota exceeded", remaining_quota: QUOTA }),
+      status: 429,
+    };
+    expect(observe({ model: "m" }, CTX, refused)).toEqual({
+      ...expected,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      charged: false,
+    });
+    expect(
+      observe({ model: "m" }, CTX, { ...ok({ error: "Budget exhausted" }), status: 429 }),
+    ).toBeUndefined();
   });
 
   it("keeps the tokens of an answer whose quota is malformed, without the quota", () => {

@@ -47,7 +47,7 @@ describe.skipIf(probe.skip !== undefined)("dashboard in headless Chromium", () =
 
   it("shows the demo team's budget", async () => {
     await expect
-      .poll(() => page.locator('[data-team="demo"] [data-field="limit"]').innerText())
+      .poll(() => page.locator('[data-team="demo"] [data-field="limit"]').innerText(), { timeout: 15_000 })
       .toBe("$50.00");
     expect(await spent()).toBe("$0.0000");
     expect(await page.locator('[data-team="demo"] [data-field="remaining"]').innerText()).toBe("$50.0000");
