@@ -37,16 +37,36 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser script: plain JavaScript served as is, with the few browser globals it uses.
+    files: ["src/dashboard/page/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { document: "readonly", fetch: "readonly", setInterval: "readonly", uPlot: "readonly" },
+    },
+  },
+  {
     files: ["src/shared/**"],
     rules: forbid(
-      ["config", "models", "openai", "http", "translation", "upstream", "cassettes", "accounting", "server"],
+      [
+        "config",
+        "models",
+        "openai",
+        "http",
+        "translation",
+        "upstream",
+        "cassettes",
+        "accounting",
+        "server",
+        "budget",
+        "dashboard",
+      ],
       "shared/ imports nothing from the rest of src/.",
     ),
   },
   {
     files: ["src/models/**", "src/openai/**", "src/config/**"],
     rules: forbid(
-      ["http", "translation", "upstream", "cassettes", "accounting", "server"],
+      ["http", "translation", "upstream", "cassettes", "accounting", "server", "budget", "dashboard"],
       "models/, openai/ and config/ may import only shared/ (and each other's types).",
     ),
   },
@@ -72,7 +92,7 @@ export default tseslint.config(
   {
     files: ["src/accounting/**"],
     rules: forbid(
-      ["http", "translation", "upstream", "cassettes", "server"],
+      ["http", "translation", "upstream", "cassettes", "server", "budget", "dashboard"],
       "accounting/ may import models/ and shared/ only.",
     ),
   },
@@ -85,7 +105,45 @@ export default tseslint.config(
   },
   {
     files: ["src/upstream/live/**", "src/upstream/mock/**", "src/cassettes/**"],
-    rules: forbid(["http", "server"], "UpstreamClient implementations never see the HTTP layer."),
+    rules: forbid(
+      ["http", "server", "budget", "dashboard"],
+      "UpstreamClient implementations never see the HTTP layer.",
+    ),
+  },
+  {
+    files: ["src/budget/**"],
+    rules: forbid(
+      ["http", "server", "dashboard", "translation", "upstream/live", "upstream/mock"],
+      "budget/ reads answers through the UpstreamClient interface and the simulator's accounting; it serves no HTTP.",
+    ),
+  },
+  {
+    files: ["src/dashboard/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["server", "cassettes", "upstream", "translation"].flatMap((f) => [
+                `**/${f}`,
+                `**/${f}/**`,
+              ]),
+              message:
+                "dashboard/ serves what budget/ computes; it never reaches an upstream or a cassette itself.",
+            },
+            {
+              group: ["**/budget/**", "!**/budget/types.ts", "!**/budget/cassettes.ts"],
+              message: "dashboard/ may import only budget/types.ts and the CassettesView type.",
+            },
+            {
+              group: ["**/accounting/**", "!**/accounting/types.ts"],
+              message: "dashboard/ may import only accounting/types.ts (interfaces).",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["src/http/**"],

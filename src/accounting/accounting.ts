@@ -7,7 +7,9 @@ import { GatewayError, invalidRequest, notFound } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { createSimulatorClock, type SimulatorClock } from "./clock.ts";
 import { GpuFleet } from "./gpu.ts";
+import { SpendHistory } from "./history.ts";
 import { Ledger } from "./ledger.ts";
+import { createSpendSampler, type SpendSampler } from "./spend.ts";
 import {
   createStateWriter,
   readStateFile,
@@ -26,6 +28,8 @@ export interface AccountingOptions {
   logger?: Logger;
   /** Debounce of state-file writes, ms (default 200). */
   writeDelayMs?: number;
+  /** How often spend is sampled while nothing changes (running GPUs), ms (default 5000; 0 = never). */
+  sampleIntervalMs?: number;
 }
 
 export interface Accounting {
@@ -37,6 +41,9 @@ export interface Accounting {
   /** Quota reads and LLM charges with GPU time settled first (what the simulator and /quota use). */
   budget: Budget;
   admin: AccountingAdmin;
+  /** Spend over time per team (persisted with the state file) and the sampler that feeds it. */
+  history: SpendHistory;
+  spend: SpendSampler;
   /** The state file, or null for `mock.state: memory`. */
   statePath: string | null;
   /** Write pending state now. */
@@ -60,7 +67,13 @@ export function createAccounting(options: AccountingOptions): Accounting {
     resumeFrom: saved?.clock,
   });
   let writer: StateWriter | undefined;
-  const changed = (): void => writer?.schedule();
+  const history = new SpendHistory();
+  // The sampler reads the ledger, and the ledger reports its changes: the callback finds the sampler once it exists.
+  const sampling: { spend?: SpendSampler } = {};
+  const changed = (): void => {
+    writer?.schedule();
+    sampling.spend?.schedule();
+  };
   const ledger = new Ledger(mock.teams, clock, { onChange: changed });
   const gpu = new GpuFleet({
     ledger,
@@ -71,8 +84,8 @@ export function createAccounting(options: AccountingOptions): Accounting {
   if (saved !== undefined) {
     ledger.restore(saved.accounts);
     gpu.restore(saved.gpu, (teamId) => ledger.has(teamId));
+    if (saved.history !== undefined) history.restore(saved.history, (teamId) => ledger.has(teamId));
   }
-
   const budget: Budget = {
     quota(teamId) {
       gpu.settle(teamId);
@@ -88,6 +101,16 @@ export function createAccounting(options: AccountingOptions): Accounting {
     },
   };
 
+  const spend = createSpendSampler({
+    teams: () => ledger.teams(),
+    quota: (teamId) => budget.quota(teamId),
+    clock,
+    history,
+    onPoint: () => writer?.schedule(),
+    ...(options.sampleIntervalMs === undefined ? {} : { intervalMs: options.sampleIntervalMs }),
+  });
+  sampling.spend = spend;
+
   const snapshot = (): StateDocument => {
     for (const teamId of ledger.teams()) gpu.settle(teamId);
     const simMs = Math.floor(clock.now());
@@ -98,6 +121,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
       clock: { sim_ms: simMs, real_ms: Math.floor(clock.baseNow()) },
       accounts: ledger.toJSON(),
       gpu: gpu.toJSON(),
+      history: history.toJSON(),
     };
   };
   if (statePath !== null) {
@@ -138,6 +162,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
       for (const id of ids) {
         gpu.clear(id);
         ledger.reset(id);
+        history.clear(id);
       }
       return ids;
     },
@@ -177,7 +202,13 @@ export function createAccounting(options: AccountingOptions): Accounting {
     budget,
     admin,
     statePath,
+    history,
+    spend,
     flush: () => writer?.flush() ?? Promise.resolve(),
-    close: () => writer?.close() ?? Promise.resolve(),
+    close: () => {
+      spend.sample(); // the final state holds spend up to the last moment
+      spend.close();
+      return writer?.close() ?? Promise.resolve();
+    },
   };
 }

@@ -12,6 +12,7 @@ import { ensureDir } from "../shared/dirs.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { ClockReading } from "./clock.ts";
 import type { PersistedFleet } from "./gpu.ts";
+import type { PersistedHistory } from "./history.ts";
 import type { PersistedAccount } from "./ledger.ts";
 
 export const STATE_FORMAT = "bedrock-proxy-gateway/state";
@@ -24,6 +25,8 @@ export interface StateDocument {
   clock: ClockReading;
   accounts: Record<string, PersistedAccount>;
   gpu: PersistedFleet;
+  /** Spend over time per team (history.ts); optional, so files written before it still load. */
+  history?: PersistedHistory;
 }
 
 export class StateFileError extends Error {
@@ -89,6 +92,16 @@ const instanceChecks: Record<string, Check> = {
   },
 };
 
+const checkSeries: Check = (v, w) => {
+  if (!Array.isArray(v)) fail(w, "an array");
+  v.forEach((point, i) => {
+    if (!Array.isArray(point) || point.length !== 3) fail(`${w}[${i}]`, "[t_ms, llm_cost, gpu_cost]");
+    ms(point[0], `${w}[${i}][0]`);
+    num(point[1], `${w}[${i}][1]`);
+    num(point[2], `${w}[${i}][2]`);
+  });
+};
+
 /** Parse and check a state document; throws StateFileError naming the problem. */
 export function parseState(text: string, path: string): StateDocument {
   let doc: unknown;
@@ -118,6 +131,7 @@ export function parseState(text: string, path: string): StateDocument {
         v.forEach((item, i) => fields(item, `${w}[${i}]`, instanceChecks));
       },
     });
+    if (doc.history !== undefined) record(doc.history, "history", checkSeries);
   } catch (error) {
     throw new StateFileError(path, `is damaged: ${(error as Error).message}.`);
   }

@@ -48,6 +48,22 @@ export function fileMatchRules(header: CassetteHeader | undefined): MatchRules |
   return header === undefined ? undefined : { ignoredFields: [...header.ignore_fields] };
 }
 
+/** The usage a recorded successful answer reports (what replaying it would have cost live), if any. */
+export function recordedUsage(entry: CassetteEntry): { input: number; output: number } | undefined {
+  if (entry.response.status >= 300) return undefined;
+  let body = entry.response.json;
+  if (body === undefined) {
+    try {
+      body = JSON.parse(entry.response.text ?? "");
+    } catch {
+      return undefined;
+    }
+  }
+  const usage = (body as { usage?: { input_tokens?: unknown; output_tokens?: unknown } } | null)?.usage;
+  if (typeof usage?.input_tokens !== "number" || typeof usage.output_tokens !== "number") return undefined;
+  return { input: usage.input_tokens, output: usage.output_tokens };
+}
+
 /** Load a whole cassette, collecting problems instead of stopping at the first. */
 export async function inspectCassette(dir: string, name: string, rules: MatchRules): Promise<CassetteReport> {
   const file = cassettePath(dir, name);

@@ -36,7 +36,11 @@ export interface CassetteOptions {
   maxOpenCassettes?: number;
   /** Longest a request waits on cassette I/O before its 500 (default `CASSETTE_IO_TIMEOUT_MS`). */
   ioTimeoutMs?: number;
+  /** Told of each hit (replayed), miss (nothing recorded) and record (an exchange written): /metrics. */
+  onOutcome?: (outcome: CassetteOutcome) => void;
 }
+
+export type CassetteOutcome = "hit" | "miss" | "record";
 
 /**
  * Every distinct `X-Cassette` opens a store holding its whole file, so they are bounded: past this many,
@@ -193,6 +197,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   const flights = new Map<string, Promise<UpstreamResponse>>();
   const { clock, logger, mode } = options;
   const ioTimeoutMs = options.ioTimeoutMs ?? CASSETTE_IO_TIMEOUT_MS;
+  const tell = options.onOutcome ?? (() => {});
 
   /** Why an answer is not stored: it depends on the caller, or (`auto`) it is transient. */
   function notStored(response: UpstreamResponse, keepTransient: boolean): boolean {
@@ -220,6 +225,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
       response: encodeResponse(response, call.scrubber),
     });
     await withinDeadline(store.persist(), ioTimeoutMs, `Writing cassette ${store.label}`);
+    tell("record");
     logger.debug(
       { cassette: store.name, key: key.slice(0, 19), outcome: "recorded", status: response.status },
       "cassette",
@@ -233,9 +239,11 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   async function replay(call: Call, teamId: string): Promise<UpstreamResponse> {
     const recorded = await next(call);
     if (recorded === undefined) {
+      tell("miss");
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
       throw await cassetteMiss(call.store, call.stored, call.key);
     }
+    tell("hit");
     return decodeResponse(recorded, teamId);
   }
 
@@ -248,9 +256,13 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     const flight = `${call.store.name}\n${call.key}`;
     for (let waits = 0; ; waits++) {
       const recorded = await next(call);
-      if (recorded !== undefined) return decodeResponse(recorded, teamId);
+      if (recorded !== undefined) {
+        tell("hit");
+        return decodeResponse(recorded, teamId);
+      }
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {
+        tell("miss");
         const recording = record(call, false);
         if (pending !== undefined) return recording;
         const shared = recording.finally(() => flights.delete(flight));

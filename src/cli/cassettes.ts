@@ -6,7 +6,13 @@ import type { Config } from "../config/types.ts";
 import { llmCost } from "../accounting/pricing.ts";
 import { matchRules } from "../cassettes/canonical.ts";
 import type { CassetteEntry } from "../cassettes/format.ts";
-import { fileMatchRules, inspectCassette, listCassettes, type CassetteReport } from "../cassettes/inspect.ts";
+import {
+  fileMatchRules,
+  inspectCassette,
+  listCassettes,
+  recordedUsage,
+  type CassetteReport,
+} from "../cassettes/inspect.ts";
 import { checkCassetteName } from "../cassettes/names.ts";
 import { CassetteStore } from "../cassettes/store.ts";
 import { findModel } from "../models/catalog.ts";
@@ -57,20 +63,6 @@ function summary(entry: CassetteEntry): string {
         : "";
   const line = `${String(last?.role ?? "?")}: ${text}`.replace(/\s+/g, " ");
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
-}
-
-function usageOf(entry: CassetteEntry): { input: number; output: number } | undefined {
-  let body = entry.response.json;
-  if (body === undefined) {
-    try {
-      body = JSON.parse(entry.response.text ?? "");
-    } catch {
-      return undefined;
-    }
-  }
-  const usage = (body as { usage?: { input_tokens?: unknown; output_tokens?: unknown } } | null)?.usage;
-  if (typeof usage?.input_tokens !== "number" || typeof usage.output_tokens !== "number") return undefined;
-  return { input: usage.input_tokens, output: usage.output_tokens };
 }
 
 function list(all: CassetteReport[], dir: string, io: CliIo): number {
@@ -190,7 +182,7 @@ function cost(all: CassetteReport[], io: CliIo): number {
     { calls: number; input: number; output: number; usd: number | undefined }
   >();
   for (const entry of all.flatMap((r) => r.entries)) {
-    const usage = entry.response.status < 300 ? usageOf(entry) : undefined;
+    const usage = recordedUsage(entry);
     if (usage === undefined) continue;
     const id = String(entry.request.model);
     const model = findModel(id);

@@ -1,12 +1,12 @@
-// `bpg gpu list|types|start TYPE [--name N]|stop NAME|delete NAME` and `bpg quota`: thin clients of a
-// running gateway's /gpu and /quota routes, printing readable tables. The gateway's URL comes from --url,
+// `bpg gpu list|types|start TYPE [--name N]|stop NAME|delete NAME`: thin clients of a running gateway's
+// /gpu routes (cli/quota.ts reuses `call`), printing readable tables. The gateway's URL comes from --url,
 // else the configured server.host/port. Failures become one-line messages and a non-zero exit code.
 import type { GpuInstanceType } from "../accounting/gpu-types.ts";
 import type { Command } from "commander";
 import { loadConfig, type Env } from "../config/load.ts";
 import type { CliIo } from "./program.ts";
 
-interface ClientFlags {
+export interface ClientFlags {
   url?: string;
   config?: string;
   team?: string;
@@ -36,7 +36,7 @@ function baseUrl(flags: ClientFlags, server: { host: string; port: number }): st
   return `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
 }
 
-async function call(
+export async function call(
   flags: ClientFlags,
   env: Env,
   method: string,
@@ -98,9 +98,9 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
 }
 
 /** Tables and messages: cents, or micro-dollars for amounts below a cent. */
-const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
+export const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
 /** `bpg quota`: every amount at the ledger's precision, so the column lines up and sums by eye. */
-const usdExact = (n: number): string => `$${n.toFixed(6)}`;
+export const usdExact = (n: number): string => `$${n.toFixed(6)}`;
 
 /** Instances that are (about to be) billed: starting one again is a no-op. */
 const RUNNING = new Set(["Pending", "InService"]);
@@ -141,7 +141,7 @@ function instanceTable(rows: readonly InstanceRow[]): string[] {
   );
 }
 
-function addClientOptions(command: Command): Command {
+export function addClientOptions(command: Command): Command {
   return command
     .option("--url <url>", "gateway URL (default: http://<server.host>:<server.port> from the config)")
     .option("-c, --config <file>", "config file to read the default URL from")
@@ -255,29 +255,4 @@ export function registerGpuCommands(
       io.out(`Deleting ${deleted.name}: it cost ${usd(deleted.cost_usd)} in total.`);
       onExit(0);
     });
-
-  addClientOptions(
-    program.command("quota").description("your team's remaining_quota on a running gateway"),
-  ).action(async (flags: ClientFlags) => {
-    const q = (await call(flags, env, "GET", "/quota")) as Record<string, unknown>;
-    const quota = (q.remaining_quota ?? q) as Record<string, unknown>;
-    const show = (key: string, value: unknown): string =>
-      typeof value !== "number"
-        ? String(value)
-        : key.endsWith("_percent")
-          ? `${value.toFixed(2)}%`
-          : key.includes("cost") || key.includes("budget")
-            ? usdExact(value)
-            : String(value);
-    const rows = Object.entries(quota).map(([k, v]) => [k, show(k, v)] as const);
-    const width = Math.max(...rows.map(([, v]) => v.length));
-    // Values right-aligned, so the dollar amounts line up on their decimal point.
-    print(
-      table(
-        ["", ""],
-        rows.map(([k, v]) => [k, v.padStart(width)]),
-      ).slice(1),
-    );
-    onExit(0);
-  });
 }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Env } from "../config/load.ts";
 import { MODES, type ConfigOverrides } from "../config/types.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { registerGpuCommands } from "./gpu.ts";
+import { registerQuotaCommand } from "./quota.ts";
 import { addCassetteCommands } from "./cassettes.ts";
 import { serve } from "./serve.ts";
 
@@ -108,6 +109,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     });
 
   registerGpuCommands(program, env, io, onExit);
+  registerQuotaCommand(program, env, io, onExit);
   addCassetteCommands(program, env, io, onExit);
   // `bpg --help` explains every flag: serve is the default command, so its options belong on the front page.
   program.addHelpText("after", () => {

@@ -50,4 +50,10 @@ export const DEFAULT_CONFIG: Config = {
     tool_emulation: false,
     max_n: 8,
   },
+  alerts: {
+    enabled: true,
+    thresholds: [50, 80, 95],
+    webhook_url: null,
+    webhook_timeout_ms: 5_000,
+  },
 };

@@ -92,4 +92,14 @@ export const CONFIG_SCHEMA: Schema = object({
     tool_emulation: { type: "boolean" },
     max_n: integer(1, 128),
   }),
+  alerts: object({
+    enabled: { type: "boolean" },
+    thresholds: {
+      type: "array",
+      items: { type: "number", exclusiveMinimum: 0, maximum: 100 },
+      uniqueItems: true,
+    },
+    webhook_url: { type: ["string", "null"], pattern: "^https?://" },
+    webhook_timeout_ms: integer(1),
+  }),
 });

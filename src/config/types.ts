@@ -81,6 +81,15 @@ export interface Config {
     tool_emulation: boolean;
     max_n: number;
   };
+  /** Budget alerts (CONTRACT §6): a warning per team when budget_usage_percent crosses a threshold. */
+  alerts: {
+    enabled: boolean;
+    /** Percentages of budget_usage_percent, each reported once per team. */
+    thresholds: number[];
+    /** Where each alert is POSTed as JSON; null = log only. */
+    webhook_url: string | null;
+    webhook_timeout_ms: number;
+  };
 }
 
 /** Every key optional, recursively: the shape of overrides. Arrays are replaced whole. */

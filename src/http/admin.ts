@@ -1,7 +1,7 @@
 // /admin/*: the simulator's controls (GET /admin/teams, POST /admin/reset, GET /admin/clock,
 // POST /admin/clock/advance). They answer loopback callers, or anyone presenting `X-Admin-Key` equal to
 // `server.admin_key` (compared in constant time). X-Forwarded-For is never trusted.
-import { Router, type Request } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import type { AccountingAdmin } from "../accounting/types.ts";
 import { forbidden, invalidRequest } from "../shared/errors.ts";
 import { matchesSecret, secretDigest } from "../shared/secrets.ts";
@@ -21,13 +21,17 @@ export function isLoopback(address: string | undefined): boolean {
   return address === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-export function adminRouter(deps: AdminRouterDeps): Router {
-  const router = Router();
-  const remote = deps.remoteAddress ?? ((req: Request) => req.socket.remoteAddress);
-  const expected = deps.adminKey === null || deps.adminKey === "" ? undefined : secretDigest(deps.adminKey);
-
-  router.use("/admin", (req, _res, next) => {
-    if (isLoopback(remote(req))) return next();
+/**
+ * The admin check as middleware: loopback callers, or a valid `X-Admin-Key`; anyone else gets 403.
+ * Every /admin route uses it (this router's, and the dashboard's JSON routes).
+ */
+export function adminOnly(
+  adminKey: string | null,
+  remoteAddress: (req: Request) => string | undefined = (req) => req.socket.remoteAddress,
+): RequestHandler {
+  const expected = adminKey === null || adminKey === "" ? undefined : secretDigest(adminKey);
+  return function checkAdmin(req, _res, next) {
+    if (isLoopback(remoteAddress(req))) return next();
     const presented = req.get("x-admin-key");
     if (expected !== undefined && presented !== undefined && matchesSecret(presented, expected))
       return next();
@@ -37,7 +41,12 @@ export function adminRouter(deps: AdminRouterDeps): Router {
         "admin_forbidden",
       ),
     );
-  });
+  };
+}
+
+export function adminRouter(deps: AdminRouterDeps): Router {
+  const router = Router();
+  router.use("/admin", adminOnly(deps.adminKey, deps.remoteAddress));
 
   router.get("/admin/teams", (_req, res) => {
     res.json({ object: "list", data: deps.admin.teams(), clock: deps.admin.clock() });

@@ -2,7 +2,10 @@
 // that decides which HTTP surfaces exist; each feature adds its router here.
 import type { Router } from "express";
 import { simulatorAnswers, type Config } from "../config/types.ts";
+import { cassetteLister } from "../budget/cassettes.ts";
+import { dashboardRouter } from "../dashboard/router.ts";
 import { adminRouter } from "../http/admin.ts";
+import { countFaceRequests } from "../http/face-count.ts";
 import { gpuRouter } from "../http/gpu.ts";
 import type { HotRoute } from "../http/exchange.ts";
 import { invokePreflightRouter, invokeRoute } from "../http/invoke.ts";
@@ -11,7 +14,7 @@ import { openAISurface } from "../http/v1.ts";
 import { createModelResolver } from "../models/catalog.ts";
 import { withRetries, type RetryOptions } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
-import type { UpstreamStack } from "./upstream.ts";
+import type { GatewayStack } from "./upstream.ts";
 
 /**
  * How /v1 retries. Replay keeps the retries (they replay the recorded throttle → success sequence) but
@@ -22,7 +25,7 @@ export function retryPolicyFor(config: Readonly<Config>): RetryOptions {
   return config.mode === "replay" ? { retries, baseDelayMs: 0, maxDelayMs: 0 } : { retries };
 }
 
-export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream"> & { stack: UpstreamStack };
+export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream"> & { stack: GatewayStack };
 
 export interface Surfaces {
   routers: Router[];
@@ -39,8 +42,19 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const streamTokensPerSecond = simulatorAnswers(config) ? config.mock.stream_tokens_per_second : 0;
   const faceDeps = { ...deps, upstream: retrying, models, streamTokensPerSecond };
   const openAI = openAISurface(faceDeps);
-  const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream })];
+  const routes = countFaceRequests(
+    [...openAI.routes, invokeRoute({ upstream: stack.upstream })],
+    deps.metrics.faceRequests,
+  );
   const routers = [openAI.router, invokePreflightRouter()];
+  routers.push(
+    dashboardRouter({
+      board: stack.board,
+      cassettes: cassetteLister(config.recording),
+      adminKey: config.server.admin_key,
+      ...(stack.accounting === undefined ? {} : { gpu: stack.accounting.gpu }),
+    }),
+  );
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
     const quota = stack.quota;

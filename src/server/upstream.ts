@@ -1,5 +1,8 @@
 // createUpstream(config): the one `switch` that picks what answers invoke requests in each mode.
 import { createAccounting, type Accounting } from "../accounting/accounting.ts";
+import { createBudgetBoard, type BudgetBoardHandle } from "../budget/board.ts";
+import { registerBudgetGauges } from "../budget/gauges.ts";
+import { withSpendWatch } from "../budget/watch.ts";
 import { withCassettes } from "../cassettes/recorder.ts";
 import type { Config } from "../config/types.ts";
 import { internalError } from "../shared/errors.ts";
@@ -36,6 +39,11 @@ export interface UpstreamStack {
   accounting?: Accounting;
   /** Authentication and `remaining_quota` lookups for /quota and /gpu (the simulator). */
   quota?: QuotaService;
+}
+
+/** The stack as the gateway serves it: with the budget board the dashboard, gauges and alerts read. */
+export interface GatewayStack extends UpstreamStack {
+  board: BudgetBoardHandle;
 }
 
 /** close() the upstream, then write the simulator's final state. */
@@ -95,10 +103,28 @@ function withQuota(stack: UpstreamStack): UpstreamStack {
   return { ...stack, upstream: remembering, quota: remembering };
 }
 
-export function createUpstream(deps: UpstreamDeps): UpstreamStack {
+export function createUpstream(deps: UpstreamDeps): GatewayStack {
   const stack = withQuota(modeStack(deps));
   // Every surface's spend, counted here once (bpg_cost_usd_total), as the ledger behind /quota sees it.
-  return { ...stack, upstream: withCostMetric(stack.upstream, deps.metrics) };
+  return withBudget({ ...stack, upstream: withCostMetric(stack.upstream, deps.metrics) }, deps);
+}
+
+/**
+ * Watch every answer for the budget board (outermost, so it sees what callers get, replays included),
+ * and register its gauges. With the simulator in the stack the board reads its ledger, on its clock.
+ */
+function withBudget(stack: UpstreamStack, deps: UpstreamDeps): GatewayStack {
+  const { config, logger, metrics } = deps;
+  const accounting = stack.accounting;
+  const board = createBudgetBoard({
+    config,
+    clock: accounting?.clock ?? deps.clock,
+    logger,
+    metrics,
+    ...(accounting === undefined ? {} : { simulator: accounting }),
+  });
+  registerBudgetGauges(metrics.registry, () => board.teams());
+  return { ...stack, upstream: withSpendWatch(stack.upstream, board.onAnswer), board };
 }
 
 function modeStack(deps: UpstreamDeps): UpstreamStack {
@@ -116,7 +142,13 @@ function modeStack(deps: UpstreamDeps): UpstreamStack {
       const base = mode === "replay" ? { upstream: NO_UPSTREAM } : baseStack(deps);
       return {
         ...base,
-        upstream: withCassettes(base.upstream, { mode, recording: config.recording, clock, logger }),
+        upstream: withCassettes(base.upstream, {
+          mode,
+          recording: config.recording,
+          clock,
+          logger,
+          onOutcome: (outcome) => deps.metrics.cassetteRequests.inc(outcome, () => ({ outcome })),
+        }),
       };
     }
   }

@@ -48,6 +48,12 @@ export interface Metrics {
   costUsd: TalliedCounter<"model">;
   /** Face requests whose handler is still working (upstream calls included, even after the client left). */
   inferenceInFlight: Gauge;
+  /** Tokens reported by successful answers, by model and direction (input/output). */
+  tokens: TalliedCounter<"model" | "direction">;
+  /** Record/replay outcomes: hit (replayed), miss, record (written). */
+  cassetteRequests: TalliedCounter<"outcome">;
+  /** Requests that reached a face (chat completions, invoke, …), by face. */
+  faceRequests: TalliedCounter<"face">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -84,6 +90,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: "bpg_inference_in_flight",
       help: "Inference requests (every face) whose handler is still working, upstream calls included.",
       registers: [registry],
+    }),
+    tokens: new TalliedCounter({
+      name: "bpg_tokens_total",
+      help: "Tokens reported in the usage of successful upstream answers, by model and direction (input, output).",
+      labelNames: ["model", "direction"],
+      registry,
+    }),
+    cassetteRequests: new TalliedCounter({
+      name: "bpg_cassette_requests_total",
+      help: "Record/replay outcomes: hit (answered from a cassette), miss (no recording), record (an exchange written).",
+      labelNames: ["outcome"],
+      registry,
+    }),
+    faceRequests: new TalliedCounter({
+      name: "bpg_face_requests_total",
+      help: "Requests that reached an inference face (its route passed the browser and API-key checks), by face.",
+      labelNames: ["face"],
+      registry,
     }),
   };
 }

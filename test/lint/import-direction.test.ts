@@ -26,6 +26,12 @@ describe("import direction", () => {
     ],
     ["src/accounting/x.ts", 'import { jsonBody } from "../http/body.ts"; export { jsonBody };'],
     ["src/upstream/mock/x.ts", 'import { jsonBody } from "../../http/body.ts"; export { jsonBody };'],
+    ["src/budget/x.ts", 'import { adminOnly } from "../http/admin.ts"; export { adminOnly };'],
+    ["src/dashboard/x.ts", 'import { Ledger } from "../accounting/ledger.ts"; export { Ledger };'],
+    [
+      "src/dashboard/x.ts",
+      'import { withCassettes } from "../cassettes/recorder.ts"; export { withCassettes };',
+    ],
   ])("forbids %s: %s", async (file, code) => {
     expect(await restrictedImports(file, code)).toBe(1);
   });
@@ -40,6 +46,8 @@ describe("import direction", () => {
       'import { createTeamDirectory } from "../upstream/mock/teams.ts"; export { createTeamDirectory };',
     ],
     ["src/translation/x.ts", 'import { findModel } from "../models/catalog.ts"; export { findModel };'],
+    ["src/dashboard/x.ts", 'import { adminOnly } from "../http/admin.ts"; export { adminOnly };'],
+    ["src/budget/x.ts", 'import { SpendHistory } from "../accounting/history.ts"; export { SpendHistory };'],
   ])("allows %s: %s", async (file, code) => {
     expect(await restrictedImports(file, code)).toBe(0);
   });
