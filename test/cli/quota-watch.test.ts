@@ -59,6 +59,6 @@ describe("bpg quota --watch", () => {
   it("without --watch still prints the caller's own quota", async () => {
     const res = await cli(["quota", "--url", gw.url, "--team", "lab", "--token", "lab-token"]);
     expect(res.code).toBe(0);
-    expect(res.out.find((l) => l.startsWith("gpu_cost"))).toMatch(/\$1\.41$/);
+    expect(res.out.find((l) => l.startsWith("gpu_cost"))).toMatch(/\$1\.410000$/);
   });
 });
