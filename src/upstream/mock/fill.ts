@@ -1,0 +1,254 @@
+// Values from the prompt into a schema fake: for each property the schema declares, the value the
+// conversation states for it (by property name, description, type, enum and format), laid over the
+// fake one at a time and kept only while the whole value still validates — so the result is never
+// less valid than the fake (CONTRACT §5: "weather in Paris" → `location: "Paris"`).
+import type { ValidateFunction } from "ajv";
+import { LANGUAGES, type Mentions, type NumberMention } from "./mentions.ts";
+
+type Schema = Record<string, unknown>;
+type Path = (string | number)[];
+
+interface Assignment {
+  path: Path;
+  value: unknown;
+}
+
+const MAX_ASSIGNMENTS = 40;
+const MAX_DEPTH = 6;
+
+const isObject = (v: unknown): v is Schema => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Local `$ref`s (Pydantic's `#/$defs/X`, zod's `#/definitions/X`) and the non-null side of Optional. */
+function resolve(node: unknown, root: Schema, depth = 0): Schema {
+  if (!isObject(node) || depth > 8) return {};
+  if (typeof node.$ref === "string" && node.$ref.startsWith("#/")) {
+    let target: unknown = root;
+    for (const part of node.$ref.slice(2).split("/")) target = isObject(target) ? target[part] : undefined;
+    return resolve(target, root, depth + 1);
+  }
+  for (const key of ["anyOf", "oneOf"]) {
+    const variants = node[key];
+    if (Array.isArray(variants)) {
+      const real = variants.filter((v) => !(isObject(v) && v.type === "null"));
+      if (real.length === 1) return { ...node, ...resolve(real[0], root, depth + 1), [key]: undefined };
+    }
+  }
+  if (Array.isArray(node.allOf) && node.allOf.length === 1)
+    return { ...node, ...resolve(node.allOf[0], root, depth + 1) };
+  return node;
+}
+
+function typeOf(schema: Schema): string | undefined {
+  const type = schema.type;
+  if (typeof type === "string") return type;
+  if (Array.isArray(type)) return type.find((t) => t !== "null") as string | undefined;
+  if (isObject(schema.properties)) return "object";
+  if (Array.isArray(schema.enum)) return typeof schema.enum[0];
+  return undefined;
+}
+
+/** The property's name and description, as words to match on. */
+function wordsFor(key: string, schema: Schema): string {
+  const title = typeof schema.title === "string" ? schema.title : "";
+  const description = typeof schema.description === "string" ? schema.description : "";
+  return `${key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ")} ${title} ${description}`.toLowerCase();
+}
+
+const has = (words: string, pattern: RegExp): boolean => pattern.test(words);
+
+function enumValue(options: unknown[], m: Mentions): unknown {
+  const text = m.text.toLowerCase();
+  let best: unknown;
+  let bestLength = 0;
+  for (const option of options) {
+    if (typeof option !== "string" || option.length < 2) continue;
+    const needle = option.toLowerCase().replace(/_/g, " ");
+    const code = Object.entries(LANGUAGES).find(([, c]) => c === option.toLowerCase())?.[0];
+    const found = new RegExp(`(^|[^a-z])${needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`).test(
+      text,
+    );
+    if ((found || (code !== undefined && text.includes(code))) && needle.length > bestLength)
+      [best, bestLength] = [option, needle.length];
+  }
+  return best;
+}
+
+function stringValue(key: string, schema: Schema, m: Mentions): string | undefined {
+  const w = wordsFor(key, schema);
+  const format = typeof schema.format === "string" ? schema.format : "";
+  if (format === "email" || has(w, /e-?mail/)) return m.emails[0];
+  if (format === "uri" || format === "url" || has(w, /\b(url|link|website|href)/)) return m.urls[0];
+  if (format === "date-time")
+    return m.dates[0] === undefined ? undefined : `${m.dates[0]}T${m.times[0] ?? "09:00"}:00Z`;
+  if (format === "date" || has(w, /\b(date|day|birthday|dob|deadline|due)\b/)) return m.dates[0];
+  if (format === "time" || has(w, /\btime\b/))
+    return m.times[0] === undefined ? undefined : `${m.times[0]}:00`;
+  if (has(w, /phone|mobile|tel\b/)) return m.phones[0];
+  if (has(w, /currency/)) {
+    const stated = m.money[0]?.currency;
+    const codes = m.codes.filter((c) => c.length === 3);
+    if (has(w, /\b(to|target|into)\b/)) return codes.find((c) => c !== stated) ?? codes[0];
+    return stated ?? codes[0];
+  }
+  if (has(w, /\b(origin|from|departure|source)\b/)) return m.origin ?? m.places[0];
+  if (has(w, /\b(destination|to|arrival)\b/)) return m.destination ?? m.places[1] ?? m.places[0];
+  if (has(w, /(city|location|place|country|town|region|venue|address|where|state)\b/)) return m.places[0];
+  if (has(w, /(ticker|symbol|stock)/)) return m.codes.find((c) => c.length <= 5);
+  if (has(w, /(language|lang)\b/)) return m.languages[m.languages.length - 1];
+  if (has(w, /\b(first ?name|given)/)) return m.names[0]?.split(" ")[0];
+  if (has(w, /\b(last ?name|surname|family)/)) return m.names[0]?.split(" ").slice(1).join(" ") || undefined;
+  if (
+    has(
+      w,
+      /\b(name|full ?name|person|customer|author|user ?name|attendee|recipient|contact|assignee|owner)\b/,
+    )
+  )
+    return m.names[0];
+  if (
+    has(
+      w,
+      /\b(query|search|q|term|keywords?|question|prompt|text|message|content|body|subject|title|topic)\b/,
+    )
+  )
+    return m.quoted[0] ?? searchPhrase(m.text);
+  return undefined;
+}
+
+/** "search for best pizza in town" → "best pizza in town". */
+function searchPhrase(text: string): string | undefined {
+  return /\b(?:search(?: the web)?(?: for)?|look up|find|google)\s+([^.?!\n]{2,80})/i.exec(text)?.[1]?.trim();
+}
+
+const UNITS: readonly [RegExp, RegExp][] = [
+  "minute",
+  "hour",
+  "day",
+  "week",
+  "month",
+  "night",
+  "guest",
+  "people",
+  "passenger",
+  "item",
+  "result",
+].map((stem) => [new RegExp(stem), new RegExp(`^${stem}s?$`)]);
+
+function numberValue(key: string, schema: Schema, m: Mentions): number | undefined {
+  const w = wordsFor(key, schema);
+  const unitIs = (pattern: RegExp) => (n: NumberMention) => pattern.test(n.unit) || pattern.test(n.before);
+  const pick = (pattern: RegExp): number | undefined => m.numbers.find(unitIs(pattern))?.value;
+  if (has(w, /\bage\b|\bage\b|\bold\b/)) return pick(/^(years?(old)?|yo|y\/o|-year-old|aged|age|yrs?)$/);
+  if (has(w, /price|amount|cost|total|salary|budget|fee|revenue|spend/)) return m.money[0]?.amount;
+  if (has(w, /temp/)) return pick(/^(°c?f?|°|degrees?|celsius|fahrenheit)$/);
+  if (has(w, /\byear\b/)) return m.numbers.find((n) => n.value >= 1900 && n.value <= 2100)?.value;
+  if (has(w, /percent|%/)) return pick(/^%$/);
+  for (const [stem, unit] of UNITS) if (has(w, stem)) return pick(unit);
+  // The number named right after the property's own word: "3 tickets" for `tickets`/`num_tickets`.
+  const own = key
+    .toLowerCase()
+    .replace(/^(num|number|n|count|max|min) ?(of ?)?/, "")
+    .replace(/s$/, "");
+  if (own.length >= 3) return pick(new RegExp(`^${own}s?$`));
+  return undefined;
+}
+
+function arrayValue(key: string, schema: Schema, root: Schema, m: Mentions): unknown[] | undefined {
+  const items = resolve(schema.items, root);
+  if (typeOf(items) !== "string") return undefined;
+  const w = wordsFor(key, schema);
+  if (has(w, /e-?mail/)) return m.emails.length > 0 ? m.emails : undefined;
+  if (has(w, /(attendees|participants|people|names|recipients|invitees)/))
+    return m.names.length > 0 ? m.names : undefined;
+  const list =
+    /\b(?:likes|enjoys|loves|hobbies (?:are|include)|interests (?:are|include)|skills (?:are|include)|tags:?)\s+([^.\n]{3,120})/i.exec(
+      m.text,
+    )?.[1];
+  if (list === undefined) return undefined;
+  return list
+    .split(/\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*/)
+    .filter((s) => s !== "")
+    .slice(0, 8);
+}
+
+/** What the prompt says for one property, or undefined. */
+function valueFor(key: string, schema: Schema, root: Schema, m: Mentions): unknown {
+  if (Array.isArray(schema.enum)) return enumValue(schema.enum, m);
+  switch (typeOf(schema)) {
+    case "string":
+      return stringValue(key, schema, m);
+    case "integer": {
+      const n = numberValue(key, schema, m);
+      return n !== undefined && Number.isInteger(n) ? n : undefined;
+    }
+    case "number":
+      return numberValue(key, schema, m);
+    case "array":
+      return arrayValue(key, schema, root, m);
+    default:
+      return undefined;
+  }
+}
+
+function collect(
+  node: unknown,
+  value: unknown,
+  root: Schema,
+  m: Mentions,
+  path: Path,
+  out: Assignment[],
+): void {
+  const schema = resolve(node, root);
+  if (path.length > MAX_DEPTH || out.length >= MAX_ASSIGNMENTS || !isObject(schema.properties)) return;
+  const current = isObject(value) ? value : undefined;
+  for (const [key, raw] of Object.entries(schema.properties)) {
+    const property = resolve(raw, root);
+    if (typeOf(property) === "object") {
+      if (current !== undefined && isObject(current[key]))
+        collect(property, current[key], root, m, [...path, key], out);
+      continue;
+    }
+    const found = valueFor(key, property, root, m);
+    if (found !== undefined && found !== "") out.push({ path: [...path, key], value: found });
+  }
+}
+
+function setAt(target: unknown, path: Path, value: unknown): void {
+  let node = target as Record<string | number, unknown>;
+  for (const part of path.slice(0, -1)) node = node[part] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
+}
+
+function getAt(target: unknown, path: Path): unknown {
+  let node: unknown = target;
+  for (const part of path) node = isObject(node) ? node[part as string] : undefined;
+  return node;
+}
+
+/**
+ * `fake` with the prompt's values laid over it, each kept only if the whole still validates.
+ * `fake` itself is not changed (the faker caches it).
+ */
+export function fillFromPrompt(
+  fake: unknown,
+  schema: unknown,
+  mentions: Mentions,
+  validate: ValidateFunction,
+): unknown {
+  if (!isObject(fake) || !isObject(schema)) return fake;
+  const assignments: Assignment[] = [];
+  collect(schema, fake, schema, mentions, [], assignments);
+  if (assignments.length === 0) return fake;
+  const result = structuredClone(fake);
+  for (const { path, value } of assignments) {
+    const before = getAt(result, path);
+    setAt(result, path, value);
+    if (!validate(result)) {
+      if (before === undefined) {
+        const parent = getAt(result, path.slice(0, -1));
+        if (isObject(parent)) delete parent[path[path.length - 1] as string];
+      } else setAt(result, path, before);
+    }
+  }
+  return result;
+}
