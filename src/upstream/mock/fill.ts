@@ -3,7 +3,8 @@
 // fake one at a time and kept only while the whole value still validates — so the result is never
 // less valid than the fake (CONTRACT §5: "weather in Paris" → `location: "Paris"`).
 import type { ValidateFunction } from "ajv";
-import { LANGUAGES, type Mentions, type NumberMention } from "./mentions.ts";
+import { AIRPORTS, LANGUAGES, type Mentions, type NumberMention } from "./mentions.ts";
+import { sentimentOf } from "./obey.ts";
 
 type Schema = Record<string, unknown>;
 type Path = (string | number)[];
@@ -56,8 +57,18 @@ function wordsFor(key: string, schema: Schema): string {
 
 const has = (words: string, pattern: RegExp): boolean => pattern.test(words);
 
+/** Words that name an enum value without spelling it ("15 times 4" → multiply). */
+const SYNONYMS: Readonly<Record<string, RegExp>> = {
+  add: /\b(plus|sum|add|added)\b|\+/,
+  subtract: /\b(minus|difference|subtract(ed)?)\b/,
+  multiply: /\b(times|product|multipl(y|ied))\b|[×*]/,
+  divide: /\b(divided|quotient|divide)\b|[÷/]/,
+};
+
 function enumValue(options: unknown[], m: Mentions): unknown {
   const text = m.text.toLowerCase();
+  const polarity = sentimentOf(options, m.text);
+  if (polarity !== undefined) return polarity;
   let best: unknown;
   let bestLength = 0;
   for (const option of options) {
@@ -70,11 +81,35 @@ function enumValue(options: unknown[], m: Mentions): unknown {
     if ((found || (code !== undefined && text.includes(code))) && needle.length > bestLength)
       [best, bestLength] = [option, needle.length];
   }
-  return best;
+  if (best !== undefined) return best;
+  return options.find((o) => typeof o === "string" && SYNONYMS[o]?.test(text) === true);
+}
+
+/** A string held to three capitals (IATA airports, ISO currencies) or two lower-case letters (languages). */
+function codeValue(w: string, schema: Schema, m: Mentions): string | undefined {
+  const pattern = typeof schema.pattern === "string" ? schema.pattern : "";
+  const three = /\{3\}/.test(pattern) || (schema.minLength === 3 && schema.maxLength === 3);
+  const two = /^\^?\[a-z\]\{2\}\$?$/.test(pattern) || (schema.minLength === 2 && schema.maxLength === 2);
+  const isTo = has(w, /\b(to|destination|target|into|arrival)\b/);
+  const isFrom = has(w, /\b(from|origin|source|departure)\b/);
+  if (two) {
+    const codes = m.languages.map((l) => LANGUAGES[l.toLowerCase()] ?? "");
+    return isFrom && codes.length > 1 ? codes[0] : codes[codes.length - 1];
+  }
+  if (!three) return undefined;
+  if (m.money.length > 0 || has(w, /currency/)) {
+    const stated = m.money[0]?.currency;
+    const codes = m.codes.filter((c) => c.length === 3);
+    return isTo ? (codes.find((c) => c !== stated) ?? codes[0]) : (stated ?? codes[0]);
+  }
+  const place = isTo ? (m.destination ?? m.places[1]) : isFrom ? (m.origin ?? m.places[0]) : m.places[0];
+  return place === undefined ? undefined : AIRPORTS[place.split(",")[0]?.toLowerCase() ?? ""];
 }
 
 function stringValue(key: string, schema: Schema, m: Mentions): string | undefined {
   const w = wordsFor(key, schema);
+  const code = codeValue(w, schema, m);
+  if (code !== undefined) return code;
   const format = typeof schema.format === "string" ? schema.format : "";
   if (format === "email" || has(w, /e-?mail/)) return m.emails[0];
   if (format === "uri" || format === "url" || has(w, /\b(url|link|website|href)/)) return m.urls[0];
@@ -143,6 +178,15 @@ function numberValue(key: string, schema: Schema, m: Mentions): number | undefin
   if (has(w, /\byear\b/)) return m.numbers.find((n) => n.value >= 1900 && n.value <= 2100)?.value;
   if (has(w, /percent|%/)) return pick(/^%$/);
   for (const [stem, unit] of UNITS) if (has(w, stem)) return pick(unit);
+  // Operands ("a", "b", "x", "num1"): the numbers in the order they were written.
+  const operand = /^(a|x|first|num1|number1|operand1|left)$|^(b|y|second|num2|number2|operand2|right)$/.exec(
+    key.toLowerCase(),
+  );
+  if (operand !== null) return m.numbers[operand[1] === undefined ? 1 : 0]?.value;
+  if (has(w, /\b(quantity|count|how many|number of)\b/))
+    return m.numbers.find(
+      (n) => /^[a-z]{3,}$/.test(n.unit) && !/^[$€£]$/.test(n.before) && !/^(usd|eur|gbp)$/.test(n.unit),
+    )?.value;
   // The number named right after the property's own word: "3 tickets" for `tickets`/`num_tickets`.
   const own = key
     .toLowerCase()
@@ -156,7 +200,7 @@ function arrayValue(key: string, schema: Schema, root: Schema, m: Mentions): unk
   const items = resolve(schema.items, root);
   if (typeOf(items) !== "string") return undefined;
   const w = wordsFor(key, schema);
-  if (has(w, /e-?mail/)) return m.emails.length > 0 ? m.emails : undefined;
+  if (has(w, /e-?mail/) || items.format === "email") return m.emails.length > 0 ? m.emails : undefined;
   if (has(w, /(attendees|participants|people|names|recipients|invitees)/))
     return m.names.length > 0 ? m.names : undefined;
   const list =

@@ -70,6 +70,33 @@ export const LANGUAGES: Readonly<Record<string, string>> = {
   swedish: "sv",
   turkish: "tr",
 };
+/** Airports of the biggest cities, for schemas that want an IATA code ("from London" → LHR). */
+export const AIRPORTS: Readonly<Record<string, string>> = {
+  london: "LHR",
+  paris: "CDG",
+  tokyo: "HND",
+  "new york": "JFK",
+  "san francisco": "SFO",
+  "los angeles": "LAX",
+  chicago: "ORD",
+  boston: "BOS",
+  seattle: "SEA",
+  berlin: "BER",
+  frankfurt: "FRA",
+  munich: "MUC",
+  madrid: "MAD",
+  barcelona: "BCN",
+  rome: "FCO",
+  milan: "MXP",
+  lisbon: "LIS",
+  amsterdam: "AMS",
+  dublin: "DUB",
+  dubai: "DXB",
+  singapore: "SIN",
+  sydney: "SYD",
+  toronto: "YYZ",
+};
+
 /** Capitalised words that open sentences or name no one. */
 const NOT_NAMES = new Set(
   (
@@ -89,7 +116,7 @@ const PLACE = new RegExp(
   "g",
 );
 const NAME_CUE = new RegExp(
-  String.raw`(?:\b(?:name is|named|called|I am|I'm|this is|contact|customer|patient|employee|user|by|with|for|to)\s+(${CAP_RUN}))|(?:(${CAP_RUN})(?=\s*(?:,\s*(?:a|an|aged|age|\d)|\s+(?:is|was|has|lives|works|turned|\(|aged))))`,
+  String.raw`(?:\b(?:name is|named|called|I am|I'm|this is|contact|customer|patient|employee|user|by|with|for|to)\s+(${CAP_RUN}))|(?:(${CAP_RUN})(?=\s*(?:,\s*(?:a|an|aged|age|\d)|\s+(?:is|was|has|lives|works|turned|enjoys|likes|loves|\(|aged))))`,
   "g",
 );
 

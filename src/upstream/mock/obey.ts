@@ -29,6 +29,12 @@ const NEGATIVE =
 
 const hits = (text: string, pattern: RegExp): number => text.match(pattern)?.length ?? 0;
 
+/** The positive/negative/neutral label `text` leans to, when `options` are such labels. */
+export function sentimentOf(options: readonly unknown[], text: string): string | undefined {
+  const labels = options.filter((o): o is string => typeof o === "string");
+  return sentiment(labels, text);
+}
+
 function sentiment(options: readonly string[], prompt: string): string | undefined {
   const find = (label: RegExp) => options.find((o) => label.test(o));
   const positive = find(/^pos/i);

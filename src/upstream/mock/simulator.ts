@@ -29,11 +29,13 @@ import { faultDraw, parseFault, type Fault } from "./faults.ts";
 import { LruCache } from "./lru.ts";
 import { base62Text, createRng, digestOf, type Rng } from "./random.ts";
 import * as reply from "./replies.ts";
+import { conversationProblem } from "./conversation-rules.ts";
 import { bedrockProblem, blockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
 import { createSchemaFaker } from "./schema-data.ts";
 import { compileScripts, type ScriptReply } from "./scripts.ts";
 import type { TeamDirectory } from "./teams.ts";
 import { countInputTokens, countOutputTokens } from "./tokens.ts";
+import { toolPromptTokens } from "./tool-prompt.ts";
 
 export interface SimulatorDeps {
   config: Readonly<Config>;
@@ -143,7 +145,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     model: ModelInfo,
     rng: Rng,
   ): Answer | UpstreamResponse {
-    const problem = bedrockProblem(request, model);
+    const problem = bedrockProblem(request, model) ?? conversationProblem(request, model);
     if (problem !== undefined) return problem;
     const script = scripts.match(request, team.team_id, lastUserText(request));
     if (script !== undefined) return scripted(script, rng, request.max_tokens);
@@ -202,7 +204,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     let prepared = answers.get(cacheKey);
     if (prepared === undefined) {
       digest ??= digestOf(mock.seed, text);
-      const inputTokens = countInputTokens(request);
+      // Claude's tool-use system prompt is billed as input, as Anthropic documents.
+      const inputTokens = countInputTokens(request) + toolPromptTokens(request, model);
       prepared = {
         inputTokens,
         outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)),
