@@ -172,7 +172,19 @@ function numberValue(key: string, schema: Schema, m: Mentions): number | undefin
   const w = wordsFor(key, schema);
   const unitIs = (pattern: RegExp) => (n: NumberMention) => pattern.test(n.unit) || pattern.test(n.before);
   const pick = (pattern: RegExp): number | undefined => m.numbers.find(unitIs(pattern))?.value;
-  if (has(w, /\bage\b|\bage\b|\bold\b/)) return pick(/^(years?(old)?|yo|y\/o|-year-old|aged|age|yrs?)$/);
+  if (has(w, /\bage\b|\bold\b/))
+    // "30 years old", "aged 30", else a bare number a person could be ("Maria Garcia, 42, …").
+    return (
+      pick(/^(years?(old)?|yo|y\/o|-year-old|aged|age|yrs?)$/) ??
+      m.numbers.find(
+        (n) =>
+          n.before === "" &&
+          Number.isInteger(n.value) &&
+          n.value > 0 &&
+          n.value < 120 &&
+          !/^(%|°)/.test(n.unit),
+      )?.value
+    );
   if (has(w, /price|amount|cost|total|salary|budget|fee|revenue|spend/)) return m.money[0]?.amount;
   if (has(w, /temp/)) return pick(/^(°c?f?|°|degrees?|celsius|fahrenheit)$/);
   if (has(w, /\byear\b/)) return m.numbers.find((n) => n.value >= 1900 && n.value <= 2100)?.value;

@@ -120,15 +120,15 @@ export const RULES: readonly Rule[] = [
     build: (m) => (m[1] === undefined ? undefined : { kind: "say", text: m[1] }),
   },
   {
-    name: "a number (from 1 to 10)",
-    pattern:
-      /\b(?:only|just|with|as|give|return|output|reply|respond|answer)\b[^.\n]{0,25}?\b(?:a |the |one )?(?:single )?(?:number|integer|digit|numeric(?:al)? (?:value|answer)|score|rating)\b(?!\s+of\b)(?:[^.\n]{0,30}?\b(?:from|between)\s+(-?\d+)\s+(?:to|and|-)\s+(-?\d+))?/i,
-    build: (m) => numberRange(m[1], m[2]),
-  },
-  {
     name: "rate from 1 to 10",
     pattern:
       /\b(?:rate|score|rating)\b[^.\n]{0,40}?\b(?:from|between|on a scale of)\s+(-?\d+)\s+(?:to|and|-)\s+(-?\d+)/i,
+    build: (m) => numberRange(m[1], m[2]),
+  },
+  {
+    name: "a number (from 1 to 10)",
+    pattern:
+      /\b(?:only|just|with|as|give|return|output|reply|respond|answer)\b[^.\n]{0,25}?\b(?:a |the |one )?(?:single )?(?:number|integer|digit|numeric(?:al)? (?:value|answer)|score|rating)\b(?!\s+of\b)(?:[^.\n]{0,30}?\b(?:from|between)\s+(-?\d+)\s+(?:to|and|-)\s+(-?\d+))?/i,
     build: (m) => numberRange(m[1], m[2]),
   },
   {

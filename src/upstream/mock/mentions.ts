@@ -116,7 +116,7 @@ const PLACE = new RegExp(
   "g",
 );
 const NAME_CUE = new RegExp(
-  String.raw`(?:\b(?:name is|named|called|I am|I'm|this is|contact|customer|patient|employee|user|by|with|for|to)\s+(${CAP_RUN}))|(?:(${CAP_RUN})(?=\s*(?:,\s*(?:a|an|aged|age|\d)|\s+(?:is|was|has|lives|works|turned|enjoys|likes|loves|\(|aged))))`,
+  String.raw`(?:\b(?:name is|named|called|I am|I'm|this is|contact|customer|patient|employee|user|by|with|for|to|reach|meet|ask|invite|thank|from|cc)\s+(${CAP_RUN}))|(?:(${CAP_RUN})(?=\s*(?:,\s*(?:a|an|aged|age|\d)|\s+(?:is|was|has|lives|works|turned|enjoys|likes|loves|\(|aged))))`,
   "g",
 );
 
@@ -218,7 +218,7 @@ function places(text: string): { list: string[]; origin?: string; destination?: 
   for (const m of text.matchAll(PLACE)) {
     const place = (m[2] ?? "").trim();
     const first = place.split(/[\s,]/)[0] ?? "";
-    if (NOT_NAMES.has(first) || WEEKDAYS.includes(first.toLowerCase()) || monthIndex(first) > 0) continue;
+    if (NOT_NAMES.has(first) || WEEKDAYS.includes(first.toLowerCase()) || isMonth(first)) continue;
     if (LANGUAGES[first.toLowerCase()] !== undefined) continue;
     const cue = (m[1] ?? "").toLowerCase();
     // "for"/"to"/"with" also introduce people; only the place-only cues decide alone.
@@ -238,13 +238,33 @@ function places(text: string): { list: string[]; origin?: string; destination?: 
   };
 }
 
+/** A whole word that names a month ("March", "Mar", "Sept"), not one that starts like one ("Maria"). */
+function isMonth(word: string): boolean {
+  const w = word.toLowerCase().replace(/\.$/, "");
+  return w.length >= 3 && MONTHS.some((m) => m === w || (w.length <= 4 && m.startsWith(w)));
+}
+
+/** Two or more capitalised words in a row, anywhere: "reach Sam Lee at …". */
+const CAP_PAIR = new RegExp(String.raw`\b${CAP_WORD}(?:\s+${CAP_WORD}){1,3}\b`, "g");
+
 function names(text: string, placeList: readonly string[]): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(NAME_CUE)) {
-    const words = (m[1] ?? m[2] ?? "").split(/\s+/).filter((w) => !NOT_NAMES.has(w));
+  const candidates = [...text.matchAll(NAME_CUE)].map((m) => m[1] ?? m[2] ?? "");
+  for (const m of text.matchAll(CAP_PAIR)) candidates.push(m[0]);
+  for (const candidate of candidates) {
+    const words = candidate.split(/\s+/).filter((w) => !NOT_NAMES.has(w));
     const name = words.join(" ");
-    if (name === "" || placeList.some((p) => p === name || p.startsWith(`${name},`))) continue;
-    if (LANGUAGES[name.toLowerCase()] !== undefined || monthIndex(name) > 0) continue;
+    if (
+      name === "" ||
+      placeList.some((p) => p === name || p.startsWith(`${name},`) || p.startsWith(`${name} `))
+    )
+      continue;
+    if (
+      words.some(
+        (w) => LANGUAGES[w.toLowerCase()] !== undefined || isMonth(w) || WEEKDAYS.includes(w.toLowerCase()),
+      )
+    )
+      continue;
     out.push(name);
   }
   return uniq(out);

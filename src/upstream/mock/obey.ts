@@ -114,7 +114,12 @@ export function arithmetic(text: string): number | undefined {
 }
 
 function numberAnswer(instruction: { min?: number; max?: number }, context: ObeyContext): string {
-  const computed = arithmetic(context.evidence) ?? arithmetic(context.prompt);
+  // A tool's result holds the answer ("27"), else the question's arithmetic does ("12 + 30").
+  const stated = /-?\d+(?:\.\d+)?/.exec(context.evidence)?.[0];
+  const computed =
+    arithmetic(context.evidence) ??
+    (stated === undefined ? undefined : Number(stated)) ??
+    arithmetic(context.prompt);
   const { min, max } = instruction;
   const inRange = (n: number) => (min === undefined || n >= min) && (max === undefined || n <= max);
   if (computed !== undefined && inRange(computed)) return String(computed);

@@ -38,6 +38,17 @@ const WEAK = new Set(
     .map(stem),
 );
 
+/** What a tool is about: its name, description and the values its inputs enumerate ("celsius"). */
+function toolText(tool: InvokeTool): string {
+  const properties = tool.input_schema.properties;
+  const enums: string[] = [];
+  if (properties !== null && typeof properties === "object")
+    for (const property of Object.values(properties as Record<string, { enum?: unknown }>).slice(0, 64))
+      if (Array.isArray(property?.enum))
+        for (const value of property.enum.slice(0, 32)) if (typeof value === "string") enums.push(value);
+  return `${tool.name} ${tool.description ?? ""} ${enums.join(" ")}`;
+}
+
 /** The tool the last user turn is about (shared words with its name/description), if any. */
 export function relatedTool(tools: readonly InvokeTool[], userText: string): InvokeTool | undefined {
   const asked = wordsOf(userText);
@@ -45,8 +56,7 @@ export function relatedTool(tools: readonly InvokeTool[], userText: string): Inv
   let bestScore = 0;
   for (const tool of tools) {
     let score = 0;
-    for (const word of wordsOf(`${tool.name} ${tool.description ?? ""}`))
-      if (!WEAK.has(word) && asked.has(word)) score++;
+    for (const word of wordsOf(toolText(tool))) if (!WEAK.has(word) && asked.has(word)) score++;
     if (score > bestScore) [best, bestScore] = [tool, score];
   }
   return best;
@@ -58,9 +68,7 @@ export function relatedTool(tools: readonly InvokeTool[], userText: string): Inv
  */
 export function relatedTools(tools: readonly InvokeTool[], userText: string): InvokeTool[] {
   const asked = wordsOf(userText);
-  const vocab = tools.map(
-    (t) => new Set([...wordsOf(`${t.name} ${t.description ?? ""}`)].filter((w) => !WEAK.has(w))),
-  );
+  const vocab = tools.map((t) => new Set([...wordsOf(toolText(t))].filter((w) => !WEAK.has(w))));
   return tools.filter((_, i) =>
     [...(vocab[i] ?? [])].some((w) => asked.has(w) && vocab.every((other, j) => j === i || !other.has(w))),
   );
