@@ -30,6 +30,7 @@ import {
   emulatedTools,
   isGreeting,
   lastToolOutcomes,
+  withoutEmulationPrompt,
   type EmulatedTools,
 } from "./tool-turns.ts";
 
@@ -50,6 +51,9 @@ function stopAt(text: string, stops: unknown): string {
   return text.slice(0, end);
 }
 
+/** The last user turn as the user wrote it (a tool-emulation prompt folded into it left out). */
+const askedIn = (request: InvokeRequest): string => withoutEmulationPrompt(lastUserText(request));
+
 /** The instruction the request states: the last user turn first, then the system prompt, then the first turn. */
 function instructionOf(request: InvokeRequest, asked: string): Instruction | undefined {
   const first = request.messages[0];
@@ -57,7 +61,7 @@ function instructionOf(request: InvokeRequest, asked: string): Instruction | und
     readInstruction(asked) ??
     (typeof request.system === "string" ? readInstruction(request.system) : undefined) ??
     (first !== undefined && first.role === "user" && request.messages.length > 1
-      ? readInstruction(textOf(first))
+      ? readInstruction(withoutEmulationPrompt(textOf(first)))
       : undefined)
   );
 }
@@ -84,7 +88,7 @@ function spoken(
 
 function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer {
   const max = request.max_tokens;
-  const asked = lastUserText(request);
+  const asked = askedIn(request);
   const said = spoken(request, rng, asked);
   let { text } = said;
   let tokens = said.tokens;
@@ -113,7 +117,9 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
 /** Every user turn's text, for values a short last turn does not repeat. */
 function conversationText(request: InvokeRequest, asked: string): string {
   if (request.messages.length <= 1) return asked;
-  const earlier = request.messages.filter((m) => m.role === "user").map(textOf);
+  const earlier = request.messages
+    .filter((m) => m.role === "user")
+    .map((m) => withoutEmulationPrompt(textOf(m)));
   return `${earlier.join("\n")}\n${asked}`;
 }
 
@@ -158,7 +164,7 @@ function toolCalls(
     request.tools ?? [],
     faker,
     rng,
-    conversationText(request, lastUserText(request)),
+    conversationText(request, askedIn(request)),
   );
   if ("status" in made) return made;
   const content: InvokeContentBlock[] = chosen.map((tool, i) => ({
@@ -182,7 +188,7 @@ function structuredAnswer(
   faker: SchemaFaker,
   rng: Rng,
 ): Answer | UpstreamResponse {
-  const outcome = fakeFromPrompt(schema, faker, rng.seed(), conversationText(request, lastUserText(request)));
+  const outcome = fakeFromPrompt(schema, faker, rng.seed(), conversationText(request, askedIn(request)));
   if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
   return jsonText(outcome.value, request.max_tokens);
 }
@@ -203,7 +209,7 @@ function isAnyObject(schema: unknown): boolean {
  */
 function jsonModeAnswer(request: InvokeRequest, faker: SchemaFaker, rng: Rng): Answer | UpstreamResponse {
   const seed = rng.seed();
-  const text = conversationText(request, lastUserText(request));
+  const text = conversationText(request, askedIn(request));
   let outcome = fakeFromPrompt(schemaFromPrompt(request), faker, seed, text);
   if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed);
   if (!outcome.ok) return validationError(`response_format: ${outcome.reason}`);
@@ -218,7 +224,7 @@ function choose(
   rng: Rng,
   afterResults: boolean,
 ): InvokeTool[] | UpstreamResponse | undefined {
-  const asked = lastUserText(request);
+  const asked = askedIn(request);
   // Several tools named by the question are called together, unless the caller disabled that.
   const several = parallelAllowed(request.tool_choice) ? relatedTools(tools, asked) : [];
   switch (choice.kind) {
@@ -253,13 +259,7 @@ function emulatedAnswer(
   const afterResults = emulatedOutcomes(request).length > 0;
   const chosen = choose(emulated.choice, emulated.tools, request, rng, afterResults);
   if (chosen === undefined || "status" in chosen) return textAnswer(request, model, rng);
-  const made = toolInputs(
-    chosen,
-    emulated.tools,
-    faker,
-    rng,
-    conversationText(request, lastUserText(request)),
-  );
+  const made = toolInputs(chosen, emulated.tools, faker, rng, conversationText(request, askedIn(request)));
   if ("status" in made) return textAnswer(request, model, rng);
   const text = chosen.map((tool, i) => emulatedCallText(tool.name, made.inputs[i] ?? {})).join("\n");
   const cut = truncateToTokens(text, request.max_tokens);

@@ -110,6 +110,15 @@ export interface EmulatedTools {
 }
 
 const EMULATION_HEAD = "You can call these tools:\n";
+const EMULATION_TAIL = "Tool results come back as <tool_result> messages.";
+
+/** `text` without the emulation prompt: the user's own words are what the model answers. */
+export function withoutEmulationPrompt(text: string): string {
+  const start = text.indexOf(EMULATION_HEAD);
+  if (start === -1) return text;
+  const end = text.indexOf(EMULATION_TAIL, start);
+  return text.slice(0, start) + (end === -1 ? "" : text.slice(end + EMULATION_TAIL.length));
+}
 const TOOL_LINE = /^- ([^:\n]+): ([^\n]*)\n {2}parameters \(JSON schema\): (\{[^\n]*\})$/gm;
 
 export function emulatedTools(request: InvokeRequest): EmulatedTools | undefined {
