@@ -24,13 +24,20 @@ import type {
   UpstreamResponse,
 } from "../types.ts";
 import { answer, type Answer } from "./answers.ts";
+import { createBackend } from "./backend.ts";
 import { lastUserText } from "./conversation.ts";
 import { faultDraw, parseFault, type Fault } from "./faults.ts";
 import { LruCache } from "./lru.ts";
 import { base62Text, createRng, digestOf, type Rng } from "./random.ts";
 import * as reply from "./replies.ts";
 import { conversationProblem } from "./conversation-rules.ts";
-import { bedrockProblem, blockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
+import {
+  bedrockProblem,
+  blockProblem,
+  contextProblem,
+  shapeProblem,
+  structuredSchema,
+} from "./request-checks.ts";
 import { createSchemaFaker } from "./schema-data.ts";
 import { compileScripts, type ScriptReply } from "./scripts.ts";
 import type { TeamDirectory } from "./teams.ts";
@@ -137,6 +144,21 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const scripts = compileScripts(mock.scripts);
   const drawFault = faultDraw(mock.faults, mock.seed);
   const answers = new LruCache<string, Prepared>(1024);
+  const backend = mock.backend === null ? undefined : createBackend(mock.backend, faker, mock.seed);
+
+  /** The local model's words in a generated answer (never in a scripted one). */
+  async function written(
+    request: InvokeRequest,
+    team: MockTeamConfig,
+    result: Answer,
+    context: InvokeContext,
+  ): Promise<Answer> {
+    if (backend === undefined || scripts.match(request, team.team_id, lastUserText(request)) !== undefined)
+      return result;
+    const format = request.response_format;
+    const schema = format === undefined || format === null ? undefined : structuredSchema(format);
+    return backend.rewrite(request, result, schema, context.signal);
+  }
 
   /** Bedrock checks, then the scripted or generated answer. */
   function respond(
@@ -233,12 +255,13 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     // Choices of one n > 1 request differ, as sampled answers would; each stays deterministic.
     const text = JSON.stringify(request);
     const choice = context.choice ?? 0;
-    const {
-      inputTokens,
-      outcome: result,
-      seed,
-    } = prepare(request, team, model, choice === 0 ? text : `${text}\0${choice}`);
-    if (!("content" in result)) return { ...result, headers: { ...result.headers } };
+    const prepared = prepare(request, team, model, choice === 0 ? text : `${text}\0${choice}`);
+    const { inputTokens, seed } = prepared;
+    if (!("content" in prepared.outcome))
+      return { ...prepared.outcome, headers: { ...prepared.outcome.headers } };
+    // Only a configured local model makes the answer wait on I/O; the default path stays synchronous.
+    const result =
+      backend === undefined ? prepared.outcome : await written(request, team, prepared.outcome, context);
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
     const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;
