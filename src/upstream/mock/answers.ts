@@ -4,16 +4,21 @@
 // results, and tool inputs and structured outputs take the values the prompt states (fill.ts).
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { asksForJson, endsWithToolResult, lastUserText, textOf } from "./conversation.ts";
-import { fillFromPrompt } from "./fill.ts";
+import { asksForJson, endsWithToolResult, textOf } from "./conversation.ts";
 import { readInstruction, type Instruction } from "./instructions.ts";
-import { mentionsIn } from "./mentions.ts";
 import { obey } from "./obey.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
-import type { SchemaFaker, SchemaOutcome } from "./schema-data.ts";
-import { ANSWER_OBJECT, schemaFromPrompt } from "./prompt-schema.ts";
+import type { SchemaFaker } from "./schema-data.ts";
+import {
+  askedIn,
+  conversationText,
+  fakeFromPrompt,
+  isAnyObject,
+  jsonModeAnswer,
+  structuredAnswer,
+} from "./json-answers.ts";
 import { structuredSchema } from "./request-checks.ts";
 import { countOutputTokens, truncateToTokens } from "./tokens.ts";
 import {
@@ -50,9 +55,6 @@ function stopAt(text: string, stops: unknown): string {
   }
   return text.slice(0, end);
 }
-
-/** The last user turn as the user wrote it (a tool-emulation prompt folded into it left out). */
-const askedIn = (request: InvokeRequest): string => withoutEmulationPrompt(lastUserText(request));
 
 /** The instruction the request states: the last user turn first, then the system prompt, then the first turn. */
 function instructionOf(request: InvokeRequest, asked: string): Instruction | undefined {
@@ -114,24 +116,6 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
 }
 
-/** Every user turn's text, for values a short last turn does not repeat. */
-function conversationText(request: InvokeRequest, asked: string): string {
-  if (request.messages.length <= 1) return asked;
-  const earlier = request.messages
-    .filter((m) => m.role === "user")
-    .map((m) => withoutEmulationPrompt(textOf(m)));
-  return `${earlier.join("\n")}\n${asked}`;
-}
-
-/** A schema fake with the values the prompt states laid over it (still valid). */
-function fakeFromPrompt(schema: unknown, faker: SchemaFaker, seed: number, text: string): SchemaOutcome {
-  const outcome = faker.fake(schema, seed);
-  if (!outcome.ok) return outcome;
-  const validate = faker.validator(schema);
-  if (typeof validate === "string") return outcome;
-  return { ok: true, value: fillFromPrompt(outcome.value, schema, mentionsIn(text), validate) };
-}
-
 function toolInputs(
   chosen: readonly InvokeTool[],
   tools: readonly InvokeTool[],
@@ -174,46 +158,6 @@ function toolCalls(
     input: made.inputs[i] ?? {},
   }));
   return { content, outputTokens: Math.min(countOutputTokens(content), request.max_tokens) };
-}
-
-/** Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller. */
-function jsonText(value: unknown, maxTokens: number): Answer {
-  const cut = truncateToTokens(JSON.stringify(value), maxTokens);
-  return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
-}
-
-function structuredAnswer(
-  schema: unknown,
-  request: InvokeRequest,
-  faker: SchemaFaker,
-  rng: Rng,
-): Answer | UpstreamResponse {
-  const outcome = fakeFromPrompt(schema, faker, rng.seed(), conversationText(request, askedIn(request)));
-  if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
-  return jsonText(outcome.value, request.max_tokens);
-}
-
-/** `{type: "object"}` and nothing else: JSON mode, any object (json_object arrives like this). */
-function isAnyObject(schema: unknown): boolean {
-  return (
-    schema !== null &&
-    typeof schema === "object" &&
-    (schema as { type?: unknown }).type === "object" &&
-    Object.keys(schema).length === 1
-  );
-}
-
-/**
- * JSON mode: an object shaped as the prompt describes (prompt-schema.ts), or `{"answer": …}` when what
- * the prompt holds cannot be faked (the caller asked for no schema, so a broken one is not its error).
- */
-function jsonModeAnswer(request: InvokeRequest, faker: SchemaFaker, rng: Rng): Answer | UpstreamResponse {
-  const seed = rng.seed();
-  const text = conversationText(request, askedIn(request));
-  let outcome = fakeFromPrompt(schemaFromPrompt(request), faker, seed, text);
-  if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed);
-  if (!outcome.ok) return validationError(`response_format: ${outcome.reason}`);
-  return jsonText(outcome.value, request.max_tokens);
 }
 
 /** The tools to call for `choice`, or undefined to answer in text. */
