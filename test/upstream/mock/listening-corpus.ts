@@ -193,6 +193,12 @@ export const CASES: ListeningCase[] = [
     expect: { text: "yes" },
   },
   {
+    name: "DeepSeek R1 thinks, then obeys",
+    model: "us.deepseek.r1-v1:0",
+    prompt: VERIFIER,
+    expect: { text: /(^|\n)PASSED$/ },
+  },
+  {
     name: "no constraint: prose",
     prompt: "How should I plan a database migration?",
     expect: { text: /^[A-Z][^]*[.!?]$/, check: (t) => sentences(1)(t.split(/(?<=[.!?])\s/)[0] ?? "") },
