@@ -41,6 +41,7 @@ export const DEFAULT_CONFIG: Config = {
     stream_tokens_per_second: 0,
     faults: { throttle: 0, timeout: 0, server_error: 0, reset: 0, malformed: 0 },
     scripts: [],
+    backend: null,
   },
   models: {
     aliases: {},

@@ -83,6 +83,15 @@ export const CONFIG_SCHEMA: Schema = object({
     stream_tokens_per_second: { type: "number", minimum: 0 },
     faults: object({ throttle: rate, timeout: rate, server_error: rate, reset: rate, malformed: rate }),
     scripts: { type: "array", items: scriptRule },
+    backend: {
+      oneOf: [
+        { type: "null" },
+        object({ url: { type: "string", pattern: "^https?://" }, model: nonEmpty, timeout_ms: integer(1) }, [
+          "url",
+          "model",
+        ]),
+      ],
+    },
   }),
   models: object({
     aliases: { type: "object", additionalProperties: nonEmpty },

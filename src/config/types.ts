@@ -26,6 +26,15 @@ export interface FaultRates {
   malformed: number;
 }
 
+/** `mock.backend`: an OpenAI-compatible server that writes the text of mock answers. */
+export interface MockBackendConfig {
+  /** Base URL up to `/v1`, e.g. http://127.0.0.1:11434/v1 (Ollama). */
+  url: string;
+  model: string;
+  /** Default 30000. */
+  timeout_ms?: number;
+}
+
 /** A scripted simulator reply (WireMock-style stub): first matching rule wins. */
 export interface ScriptRule {
   match: { model?: string; team?: string; last_user?: string; tool?: string };
@@ -72,6 +81,7 @@ export interface Config {
     stream_tokens_per_second: number;
     faults: FaultRates;
     scripts: ScriptRule[];
+    backend: MockBackendConfig | null;
   };
   models: {
     aliases: Record<string, string>;

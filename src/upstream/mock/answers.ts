@@ -1,98 +1,47 @@
 // What the simulated model says: text, a tool call or structured JSON, per family and tool_choice
-// (issue 3 "Model behaviour per family" and "Fakes"). Pure given the seeded Rng.
+// (issue 3 "Model behaviour per family" and "Fakes"; issue 16 "A mock that listens"). Pure given the
+// seeded Rng: text obeys the prompt's explicit instruction (instructions.ts → obey.ts) or follows tool
+// results, and tool inputs and structured outputs take the values the prompt states (fill.ts).
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { asksForJson, endsWithToolResult, lastUserText } from "./conversation.ts";
+import { asksForJson, endsWithToolResult, textOf } from "./conversation.ts";
+import { readInstruction, type Instruction } from "./instructions.ts";
+import { obey } from "./obey.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
 import type { SchemaFaker } from "./schema-data.ts";
-import { ANSWER_OBJECT, schemaFromPrompt } from "./prompt-schema.ts";
+import {
+  askedIn,
+  conversationText,
+  fakeFromPrompt,
+  isAnyObject,
+  jsonModeAnswer,
+  structuredAnswer,
+} from "./json-answers.ts";
 import { structuredSchema } from "./request-checks.ts";
 import { countOutputTokens, truncateToTokens } from "./tokens.ts";
+import {
+  normaliseToolChoice,
+  parallelAllowed,
+  relatedTool,
+  relatedTools,
+  type Choice,
+} from "./tool-choice.ts";
+import {
+  answerFromOutcomes,
+  emulatedCallText,
+  emulatedOutcomes,
+  emulatedTools,
+  isGreeting,
+  lastToolOutcomes,
+  withoutEmulationPrompt,
+  type EmulatedTools,
+} from "./tool-turns.ts";
 
 export interface Answer {
   content: InvokeContentBlock[];
   outputTokens: number;
-}
-
-type Choice = { kind: "auto" | "any" | "none" } | { kind: "tool"; name: string };
-
-/** `tool_choice` in every accepted spelling (PROXY.md: "auto", "any", "none", "required", objects). */
-export function normaliseToolChoice(raw: unknown): Choice {
-  const value =
-    typeof raw === "object" && raw !== null ? (raw as { type?: unknown; name?: unknown }) : { type: raw };
-  if (value.type === "tool" && typeof value.name === "string") return { kind: "tool", name: value.name };
-  if (value.type === "any" || value.type === "required") return { kind: "any" };
-  if (value.type === "none") return { kind: "none" };
-  return { kind: "auto" };
-}
-
-function stem(word: string): string {
-  return word.toLowerCase().replace(/(ies|es|s)$/, "");
-}
-
-function wordsOf(text: string): Set<string> {
-  const words = text
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w.length >= 3)
-    .map(stem);
-  return new Set(words);
-}
-
-const WEAK = new Set([
-  "the",
-  "and",
-  "for",
-  "get",
-  "set",
-  "use",
-  "with",
-  "from",
-  "thi",
-  "that",
-  "what",
-  "how",
-  "can",
-  "you",
-]);
-
-/** The tool the last user turn is about (shared words with its name/description), if any. */
-export function relatedTool(tools: readonly InvokeTool[], userText: string): InvokeTool | undefined {
-  const asked = wordsOf(userText);
-  let best: InvokeTool | undefined;
-  let bestScore = 0;
-  for (const tool of tools) {
-    let score = 0;
-    for (const word of wordsOf(`${tool.name} ${tool.description ?? ""}`))
-      if (!WEAK.has(word) && asked.has(word)) score++;
-    if (score > bestScore) [best, bestScore] = [tool, score];
-  }
-  return best;
-}
-
-/**
- * Every tool the last user turn asks about by a word no other tool shares, in request order: "weather
- * and local time" names two tools, so Claude calls both in one turn (parallel tool use).
- */
-export function relatedTools(tools: readonly InvokeTool[], userText: string): InvokeTool[] {
-  const asked = wordsOf(userText);
-  const vocab = tools.map(
-    (t) => new Set([...wordsOf(`${t.name} ${t.description ?? ""}`)].filter((w) => !WEAK.has(w))),
-  );
-  return tools.filter((_, i) =>
-    [...(vocab[i] ?? [])].some((w) => asked.has(w) && vocab.every((other, j) => j === i || !other.has(w))),
-  );
-}
-
-/** False when the caller asked for at most one call per turn (Anthropic `disable_parallel_tool_use`). */
-function parallelAllowed(raw: unknown): boolean {
-  return !(
-    typeof raw === "object" &&
-    raw !== null &&
-    (raw as { disable_parallel_tool_use?: unknown }).disable_parallel_tool_use === true
-  );
 }
 
 /** Text up to the first stop sequence (which, like Bedrock, is not included). */
@@ -107,20 +56,52 @@ function stopAt(text: string, stops: unknown): string {
   return text.slice(0, end);
 }
 
+/** The instruction the request states: the last user turn first, then the system prompt, then the first turn. */
+function instructionOf(request: InvokeRequest, asked: string): Instruction | undefined {
+  const first = request.messages[0];
+  return (
+    readInstruction(asked) ??
+    (typeof request.system === "string" ? readInstruction(request.system) : undefined) ??
+    (first !== undefined && first.role === "user" && request.messages.length > 1
+      ? readInstruction(withoutEmulationPrompt(textOf(first)))
+      : undefined)
+  );
+}
+
+/** What the model says before family quirks: obeyed, drawn from tool results, or prose. */
+function spoken(
+  request: InvokeRequest,
+  rng: Rng,
+  asked: string,
+): { text: string; tokens?: number; prose: boolean } {
+  const max = request.max_tokens;
+  const topics = topicWords(asked);
+  const outcomes = lastToolOutcomes(request);
+  const evidence = outcomes.length > 0 ? outcomes : emulatedOutcomes(request);
+  const instruction = instructionOf(request, asked);
+  if (instruction !== undefined) {
+    const context = { rng, topics, prompt: asked, evidence: evidence.map((o) => o.text).join("\n") };
+    return { text: obey(instruction, context), prose: false };
+  }
+  if (evidence.length > 0) return { text: answerFromOutcomes(evidence), prose: false };
+  const body = prose(rng, topics, rng.int(Math.min(max, 12), Math.min(max, 320)));
+  return { ...body, prose: true };
+}
+
 function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer {
   const max = request.max_tokens;
-  const topics = topicWords(lastUserText(request));
-  const target = rng.int(Math.min(max, 12), Math.min(max, 320));
-  const body = prose(rng, topics, target);
-  let text = body.text;
-  let tokens: number | undefined = body.tokens;
+  const asked = askedIn(request);
+  const said = spoken(request, rng, asked);
+  let { text } = said;
+  let tokens = said.tokens;
   if (model.family.inlineReasoning) {
     // DeepSeek R1 thinks out loud first; the reasoning counts toward max_tokens like the answer.
-    text = `<think>\n${prose(rng, topics, rng.int(20, 80)).text}\n</think>\n\n${text}`;
+    text = `<think>\n${prose(rng, topicWords(asked), rng.int(20, 80)).text}\n</think>\n\n${text}`;
     tokens = undefined;
   }
-  if (model.family.id === "meta-llama") {
-    // Llama answers read like raw completions: a leading space is common (PROXY.md).
+  if (model.family.id === "meta-llama" && said.prose) {
+    // Llama prose reads like a raw completion: a leading space is common (PROXY.md). An answer that
+    // obeys an explicit format stays exact, so a client comparing it to "PASSED" is not misled.
     text = ` ${text}`;
     tokens = undefined;
   }
@@ -135,69 +116,98 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
 }
 
-function toolCalls(
+function toolInputs(
   chosen: readonly InvokeTool[],
   tools: readonly InvokeTool[],
   faker: SchemaFaker,
   rng: Rng,
-  maxTokens: number,
-): Answer | UpstreamResponse {
-  const content: InvokeContentBlock[] = [];
+  text: string,
+): { inputs: Record<string, unknown>[] } | UpstreamResponse {
+  const inputs: Record<string, unknown>[] = [];
   for (const tool of chosen) {
     const index = tools.indexOf(tool);
-    const outcome = faker.fake(tool.input_schema, rng.seed());
+    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text);
     if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
     const input = outcome.value;
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
       return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
     }
-    content.push({
-      type: "tool_use",
-      id: `toolu_bdrk_01${base62Text(rng, 22)}`,
-      name: tool.name,
-      input: input as Record<string, unknown>,
-    });
+    inputs.push(input as Record<string, unknown>);
   }
-  return { content, outputTokens: Math.min(countOutputTokens(content), maxTokens) };
+  return { inputs };
 }
 
-function structuredAnswer(
-  schema: unknown,
+function toolCalls(
+  chosen: readonly InvokeTool[],
+  request: InvokeRequest,
   faker: SchemaFaker,
   rng: Rng,
-  maxTokens: number,
 ): Answer | UpstreamResponse {
-  const outcome = faker.fake(schema, rng.seed());
-  if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
-  return jsonText(outcome.value, maxTokens);
-}
-
-/** Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller. */
-function jsonText(value: unknown, maxTokens: number): Answer {
-  const cut = truncateToTokens(JSON.stringify(value), maxTokens);
-  return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
-}
-
-/** `{type: "object"}` and nothing else: JSON mode, any object (json_object arrives like this). */
-function isAnyObject(schema: unknown): boolean {
-  return (
-    schema !== null &&
-    typeof schema === "object" &&
-    (schema as { type?: unknown }).type === "object" &&
-    Object.keys(schema).length === 1
+  const made = toolInputs(
+    chosen,
+    request.tools ?? [],
+    faker,
+    rng,
+    conversationText(request, askedIn(request)),
   );
+  if ("status" in made) return made;
+  const content: InvokeContentBlock[] = chosen.map((tool, i) => ({
+    type: "tool_use",
+    id: `toolu_bdrk_01${base62Text(rng, 22)}`,
+    name: tool.name,
+    input: made.inputs[i] ?? {},
+  }));
+  return { content, outputTokens: Math.min(countOutputTokens(content), request.max_tokens) };
 }
 
-/**
- * JSON mode: an object shaped as the prompt describes (prompt-schema.ts), or `{"answer": …}` when what
- * the prompt holds cannot be faked (the caller asked for no schema, so a broken one is not its error).
- */
-function jsonModeAnswer(request: InvokeRequest, faker: SchemaFaker, rng: Rng): Answer | UpstreamResponse {
-  const seed = rng.seed();
-  let outcome = faker.fake(schemaFromPrompt(request), seed);
-  if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed);
-  if (!outcome.ok) return validationError(`response_format: ${outcome.reason}`);
-  return jsonText(outcome.value, request.max_tokens);
+/** The tools to call for `choice`, or undefined to answer in text. */
+function choose(
+  choice: Choice,
+  tools: readonly InvokeTool[],
+  request: InvokeRequest,
+  rng: Rng,
+  afterResults: boolean,
+): InvokeTool[] | UpstreamResponse | undefined {
+  const asked = askedIn(request);
+  // Several tools named by the question are called together, unless the caller disabled that.
+  const several = parallelAllowed(request.tool_choice) ? relatedTools(tools, asked) : [];
+  switch (choice.kind) {
+    case "none":
+      return undefined;
+    case "tool": {
+      const tool = tools.find((t) => t.name === choice.name);
+      if (tool === undefined)
+        return validationError(`tool_choice.name: tool '${choice.name}' not found in tools`);
+      return [tool];
+    }
+    case "any":
+      return several.length > 1 ? several : [relatedTool(tools, asked) ?? rng.pick(tools)];
+    case "auto": {
+      // After a tool result the model answers from it; a greeting or a question no tool is about gets text.
+      if (afterResults || isGreeting(asked)) return undefined;
+      const tool = relatedTool(tools, asked);
+      if (tool === undefined) return undefined;
+      return several.length > 1 ? several : [tool];
+    }
+  }
+}
+
+/** Llama/Mistral under the gateway's tool emulation: calls written as text, like the prompt asks. */
+function emulatedAnswer(
+  request: InvokeRequest,
+  model: ModelInfo,
+  rng: Rng,
+  faker: SchemaFaker,
+  emulated: EmulatedTools,
+): Answer | UpstreamResponse {
+  const afterResults = emulatedOutcomes(request).length > 0;
+  const chosen = choose(emulated.choice, emulated.tools, request, rng, afterResults);
+  if (chosen === undefined || "status" in chosen) return textAnswer(request, model, rng);
+  const made = toolInputs(chosen, emulated.tools, faker, rng, conversationText(request, askedIn(request)));
+  if ("status" in made) return textAnswer(request, model, rng);
+  const text = chosen.map((tool, i) => emulatedCallText(tool.name, made.inputs[i] ?? {})).join("\n");
+  const cut = truncateToTokens(text, request.max_tokens);
+  return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
 }
 
 /** The simulated model's answer, or the Bedrock error it would raise. */
@@ -211,39 +221,27 @@ export function answer(
     const schema = structuredSchema(request.response_format);
     if (schema === undefined) return validationError("response_format: Input should be a JSON schema object");
     if (isAnyObject(schema)) return jsonModeAnswer(request, faker, rng);
-    return structuredAnswer(schema, faker, rng, request.max_tokens);
+    return structuredAnswer(schema, request, faker, rng);
   }
   const tools = request.tools ?? [];
   // Told in the prompt to answer in JSON (how json_object reaches Llama and Mistral), a model complies.
   if (tools.length === 0 && asksForJson(request)) return jsonModeAnswer(request, faker, rng);
-  // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text.
-  if (tools.length === 0 || !model.family.nativeTools) return textAnswer(request, model, rng);
-  const choice = normaliseToolChoice(request.tool_choice);
-  const asked = lastUserText(request);
-  // Several tools named by the question are called together, unless the caller disabled that.
-  const several = parallelAllowed(request.tool_choice) ? relatedTools(tools, asked) : [];
-  let chosen: InvokeTool[];
-  switch (choice.kind) {
-    case "none":
-      return textAnswer(request, model, rng);
-    case "tool": {
-      const tool = tools.find((t) => t.name === choice.name);
-      if (tool === undefined)
-        return validationError(`tool_choice.name: tool '${choice.name}' not found in tools`);
-      chosen = [tool];
-      break;
-    }
-    case "any":
-      chosen = several.length > 1 ? several : [relatedTool(tools, asked) ?? rng.pick(tools)];
-      break;
-    case "auto": {
-      // After a tool result the model answers in text; otherwise it calls the tools the user asked about.
-      if (endsWithToolResult(request)) return textAnswer(request, model, rng);
-      const tool = relatedTool(tools, asked);
-      if (tool === undefined) return textAnswer(request, model, rng);
-      chosen = several.length > 1 ? several : [tool];
-      break;
-    }
+  if (!model.family.nativeTools) {
+    // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text,
+    // unless the gateway described tools in the prompt (tool emulation).
+    const emulated = emulatedTools(request);
+    if (emulated !== undefined) return emulatedAnswer(request, model, rng, faker, emulated);
+    return textAnswer(request, model, rng);
   }
-  return toolCalls(chosen, tools, faker, rng, request.max_tokens);
+  if (tools.length === 0) return textAnswer(request, model, rng);
+  const chosen = choose(
+    normaliseToolChoice(request.tool_choice),
+    tools,
+    request,
+    rng,
+    endsWithToolResult(request),
+  );
+  if (chosen === undefined) return textAnswer(request, model, rng);
+  if ("status" in chosen) return chosen;
+  return toolCalls(chosen, request, faker, rng);
 }

@@ -112,6 +112,18 @@ const NAMED_KEYS = new RegExp(
   "i",
 );
 const NOT_KEYS = new Set([
+  "for",
+  "from",
+  "about",
+  "each",
+  "every",
+  "this",
+  "these",
+  "following",
+  "to",
+  "as",
+  "on",
+  "by",
   "and",
   "or",
   "the",
@@ -133,7 +145,7 @@ function schemaOfNamedKeys(text: string): Schema | undefined {
   const keys = [
     ...new Set(
       named
-        .split(/,|\band\b|\//)
+        .split(/[\s,/]+/)
         .map((k) => k.trim().replace(/^[`"']|[`"']$/g, ""))
         .filter((k) => /^[A-Za-z_][\w-]*$/.test(k) && !NOT_KEYS.has(k.toLowerCase())),
     ),

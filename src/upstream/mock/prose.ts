@@ -166,3 +166,10 @@ export function prose(
   }
   return { text, tokens };
 }
+
+/** Exactly `count` sentences of the same grammar (for "in one sentence", bullet points, word limits). */
+export function sentences(rng: Rng, topics: readonly string[], count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(sentence(rng, topics));
+  return out;
+}

@@ -23,16 +23,25 @@ import type {
   UpstreamResponse,
 } from "../types.ts";
 import { answer, type Answer } from "./answers.ts";
+import { createBackend } from "./backend.ts";
 import { lastUserText } from "./conversation.ts";
 import { faultDraw, parseFault, type Fault } from "./faults.ts";
 import { LRUCache } from "lru-cache";
 import { base62Text, createRng, digestOf, type Rng } from "./random.ts";
 import * as reply from "./replies.ts";
-import { bedrockProblem, blockProblem, contextProblem, shapeProblem } from "./request-checks.ts";
+import { conversationProblem } from "./conversation-rules.ts";
+import {
+  bedrockProblem,
+  blockProblem,
+  contextProblem,
+  shapeProblem,
+  structuredSchema,
+} from "./request-checks.ts";
 import { createSchemaFaker } from "./schema-data.ts";
 import { compileScripts, type ScriptReply } from "./scripts.ts";
 import type { TeamDirectory } from "./teams.ts";
 import { countInputTokens, countOutputTokens } from "./tokens.ts";
+import { toolPromptTokens } from "./tool-prompt.ts";
 
 export interface SimulatorDeps {
   config: Readonly<Config>;
@@ -131,6 +140,21 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const scripts = compileScripts(mock.scripts);
   const drawFault = faultDraw(mock.faults, mock.seed);
   const answers = new LRUCache<string, Prepared>({ max: 1024 });
+  const backend = mock.backend === null ? undefined : createBackend(mock.backend, faker, mock.seed);
+
+  /** The local model's words in a generated answer (never in a scripted one). */
+  async function written(
+    request: InvokeRequest,
+    team: MockTeamConfig,
+    result: Answer,
+    context: InvokeContext,
+  ): Promise<Answer> {
+    if (backend === undefined || scripts.match(request, team.team_id, lastUserText(request)) !== undefined)
+      return result;
+    const format = request.response_format;
+    const schema = format === undefined || format === null ? undefined : structuredSchema(format);
+    return backend.rewrite(request, result, schema, context.signal);
+  }
 
   /** Bedrock checks, then the scripted or generated answer. */
   function respond(
@@ -139,7 +163,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     model: ModelInfo,
     rng: Rng,
   ): Answer | UpstreamResponse {
-    const problem = bedrockProblem(request, model);
+    const problem = bedrockProblem(request, model) ?? conversationProblem(request, model);
     if (problem !== undefined) return problem;
     const script = scripts.match(request, team.team_id, lastUserText(request));
     if (script !== undefined) return scripted(script, rng, request.max_tokens);
@@ -198,7 +222,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     let prepared = answers.get(cacheKey);
     if (prepared === undefined) {
       digest ??= digestOf(mock.seed, text);
-      const inputTokens = countInputTokens(request);
+      // Claude's tool-use system prompt is billed as input, as Anthropic documents.
+      const inputTokens = countInputTokens(request) + toolPromptTokens(request, model);
       prepared = {
         inputTokens,
         outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)),
@@ -226,12 +251,13 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     // Choices of one n > 1 request differ, as sampled answers would; each stays deterministic.
     const text = JSON.stringify(request);
     const choice = context.choice ?? 0;
-    const {
-      inputTokens,
-      outcome: result,
-      seed,
-    } = prepare(request, team, model, choice === 0 ? text : `${text}\0${choice}`);
-    if (!("content" in result)) return { ...result, headers: { ...result.headers } };
+    const prepared = prepare(request, team, model, choice === 0 ? text : `${text}\0${choice}`);
+    const { inputTokens, seed } = prepared;
+    if (!("content" in prepared.outcome))
+      return { ...prepared.outcome, headers: { ...prepared.outcome.headers } };
+    // Only a configured local model makes the answer wait on I/O; the default path stays synchronous.
+    const result =
+      backend === undefined ? prepared.outcome : await written(request, team, prepared.outcome, context);
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
     const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;

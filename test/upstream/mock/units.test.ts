@@ -1,6 +1,6 @@
 // The simulator's small pure parts, table-driven.
 import { describe, expect, it } from "vitest";
-import { normaliseToolChoice, relatedTool, relatedTools } from "../../../src/upstream/mock/answers.ts";
+import { normaliseToolChoice, relatedTool, relatedTools } from "../../../src/upstream/mock/tool-choice.ts";
 import { asksForJson } from "../../../src/upstream/mock/conversation.ts";
 import { faultDraw, parseFault } from "../../../src/upstream/mock/faults.ts";
 import { topicWords } from "../../../src/upstream/mock/prose.ts";
