@@ -28,6 +28,13 @@ export interface AccountingOptions {
   writeDelayMs?: number;
 }
 
+/** Another part's state kept in the state file beside the ledger (its owner validates what it restores). */
+export interface PersistedSection {
+  key: string;
+  toJSON(): unknown;
+  restore(saved: unknown): void;
+}
+
 export interface Accounting {
   /** The simulator's clock: use it for everything simulated (daily counters, billing, latency). */
   clock: SimulatorClock;
@@ -36,6 +43,11 @@ export interface Accounting {
   admin: AccountingAdmin;
   /** The state file, or null for `mock.state: memory`. */
   statePath: string | null;
+  /**
+   * Keep `section` in the state file (nothing is written for `mock.state: memory`): it is restored now
+   * from the saved file and written with every snapshot. Returns the function that notes a change to it.
+   */
+  persist(section: PersistedSection): () => void;
   /** Write pending state now. */
   flush(): Promise<void>;
   /** Final write; call once on shutdown. */
@@ -70,8 +82,10 @@ export function createAccounting(options: AccountingOptions): Accounting {
     gpu.restore(saved.gpu, (teamId) => ledger.has(teamId));
   }
 
+  const sections = new Map<string, PersistedSection>();
   const snapshot = (): StateDocument => {
     const simMs = Math.floor(clock.now());
+    const extra = [...sections.values()].map((s) => [s.key, s.toJSON()] as const);
     return {
       format: STATE_FORMAT,
       version: STATE_VERSION,
@@ -79,6 +93,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
       clock: { sim_ms: simMs, real_ms: Math.floor(clock.baseNow()) },
       accounts: ledger.toJSON(),
       gpu: gpu.toJSON(),
+      ...(extra.length > 0 ? { sections: Object.fromEntries(extra) } : {}),
     };
   };
   if (statePath !== null) {
@@ -157,6 +172,12 @@ export function createAccounting(options: AccountingOptions): Accounting {
     gpu,
     admin,
     statePath,
+    persist(section) {
+      sections.set(section.key, section);
+      const kept = saved?.sections?.[section.key];
+      if (kept !== undefined) section.restore(kept);
+      return changed;
+    },
     flush: () => writer?.flush() ?? Promise.resolve(),
     close: () => writer?.close() ?? Promise.resolve(),
   };

@@ -23,6 +23,8 @@ export interface StateDocument {
   clock: ClockReading;
   accounts: Record<string, PersistedAccount>;
   gpu: PersistedFleet;
+  /** State other parts keep here (e.g. `responses`: stored Responses API answers), checked by their owners. */
+  sections?: Record<string, unknown>;
 }
 
 export class StateFileError extends Error {
@@ -117,6 +119,7 @@ export function parseState(text: string, path: string): StateDocument {
         v.forEach((item, i) => fields(item, `${w}[${i}]`, instanceChecks));
       },
     });
+    if (doc.sections !== undefined && !isObject(doc.sections)) fail("sections", "an object");
   } catch (error) {
     throw new StateFileError(path, `is damaged: ${(error as Error).message}.`);
   }

@@ -174,7 +174,7 @@ describe("raw HTTP", () => {
   });
 
   test.each([
-    ["/v1/responses", "Chat Completions"],
+    ["/v1/completions", "POST /v1/responses"],
     ["/v1/embeddings", "POST /v1/chat/completions"],
     ["/v2/nothing", "README"],
   ])("POST %s → 404 unknown_route saying what is served", async (path, hint) => {
