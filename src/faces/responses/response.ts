@@ -96,7 +96,6 @@ export function pendingResponse(params: ResponseCreateParams, identity: Response
     tools: params.tools,
     top_p: params.top_p,
     truncation: "disabled",
-    usage: null,
     metadata: params.metadata,
   };
 }

@@ -54,7 +54,6 @@ export function toStreamEvents(response: ResponseObject): ResponseStreamEvent[] 
     completed_at: null,
     incomplete_details: null,
     output: [],
-    usage: null,
   };
   const events: ResponseStreamEvent[] = [
     { type: "response.created", response: pending },

@@ -142,7 +142,8 @@ export interface ResponseObject {
   tools: ResponseFunctionTool[];
   top_p: number | null;
   truncation: "disabled";
-  usage: ResponseUsage | null;
+  /** Absent until the response is finished (the spec's `usage` is not nullable). */
+  usage?: ResponseUsage;
   metadata: Record<string, string>;
   /** The upstream proxy's `metadata`, unchanged (CONTRACT §3). */
   bedrock?: Record<string, unknown>;
