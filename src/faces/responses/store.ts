@@ -2,7 +2,7 @@
 // entries and bytes per team, and the number of teams — with least-recently-used eviction (lru-cache).
 // `toJSON`/`restore` let the composition root keep them in the simulator's state file.
 import { LRUCache } from "lru-cache";
-import type { ResponseInputItem, ResponseObject } from "./types.ts";
+import type { ResponseInputItem, ResponseObject, ResponseOutputItem } from "./types.ts";
 
 export interface StoredResponse {
   response: ResponseObject;
@@ -49,6 +49,41 @@ function looksStored(v: unknown): v is StoredResponse {
   );
 }
 
+/** Fixed JSON overhead counted per item and per response beside their strings. */
+const ITEM_OVERHEAD = 128;
+const RESPONSE_OVERHEAD = 1024;
+
+const itemSize = (item: ResponseInputItem | ResponseOutputItem): number => {
+  switch (item.type) {
+    case "message":
+      return (
+        ITEM_OVERHEAD +
+        item.content.reduce(
+          (n, p) => n + ITEM_OVERHEAD + (p.type === "input_image" ? p.image_url : p.text).length,
+          0,
+        )
+      );
+    case "function_call":
+      return ITEM_OVERHEAD + item.name.length + item.arguments.length + item.call_id.length;
+    case "function_call_output":
+      return ITEM_OVERHEAD + item.output.length + item.call_id.length;
+  }
+};
+
+/**
+ * About the bytes an entry holds: its strings plus a fixed overhead per item. Cheaper than serialising
+ * it on every store (the bound needs an estimate, not the exact JSON length); tools and metadata echoed
+ * in the response are counted by their text.
+ */
+function sizeOf(entry: StoredResponse): number {
+  const { response } = entry;
+  let size = RESPONSE_OVERHEAD + (response.instructions?.length ?? 0);
+  for (const tool of response.tools) size += ITEM_OVERHEAD + JSON.stringify(tool.parameters ?? {}).length;
+  for (const item of response.output) size += itemSize(item);
+  for (const item of entry.input) size += itemSize(item);
+  return size;
+}
+
 export function createResponseStore(options: ResponseStoreOptions = {}): ResponseStore {
   const maxPerTeam = options.maxPerTeam ?? 500;
   const maxBytes = options.maxBytesPerTeam ?? 16 * 1024 * 1024;
@@ -62,7 +97,7 @@ export function createResponseStore(options: ResponseStoreOptions = {}): Respons
         max: maxPerTeam,
         maxSize: maxBytes,
         // An entry larger than the whole budget is simply not kept (lru-cache refuses it).
-        sizeCalculation: (entry) => Math.max(1, JSON.stringify(entry).length),
+        sizeCalculation: sizeOf,
       });
       teams.set(team, cache);
     }
