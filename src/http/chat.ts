@@ -2,7 +2,6 @@
 // translate back → JSON, or SSE chunks through the SSE writer. Errors before the first byte are normal
 // HTTP errors (the one error renderer, via the hot lane); after it, the writer's error frame.
 import { parseChatCompletionCreateParams } from "../openai/parse.ts";
-import { notFound } from "../shared/errors.ts";
 import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
@@ -12,7 +11,14 @@ import { streamEvents, type EventWriter } from "./stream-events.ts";
 import { sendJson } from "./send.ts";
 import { apiKeyCheck } from "./auth.ts";
 import { createSseWriter } from "./sse.ts";
-import { invokeAnswers, invokeContextOf, setBedrockHeaders, streamPacing, type FaceDeps } from "./face.ts";
+import {
+  invokeAnswers,
+  invokeContextOf,
+  resolveModel,
+  setBedrockHeaders,
+  streamPacing,
+  type FaceDeps,
+} from "./face.ts";
 import type { ChatCompletionChunk } from "../openai/types.ts";
 
 /** The chat completions face needs only what every face needs. */
@@ -57,14 +63,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
     authorize: apiKeyCheck(config.server.api_keys),
     async handle(x) {
       const params = parseChatCompletionCreateParams(x.body);
-      const model = deps.models.resolve(params.model);
-      if (model === undefined) {
-        throw notFound(
-          `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
-          "model_not_found",
-          "model",
-        );
-      }
+      const model = resolveModel(deps.models, params.model);
       const { request, plan } = toInvokeRequest(params, model, options);
       // The model always; n and stream when they differ from a plain call.
       x.record.logFields =

@@ -6,13 +6,14 @@ import type { HotRoute } from "../../http/exchange.ts";
 import {
   invokeAnswer,
   invokeContextOf,
+  resolveModel,
   setBedrockHeaders,
   streamPacing,
   type FaceDeps,
 } from "../../http/face.ts";
 import { sendJson } from "../../http/send.ts";
 import { streamEvents } from "../../http/stream-events.ts";
-import { GatewayError, notFound } from "../../shared/errors.ts";
+import { GatewayError } from "../../shared/errors.ts";
 import { toInvokeRequest, type TranslatedRequest } from "../../translation/request.ts";
 import { toChatCompletion } from "../../translation/response.ts";
 import type { ChatCompletionCreateParams } from "../../openai/types.ts";
@@ -75,14 +76,7 @@ export function responsesRoute(deps: ResponsesDeps): HotRoute {
     authorize: apiKeyCheck(config.server.api_keys),
     async handle(x) {
       const params = parseResponseCreateParams(x.body);
-      const model = deps.models.resolve(params.model);
-      if (model === undefined) {
-        throw notFound(
-          `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
-          "model_not_found",
-          "model",
-        );
-      }
+      const model = resolveModel(deps.models, params.model);
       const context = invokeContextOf(x, config);
       const team = context.credentials?.teamId ?? "";
       const items = conversationOf(params, store, team);
