@@ -11,18 +11,22 @@ import type {
   ResponseOutputItem,
 } from "./types.ts";
 
-/** An output item as the input item that stands for it in the next turn. */
-export function outputAsInput(item: ResponseOutputItem): ResponseInputItem {
+/**
+ * An output item as the input item that stands for it in the next turn; none for reasoning (the proxy's
+ * models take no reasoning input).
+ */
+export function outputAsInput(item: ResponseOutputItem): ResponseInputItem[] {
+  if (item.type === "reasoning") return [];
   if (item.type === "function_call") {
     const { status: _status, ...call } = item;
-    return call;
+    return [call];
   }
   const content: ResponseInputContent[] = item.content.map((p) => ({
     type: "output_text",
     text: p.text,
     annotations: [],
   }));
-  return { type: "message", id: item.id, role: "assistant", content };
+  return [{ type: "message", id: item.id, role: "assistant", content }];
 }
 
 /** The whole conversation of a request, references resolved; unknown ids are 404s naming them. */
@@ -42,7 +46,7 @@ export function conversationOf(
         "previous_response_id",
       );
     }
-    items.push(...previous.input, ...previous.response.output.map(outputAsInput));
+    items.push(...previous.input, ...previous.response.output.flatMap(outputAsInput));
   }
   for (const item of params.input) {
     if (item.type !== "item_reference") {
@@ -54,7 +58,7 @@ export function conversationOf(
       address === undefined ? undefined : store.get(team, address.responseId)?.response.output[address.index];
     if (found === undefined)
       throw notFound(`Item with id '${item.id}' not found.`, "item_not_found", "input");
-    items.push(outputAsInput(found));
+    items.push(...outputAsInput(found));
   }
   return items;
 }

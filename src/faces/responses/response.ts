@@ -18,7 +18,7 @@ export interface ResponseIdentity {
   createdAt: number;
 }
 
-const ITEM_ID = /^(?:msg|fc)_([A-Za-z0-9]+)_(\d+)$/;
+const ITEM_ID = /^(?:msg|fc|rs)_([A-Za-z0-9]+)_(\d+)$/;
 
 export const responseId = (token: string): string => `resp_${token}`;
 
@@ -32,13 +32,22 @@ export function itemAddress(itemId: string): { responseId: string; index: number
 function outputItems(completion: ChatCompletion, token: string): ResponseOutputItem[] {
   const message = completion.choices[0]?.message;
   const items: ResponseOutputItem[] = [];
+  if (message?.reasoning_content !== undefined && message.reasoning_content !== "") {
+    items.push({
+      type: "reasoning",
+      id: `rs_${token}_0`,
+      summary: [],
+      content: [{ type: "reasoning_text", text: message.reasoning_content }],
+      status: "completed",
+    });
+  }
   const text = message?.content ?? "";
   const calls = message?.tool_calls ?? [];
   // An answer that only calls tools has no message item; one that says nothing still has one (empty).
   if (text !== "" || calls.length === 0) {
     items.push({
       type: "message",
-      id: `msg_${token}_0`,
+      id: `msg_${token}_${items.length}`,
       role: "assistant",
       status: "completed",
       content: [{ type: "output_text", text, annotations: [], logprobs: [] }],
@@ -66,7 +75,7 @@ function usageOf(completion: ChatCompletion): ResponseUsage {
       cache_write_tokens: 0,
     },
     output_tokens: u.completion_tokens,
-    output_tokens_details: { reasoning_tokens: 0 },
+    output_tokens_details: { reasoning_tokens: 0 }, // the proxy does not count them apart
     total_tokens: u.total_tokens,
     ...(u.cost === undefined ? {} : { cost: u.cost }),
   };

@@ -56,10 +56,11 @@ const RESPONSE_OVERHEAD = 1024;
 const itemSize = (item: ResponseInputItem | ResponseOutputItem): number => {
   switch (item.type) {
     case "message":
+    case "reasoning":
       return (
         ITEM_OVERHEAD +
-        item.content.reduce(
-          (n, p) => n + ITEM_OVERHEAD + (p.type === "input_image" ? p.image_url : p.text).length,
+        (item.content as readonly { text?: string; image_url?: string }[]).reduce(
+          (n, p) => n + ITEM_OVERHEAD + (p.text ?? p.image_url ?? "").length,
           0,
         )
       );

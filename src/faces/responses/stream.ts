@@ -1,5 +1,5 @@
 // A finished Response → the Responses stream event sequence (CONTRACT §3c), as typed objects: created,
-// in_progress; per output item added → (content part added → text deltas → text done → part done |
+// in_progress; per output item added → (content part added → text or reasoning-text deltas → done → part done |
 // argument deltas → arguments done) → item done; then completed (or incomplete). Text is cut with the
 // same splitters as the Chat Completions stream. Only the writer frames events and numbers them.
 import { slices, splitText } from "../../translation/stream.ts";
@@ -29,6 +29,7 @@ function itemEvents(item: ResponseOutputItem, output_index: number): ResponseStr
     return events;
   }
   const item_id = item.id;
+  // A message's text parts and a reasoning item's reasoning text stream alike, each with its own events.
   events.push({
     type: "response.output_item.added",
     output_index,
@@ -37,9 +38,15 @@ function itemEvents(item: ResponseOutputItem, output_index: number): ResponseStr
   item.content.forEach((part, content_index) => {
     const at = { item_id, output_index, content_index };
     events.push({ type: "response.content_part.added", ...at, part: { ...part, text: "" } });
-    for (const delta of splitText(part.text, PIECE))
-      events.push({ type: "response.output_text.delta", ...at, delta, logprobs: [] });
-    events.push({ type: "response.output_text.done", ...at, text: part.text, logprobs: [] });
+    if (part.type === "reasoning_text") {
+      for (const delta of splitText(part.text, PIECE))
+        events.push({ type: "response.reasoning_text.delta", ...at, delta });
+      events.push({ type: "response.reasoning_text.done", ...at, text: part.text });
+    } else {
+      for (const delta of splitText(part.text, PIECE))
+        events.push({ type: "response.output_text.delta", ...at, delta, logprobs: [] });
+      events.push({ type: "response.output_text.done", ...at, text: part.text, logprobs: [] });
+    }
     events.push({ type: "response.content_part.done", ...at, part });
   });
   events.push({ type: "response.output_item.done", output_index, item });

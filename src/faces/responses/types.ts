@@ -105,7 +105,21 @@ export interface ResponseFunctionToolCall {
   status: "in_progress" | "completed" | "incomplete";
 }
 
-export type ResponseOutputItem = ResponseOutputMessage | ResponseFunctionToolCall;
+/** DeepSeek R1's `<think>` text, split out by the shared translation (never sent upstream again). */
+export interface ResponseReasoningItem {
+  type: "reasoning";
+  id: string;
+  summary: [];
+  content: ResponseReasoningText[];
+  status: "in_progress" | "completed" | "incomplete";
+}
+
+export interface ResponseReasoningText {
+  type: "reasoning_text";
+  text: string;
+}
+
+export type ResponseOutputItem = ResponseOutputMessage | ResponseFunctionToolCall | ResponseReasoningItem;
 
 export interface ResponseUsage {
   input_tokens: number;
@@ -163,7 +177,21 @@ export type ResponseStreamEvent =
       item_id: string;
       output_index: number;
       content_index: number;
-      part: ResponseOutputText;
+      part: ResponseOutputText | ResponseReasoningText;
+    }
+  | {
+      type: "response.reasoning_text.delta";
+      item_id: string;
+      output_index: number;
+      content_index: number;
+      delta: string;
+    }
+  | {
+      type: "response.reasoning_text.done";
+      item_id: string;
+      output_index: number;
+      content_index: number;
+      text: string;
     }
   | {
       type: "response.output_text.delta";

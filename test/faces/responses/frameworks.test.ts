@@ -73,6 +73,17 @@ describe("Vercel AI SDK default provider", () => {
   });
 });
 
+describe("Vercel AI SDK default provider, reasoning", () => {
+  test("streamText with DeepSeek R1 (a reasoning item first): the text arrives without <think>", async () => {
+    const model = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: "sk-anything" })("deepseek-r1");
+    const result = streamText({ model, prompt: "Why is the sky blue?", maxRetries: 0 });
+    const text = await result.text;
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain("<think>");
+    expect(await result.finishReason).not.toBe("error");
+  });
+});
+
 describe("OpenAI Agents SDK", () => {
   test("an agent with one function tool runs to a final output", async () => {
     log.lines.length = 0;

@@ -164,6 +164,34 @@ describe("responses.stream()", () => {
   });
 });
 
+describe("reasoning", () => {
+  test("DeepSeek R1's <think> text is a reasoning item, streamed as reasoning_text; the answer stays clean", async () => {
+    const client = sdk();
+    const data = await client.responses.create({ model: "deepseek-r1", input: "Why is the sky blue?" });
+    assertSpec("Response", data);
+    const reasoning = data.output.find((o) => o.type === "reasoning");
+    expect(reasoning?.type === "reasoning" && reasoning.content?.[0]?.text.length).toBeGreaterThan(0);
+    expect(data.output_text).not.toContain("<think>");
+
+    const stream = client.responses.stream({ model: "deepseek-r1", input: "Why is the sky blue?" });
+    const events = await eventsOf(stream);
+    const final = await stream.finalResponse();
+    assertSpec("Response", final);
+    const thought = events.flatMap((e) => (e.type === "response.reasoning_text.delta" ? [e.delta] : []));
+    const item = final.output.find((o) => o.type === "reasoning");
+    expect(thought.join("")).toBe(item?.type === "reasoning" ? item.content?.[0]?.text : undefined);
+    expect(final.output_text).toBe(data.output_text);
+
+    // It can be continued: the reasoning item is dropped from the conversation sent upstream.
+    const next = await client.responses.create({
+      model: "deepseek-r1",
+      previous_response_id: data.id,
+      input: "And at sunset?",
+    });
+    assertSpec("Response", next);
+  });
+});
+
 describe("responses.parse()", () => {
   test("a zod text format: output_parsed validates", async () => {
     const Person = z.object({ name: z.string(), age: z.number() });
