@@ -13,7 +13,10 @@ import type { ResponseStreamEvent } from "../../../src/faces/responses/types.ts"
 import { streamEvents } from "../../../src/http/stream-events.ts";
 import { GatewayError } from "../../../src/shared/errors.ts";
 import { createLogger } from "../../../src/shared/logger.ts";
-import { assertSpec } from "../../helpers/openai-spec.ts";
+import { assertSpec, precompileSpec } from "../../helpers/openai-spec.ts";
+
+// The spec is compiled before the tests start: seconds on a busy machine, outside any test's timeout.
+beforeAll(() => precompileSpec("ResponseStreamEvent", "ResponseErrorEvent"), 120_000);
 
 const params = parseResponseCreateParams({ model: "gpt-4o", input: "Tell me a story", stream: true });
 const identity = { token: "abc123", createdAt: 1_700_000_000 };
