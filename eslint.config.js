@@ -79,9 +79,15 @@ export default tseslint.config(
           paths: IO_MODULES.map((name) => ({ name, message: "translation/ is pure: no I/O." })),
           patterns: [
             {
-              group: ["http", "cassettes", "accounting", "server", "upstream/live", "upstream/mock"].flatMap(
-                (f) => [`**/${f}`, `**/${f}/**`],
-              ),
+              group: [
+                "http",
+                "faces",
+                "cassettes",
+                "accounting",
+                "server",
+                "upstream/live",
+                "upstream/mock",
+              ].flatMap((f) => [`**/${f}`, `**/${f}/**`]),
               message: "translation/ may import openai/, models/, shared/ and the upstream wire types only.",
             },
           ],
@@ -146,6 +152,29 @@ export default tseslint.config(
     },
   },
   {
+    // A face (src/faces/<face>/) meets the core through http/, translation/, openai/ wire types, models/,
+    // shared/ and the upstream interface; never another face, a concrete upstream, cassettes,
+    // accounting or server/.
+    files: ["src/faces/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["server", "cassettes", "accounting", "upstream/live", "upstream/mock"].flatMap((f) => [
+                `**/${f}`,
+                `**/${f}/**`,
+              ]),
+              message: "faces/ talk to the core through http/, translation/ and the upstream interface only.",
+            },
+            { group: ["../*/**", "!../../**", "**/faces/**"], message: "A face never imports another face." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["src/http/**"],
     rules: {
       "no-restricted-imports": [
@@ -153,7 +182,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["server", "cassettes", "upstream/live", "upstream/mock"].flatMap((f) => [
+              group: ["server", "cassettes", "faces", "upstream/live", "upstream/mock"].flatMap((f) => [
                 `**/${f}`,
                 `**/${f}/**`,
               ]),

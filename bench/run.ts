@@ -10,7 +10,14 @@ import { killAllNow, spawnServer, stopAll, type ServerProcess } from "./lib/chil
 import { REPO_ROOT, baseEnv, buildDist, startGatewayProcess } from "./lib/gateway.ts";
 import { isOk, probe, sequentialLatency, throughput, type RequestSpec } from "./lib/load.ts";
 import { OptionsError, USAGE, parseOptions, type BenchOptions } from "./lib/options.ts";
-import { CHAT_HEADERS, INVOKE_HEADERS, MOCK_TEAM, chatBody, invokeBody } from "./lib/payloads.ts";
+import {
+  CHAT_HEADERS,
+  INVOKE_HEADERS,
+  MOCK_TEAM,
+  chatBody,
+  invokeBody,
+  responsesBody,
+} from "./lib/payloads.ts";
 import { clockTicksPerSecond, cpuMicrosPerRequest, readCpuTicks, readMemory } from "./lib/proc.ts";
 import { renderMarkdown, type Report } from "./lib/report.ts";
 import {
@@ -44,6 +51,12 @@ const STREAM: RequestSpec = {
   body: chatBody({ stream: true }),
   stream: true,
 };
+const RESPONSES: RequestSpec = {
+  method: "POST",
+  path: "/v1/responses",
+  headers: CHAT_HEADERS,
+  body: responsesBody(),
+};
 const INVOKE: RequestSpec = {
   method: "POST",
   path: "/prod/invoke",
@@ -58,6 +71,7 @@ const TITLES: Record<ScenarioId, string> = {
   F: "node:http + undici hop to the fake proxy, nothing else (floor of a hop)",
   healthz: "gateway GET /healthz (skeleton cost)",
   mock: "gateway mock, /v1/chat/completions",
+  responses: "gateway mock, /v1/responses",
   invoke: "gateway mock, /prod/invoke",
   stream: "gateway mock, /v1 stream: true (streams/s)",
   live: "gateway live → local fake proxy",
@@ -198,6 +212,9 @@ async function main(options: BenchOptions, work: string): Promise<void> {
     startGatewayProcess({ ...gatewayLaunch, name: "healthz", args: mockArgs }),
   );
   await prepare("mock", CHAT, () => startGatewayProcess({ ...gatewayLaunch, name: "mock", args: mockArgs }));
+  await prepare("responses", RESPONSES, () =>
+    startGatewayProcess({ ...gatewayLaunch, name: "responses", args: mockArgs }),
+  );
   await prepare("invoke", INVOKE, () =>
     startGatewayProcess({ ...gatewayLaunch, name: "invoke", args: mockArgs }),
   );

@@ -89,6 +89,7 @@ export function parseOptions(
     withBaselines.add("F");
   }
   if (withBaselines.has("replay-10k")) withBaselines.add("replay-10");
+  if (withBaselines.has("responses")) withBaselines.add("mock"); // its CPU is judged against mock's
 
   return {
     quick,

@@ -17,6 +17,16 @@ export function chatBody(options: { prompt?: string; stream?: boolean } = {}): s
   });
 }
 
+/** The same short prompt as a Responses API request (POST /v1/responses). */
+export function responsesBody(options: { prompt?: string; stream?: boolean } = {}): string {
+  return JSON.stringify({
+    model: CHAT_MODEL,
+    input: options.prompt ?? PROMPT,
+    max_output_tokens: 64,
+    ...(options.stream === true ? { stream: true } : {}),
+  });
+}
+
 export function invokeBody(prompt: string = PROMPT): string {
   return JSON.stringify({
     model: INVOKE_MODEL,

@@ -9,6 +9,7 @@ export const ALL_SCENARIOS = [
   "F",
   "healthz",
   "mock",
+  "responses",
   "invoke",
   "stream",
   "live",
@@ -151,6 +152,13 @@ export function targetInputs(
   return {
     "mock.ratioToA": s("mock")?.ratioToA ?? null,
     "invoke.ratioToA": s("invoke")?.ratioToA ?? null,
+    // CPU per request of the Responses face over chat completions, the same round's pair (issue 15).
+    "responses.cpuToMock": (() => {
+      const own = r("responses");
+      return own === undefined
+        ? null
+        : pairedMedian(own, r("mock"), (m, ref) => ratio(m.cpuUsPerRequest, ref.cpuUsPerRequest));
+    })(),
     "live.ratioToE": s("live")?.ratioToE ?? null,
     "live.addedP50UsOverA": s("live")?.addedP50UsOverA ?? null,
     "replay.ratio10kTo10":
@@ -186,6 +194,13 @@ export const TARGETS: readonly TargetSpec[] = [
     unit: "× A",
   },
   { input: "invoke.ratioToA", label: "mock /prod/invoke req/s vs A", op: ">=", threshold: 0.35, unit: "× A" },
+  {
+    input: "responses.cpuToMock",
+    label: "mock /v1/responses CPU per request vs mock /v1/chat/completions (issue 15)",
+    op: "<=",
+    threshold: 1.2,
+    unit: "×",
+  },
   { input: "live.ratioToE", label: "live translation hop req/s vs E", op: ">=", threshold: 0.9, unit: "× E" },
   {
     input: "live.addedP50UsOverA",

@@ -32,6 +32,13 @@ export interface AccountingOptions {
   sampleIntervalMs?: number;
 }
 
+/** Another part's state kept in the state file beside the ledger (its owner validates what it restores). */
+export interface PersistedSection {
+  key: string;
+  toJSON(): unknown;
+  restore(saved: unknown): void;
+}
+
 export interface Accounting {
   /** The simulator's clock: use it for everything simulated (daily counters, billing, latency). */
   clock: SimulatorClock;
@@ -46,6 +53,11 @@ export interface Accounting {
   spend: SpendSampler;
   /** The state file, or null for `mock.state: memory`. */
   statePath: string | null;
+  /**
+   * Keep `section` in the state file (nothing is written for `mock.state: memory`): it is restored now
+   * from the saved file and written with every snapshot. Returns the function that notes a change to it.
+   */
+  persist(section: PersistedSection): () => void;
   /** Write pending state now. */
   flush(): Promise<void>;
   /** Final write; call once on shutdown. */
@@ -111,9 +123,11 @@ export function createAccounting(options: AccountingOptions): Accounting {
   });
   sampling.spend = spend;
 
+  const sections = new Map<string, PersistedSection>();
   const snapshot = (): StateDocument => {
     for (const teamId of ledger.teams()) gpu.settle(teamId);
     const simMs = Math.floor(clock.now());
+    const extra = [...sections.values()].map((s) => [s.key, s.toJSON()] as const);
     return {
       format: STATE_FORMAT,
       version: STATE_VERSION,
@@ -122,6 +136,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
       accounts: ledger.toJSON(),
       gpu: gpu.toJSON(),
       history: history.toJSON(),
+      ...(extra.length > 0 ? { sections: Object.fromEntries(extra) } : {}),
     };
   };
   if (statePath !== null) {
@@ -204,6 +219,12 @@ export function createAccounting(options: AccountingOptions): Accounting {
     statePath,
     history,
     spend,
+    persist(section) {
+      sections.set(section.key, section);
+      const kept = saved?.sections?.[section.key];
+      if (kept !== undefined) section.restore(kept);
+      return changed;
+    },
     flush: () => writer?.flush() ?? Promise.resolve(),
     close: () => {
       spend.sample(); // the final state holds spend up to the last moment

@@ -27,6 +27,8 @@ export interface StateDocument {
   gpu: PersistedFleet;
   /** Spend over time per team (history.ts); optional, so files written before it still load. */
   history?: PersistedHistory;
+  /** State other parts keep here (e.g. `responses`: stored Responses API answers), checked by their owners. */
+  sections?: Record<string, unknown>;
 }
 
 export class StateFileError extends Error {
@@ -132,6 +134,7 @@ export function parseState(text: string, path: string): StateDocument {
       },
     });
     if (doc.history !== undefined) record(doc.history, "history", checkSeries);
+    if (doc.sections !== undefined && !isObject(doc.sections)) fail("sections", "an object");
   } catch (error) {
     throw new StateFileError(path, `is damaged: ${(error as Error).message}.`);
   }

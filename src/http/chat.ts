@@ -2,7 +2,6 @@
 // translate back → JSON, or SSE chunks through the SSE writer. Errors before the first byte are normal
 // HTTP errors (the one error renderer, via the pipeline); after it, the writer's error frame.
 import { parseChatCompletionCreateParams } from "../openai/parse.ts";
-import { notFound } from "../shared/errors.ts";
 import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
@@ -11,7 +10,14 @@ import { openAIErrorBody } from "./errors.ts";
 import { streamEvents, type EventWriter } from "./stream-events.ts";
 import { sendJson } from "./send.ts";
 import { createSseWriter } from "./sse.ts";
-import { invokeAnswers, invokeContextOf, setBedrockHeaders, streamPacing, type FaceDeps } from "./face.ts";
+import {
+  invokeAnswers,
+  invokeContextOf,
+  resolveModel,
+  setBedrockHeaders,
+  streamPacing,
+  type FaceDeps,
+} from "./face.ts";
 import type { ChatCompletionChunk } from "../openai/types.ts";
 
 /** The chat completions face needs only what every face needs. */
@@ -55,10 +61,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
     paths: ["/v1/chat/completions"],
     async handle(x) {
       const params = parseChatCompletionCreateParams(x.body);
-      const model = deps.models.resolve(params.model);
-      if (model === undefined) {
-        throw notFound(deps.models.unknown(params.model), "model_not_found", "model");
-      }
+      const model = resolveModel(deps.models, params.model);
       const { request, plan } = toInvokeRequest(params, model, options);
       // The model always; n and stream when they differ from a plain call.
       x.record.logFields =

@@ -123,17 +123,12 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** OpenAI APIs clients reach for that the gateway does not serve, with how to get Chat Completions instead. */
+/** OpenAI APIs clients reach for that the gateway does not serve, and what it serves instead. */
 const OTHER_OPENAI_APIS: readonly [RegExp, string][] = [
   [
-    /^\/v1\/responses(\/|$)/,
-    "The Responses API is not served: this gateway speaks Chat Completions (POST /v1/chat/completions). " +
-      "Vercel AI SDK: use provider.chat(model) instead of provider(model); OpenAI Agents SDK: " +
-      "setOpenAIAPI('chat_completions'); LangChain: leave useResponsesApi off.",
-  ],
-  [
     /^\/v1\/(completions|embeddings|images|audio|moderations|files|batches|assistants|threads)(\/|$)/,
-    "Only POST /v1/chat/completions and GET /v1/models are served on /v1.",
+    "On /v1 the gateway serves POST /v1/chat/completions, POST /v1/responses (GET and DELETE " +
+      "/v1/responses/{id} for stored ones) and GET /v1/models.",
   ],
   [
     /^\/(gpu|admin)(\/|$)/,

@@ -6,7 +6,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { ServerResponse } from "node:http";
 import type { Config } from "../config/types.ts";
-import type { ModelResolver } from "../models/catalog.ts";
+import type { ModelInfo, ModelResolver } from "../models/catalog.ts";
+import { notFound } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -41,6 +42,13 @@ export interface FaceDeps {
    * the simulator answers); 0 or absent: no pacing. Decided by server/, which knows the upstream.
    */
   streamTokensPerSecond?: number;
+}
+
+/** The model a request names (a Bedrock id or an alias), or the OpenAI 404 `model_not_found`. */
+export function resolveModel(models: ModelResolver, name: string): ModelInfo {
+  const model = models.resolve(name);
+  if (model !== undefined) return model;
+  throw notFound(models.unknown(name), "model_not_found", "model");
 }
 
 /** The invoke context of one face request: the caller's credentials, its headers, the client going away. */

@@ -6,10 +6,15 @@ import type { OpenAIErrorBody } from "../openai/types.ts";
 export interface SseWriter {
   /** Send status 200 and the event-stream headers now, so the client sees the stream start. */
   open(): void;
-  /** Write one `data:` frame; resolves when the socket can take more (backpressure). */
-  send(payload: object): Promise<void>;
+  /**
+   * Write one `data:` frame, preceded by `event: <event>` when given (the Responses stream names each
+   * event); resolves when the socket can take more (backpressure).
+   */
+  send(payload: object, event?: string): Promise<void>;
   /** `data: [DONE]`, then end. */
   done(): void;
+  /** End without `[DONE]` (streams whose last event says they are over). */
+  end(): void;
   /** The mid-stream error frame (`data: {"error": …}`), then end without `[DONE]` (CONTRACT §3). */
   fail(body: OpenAIErrorBody): void;
   /** True once the client has gone away: stop working. */
@@ -29,13 +34,13 @@ export function createSseWriter(res: ServerResponse): SseWriter {
     corked = false;
     if (!res.writableEnded) res.uncork();
   };
-  const frame = (data: string): boolean => {
+  const frame = (data: string, event?: string): boolean => {
     if (!corked) {
       corked = true;
       res.cork();
       process.nextTick(flush);
     }
-    return res.write(`data: ${data}\n\n`);
+    return res.write(event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`);
   };
   return {
     get closed() {
@@ -49,9 +54,9 @@ export function createSseWriter(res: ServerResponse): SseWriter {
       res.setHeader("x-accel-buffering", "no");
       res.flushHeaders();
     },
-    send(payload) {
+    send(payload, event) {
       if (closed || res.destroyed) return Promise.resolve();
-      if (frame(JSON.stringify(payload))) return Promise.resolve();
+      if (frame(JSON.stringify(payload), event)) return Promise.resolve();
       return new Promise((resolve) => {
         const settle = (): void => {
           res.off("drain", settle);
@@ -65,6 +70,10 @@ export function createSseWriter(res: ServerResponse): SseWriter {
     done() {
       if (!closed && !res.destroyed) frame("[DONE]");
       flush(); // what is corked goes out before the terminating chunk
+      res.end();
+    },
+    end() {
+      flush();
       res.end();
     },
     fail(body) {

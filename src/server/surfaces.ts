@@ -11,6 +11,9 @@ import type { HotRoute } from "../http/exchange.ts";
 import { invokePreflightRouter, invokeRoute } from "../http/invoke.ts";
 import { quotaRouter } from "../http/quota.ts";
 import { openAISurface } from "../http/v1.ts";
+import { responsesRoute } from "../faces/responses/route.ts";
+import { responsesRouter } from "../faces/responses/router.ts";
+import { createResponseStore, type ResponseStore } from "../faces/responses/store.ts";
 import { createModelResolver } from "../models/catalog.ts";
 import { withRetries, type RetryOptions } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
@@ -32,6 +35,21 @@ export interface Surfaces {
   routes: HotRoute[];
 }
 
+/** Stored Responses API answers, kept in the simulator's state file when it has one. */
+function responseStore(stack: GatewayStack): ResponseStore {
+  let changed = (): void => {};
+  const store = createResponseStore({ onChange: () => changed() });
+  const accounting = stack.accounting;
+  if (accounting?.statePath != null) {
+    changed = accounting.persist({
+      key: "responses",
+      toJSON: () => store.toJSON(),
+      restore: (saved) => store.restore(saved),
+    });
+  }
+  return store;
+}
+
 export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const { stack, config } = deps;
   const models = createModelResolver(config.models.aliases);
@@ -42,11 +60,12 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const streamTokensPerSecond = simulatorAnswers(config) ? config.mock.stream_tokens_per_second : 0;
   const faceDeps = { ...deps, upstream: retrying, models, streamTokensPerSecond };
   const openAI = openAISurface(faceDeps);
+  const store = responseStore(stack);
   const routes = countFaceRequests(
-    [...openAI.routes, invokeRoute({ upstream: stack.upstream })],
+    [...openAI.routes, responsesRoute({ ...faceDeps, store }), invokeRoute({ upstream: stack.upstream })],
     deps.metrics.faceRequests,
   );
-  const routers = [openAI.router, invokePreflightRouter()];
+  const routers = [openAI.router, responsesRouter({ config, store }), invokePreflightRouter()];
   routers.push(
     dashboardRouter({
       board: stack.board,

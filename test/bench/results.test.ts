@@ -105,6 +105,28 @@ describe("targets", () => {
     expect(inputs["gateway.maxRssAfterLoadMiB"]).toBe(210);
     expect(inputs["mock.ratioToA"]).toBeNull();
   });
+
+  it("judges /v1/responses by its CPU per request over mock's, paired by round (issue 15)", () => {
+    const mock = scenario("mock", [
+      measure(1, 20_000, 100, { cpuUsPerRequest: 50 }),
+      measure(2, 20_000, 100, { cpuUsPerRequest: 100 }),
+    ]);
+    const cheap = scenario("responses", [
+      measure(1, 19_000, 100, { cpuUsPerRequest: 55 }),
+      measure(2, 19_000, 100, { cpuUsPerRequest: 105 }),
+    ]);
+    const inputs = targetInputs([A, mock, cheap], summarize([A, mock, cheap]));
+    expect(inputs["responses.cpuToMock"]).toBeCloseTo(1.075); // median of 1.1 and 1.05
+    const verdict = evaluateTargets(inputs).find((t) => t.input === "responses.cpuToMock");
+    expect(verdict?.met).toBe(true);
+    const dear = scenario("responses", [
+      measure(1, 15_000, 100, { cpuUsPerRequest: 70 }),
+      measure(2, 15_000, 100, { cpuUsPerRequest: 130 }),
+    ]);
+    const worse = evaluateTargets(targetInputs([A, mock, dear], summarize([A, mock, dear])));
+    expect(worse.find((t) => t.input === "responses.cpuToMock")?.met).toBe(false);
+    expect(targetInputs([A, mock], summarize([A, mock]))["responses.cpuToMock"]).toBeNull();
+  });
 });
 
 describe("payloads and report", () => {

@@ -198,14 +198,3 @@ describe.each(providers)("%s", (provider) => {
     expect((error as APICallError).isRetryable).toBe(false);
   });
 });
-
-test("provider(model) means the Responses API, which is not served: the 404 says to use .chat(model)", async () => {
-  const openai = createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: "sk-anything" });
-  const error = await generateText({ model: openai("gpt-4o"), prompt: "hi", maxRetries: 0 }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(APICallError.isInstance(error)).toBe(true);
-  expect((error as APICallError).statusCode).toBe(404);
-  expect((error as APICallError).message).toContain("provider.chat(model)");
-});

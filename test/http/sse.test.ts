@@ -27,6 +27,19 @@ describe("SSE writer", () => {
     expect(res.text).toBe('data: {"a":1}\n\ndata: {"b":"x\\ny"}\n\ndata: [DONE]\n\n');
   });
 
+  test("named events, and an end without [DONE] (the Responses stream)", async () => {
+    const app = express();
+    app.get("/s", async (_req, res) => {
+      const writer = createSseWriter(res);
+      writer.open();
+      await writer.send({ type: "response.created" }, "response.created");
+      await writer.send({ a: 1 });
+      writer.end();
+    });
+    const res = await supertest(app).get("/s");
+    expect(res.text).toBe('event: response.created\ndata: {"type":"response.created"}\n\ndata: {"a":1}\n\n');
+  });
+
   test("a mid-stream error is one error frame and no [DONE]", async () => {
     const app = express();
     app.get("/s", async (_req, res) => {
