@@ -50,9 +50,15 @@ export default tseslint.config(
           paths: IO_MODULES.map((name) => ({ name, message: "translation/ is pure: no I/O." })),
           patterns: [
             {
-              group: ["http", "cassettes", "accounting", "server", "upstream/live", "upstream/mock"].flatMap(
-                (f) => [`**/${f}`, `**/${f}/**`],
-              ),
+              group: [
+                "http",
+                "faces",
+                "cassettes",
+                "accounting",
+                "server",
+                "upstream/live",
+                "upstream/mock",
+              ].flatMap((f) => [`**/${f}`, `**/${f}/**`]),
               message: "translation/ may import openai/, models/, shared/ and the upstream wire types only.",
             },
           ],
@@ -79,6 +85,13 @@ export default tseslint.config(
     rules: forbid(["http", "server"], "UpstreamClient implementations never see the HTTP layer."),
   },
   {
+    files: ["src/faces/**"],
+    rules: forbid(
+      ["server", "cassettes", "accounting", "upstream/live", "upstream/mock"],
+      "faces/ may import http/, translation/, models/, shared/ and the upstream interface files only.",
+    ),
+  },
+  {
     files: ["src/http/**"],
     rules: {
       "no-restricted-imports": [
@@ -86,7 +99,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["server", "cassettes", "upstream/live", "upstream/mock"].flatMap((f) => [
+              group: ["server", "faces", "cassettes", "upstream/live", "upstream/mock"].flatMap((f) => [
                 `**/${f}`,
                 `**/${f}/**`,
               ]),

@@ -2,6 +2,7 @@
 // that decides which HTTP surfaces exist; each feature adds its router here.
 import type { Router } from "express";
 import type { Config } from "../config/types.ts";
+import { bedrockRoutes } from "../faces/bedrock/route.ts";
 import { adminRouter } from "../http/admin.ts";
 import { gpuRouter } from "../http/gpu.ts";
 import type { HotRoute } from "../http/exchange.ts";
@@ -40,7 +41,7 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const streamTokensPerSecond = simulated ? config.mock.stream_tokens_per_second : 0;
   const faceDeps = { ...deps, upstream: retrying, models, streamTokensPerSecond };
   const openAI = openAISurface(faceDeps);
-  const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream })];
+  const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream }), ...bedrockRoutes(faceDeps)];
   const routers = [openAI.router, invokePreflightRouter()];
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
