@@ -64,6 +64,32 @@ function expressApp(deps: AppDeps, shared: SharedSteps): Express {
   return app;
 }
 
+/** A copy of `proto` (Express's request or response methods) on top of `base`. */
+function rebased(proto: object, base: object): object {
+  return Object.create(base, Object.getOwnPropertyDescriptors(proto)) as object;
+}
+
+/**
+ * Express for requests that arrived over HTTP/2 (server/h2c.ts). Express gives each request its own
+ * prototype, made for http.IncomingMessage; the compatibility API's request is another class, so this
+ * app's request and response prototypes carry the same Express methods on top of the HTTP/2 classes.
+ */
+function expressOverHttp2(deps: AppDeps, shared: SharedSteps): Express {
+  const { Http2ServerRequest, Http2ServerResponse } = process.getBuiltinModule("node:http2");
+  const app = expressApp(deps, shared);
+  const request = app.request as object;
+  const response = app.response as object;
+  Object.setPrototypeOf(
+    request,
+    rebased(Object.getPrototypeOf(request) as object, Http2ServerRequest.prototype),
+  );
+  Object.setPrototypeOf(
+    response,
+    rebased(Object.getPrototypeOf(response) as object, Http2ServerResponse.prototype),
+  );
+  return app;
+}
+
 export function createApp(deps: AppDeps): App {
   const shared: SharedSteps = {
     track: requestTracker(deps),
@@ -81,7 +107,10 @@ export function createApp(deps: AppDeps): App {
     readJsonBody: shared.readJsonBody,
     logger: deps.logger,
   });
+  let http2App: Express | undefined; // made on the first HTTP/2 request that Express serves
   return function handleRequest(req, res) {
-    if (!serveHot(req, res)) app(req, res);
+    if (serveHot(req, res)) return;
+    if (req.httpVersionMajor < 2) app(req, res);
+    else (http2App ??= expressOverHttp2(deps, shared))(req, res);
   };
 }
