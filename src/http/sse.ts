@@ -45,7 +45,8 @@ export function createSseWriter(res: ServerResponse): SseWriter {
       res.statusCode = 200;
       res.setHeader("content-type", "text/event-stream; charset=utf-8");
       res.setHeader("cache-control", "no-cache, no-transform");
-      res.setHeader("connection", "keep-alive");
+      // HTTP/2 has no connection-specific headers (RFC 9113 §8.2.2); Node warns and drops them there.
+      if (res.req.httpVersionMajor < 2) res.setHeader("connection", "keep-alive");
       res.setHeader("x-accel-buffering", "no");
       res.flushHeaders();
     },

@@ -50,7 +50,10 @@ function replaying(socket: Socket, head: Buffer): Duplex {
       socket.write(chunk, callback);
     },
     final(callback) {
-      socket.end(callback);
+      // The HTTP/1.1 server's sockets allow half-open connections; an HTTP/2 session that ended (after
+      // GOAWAY) has nothing left to read, so the socket closes once our last bytes are out.
+      socket.end(() => socket.destroy());
+      callback();
     },
     destroy(error, callback) {
       socket.destroy(error ?? undefined);
@@ -69,6 +72,38 @@ function replaying(socket: Socket, head: Buffer): Duplex {
   return duplex;
 }
 
+/**
+ * Node wraps a plain Duplex in an internal socket (JSStreamSocket) whose peer address is unknown, and
+ * `req.socket.remoteAddress` reads that wrapper (the admin routes' loopback check, Express's req.ip).
+ * Its address getters fall back to `_peername`/`_sockname`, set here — through the session's socket
+ * proxy — from the replaying stream (`.stream` of the wrapper), which passes the real socket's through.
+ */
+function peerThrough(session: ServerHttp2Session): void {
+  const wrapper = session.socket as unknown as {
+    stream?: {
+      remoteAddress?: string;
+      remotePort?: number;
+      remoteFamily?: string;
+      localAddress?: string;
+      localPort?: number;
+    };
+    _peername?: object;
+    _sockname?: object;
+  };
+  const original = wrapper.stream;
+  if (original?.remoteAddress === undefined) return;
+  wrapper._peername = {
+    address: original.remoteAddress,
+    port: original.remotePort,
+    family: original.remoteFamily,
+  };
+  wrapper._sockname = {
+    address: original.localAddress,
+    port: original.localPort,
+    family: original.remoteFamily,
+  };
+}
+
 /** Route each new connection of `server` by its first bytes; returns the HTTP/2 side's controls. */
 export function acceptHttp2(
   server: Server,
@@ -79,8 +114,12 @@ export function acceptHttp2(
     listener(req, res as never);
   });
   const sessions = new Set<ServerHttp2Session>();
+  let closing = false;
   h2.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
+    peerThrough(session);
+    // A connection accepted just before close() opens its session after it: close that one at once.
+    if (closing) session.close();
     session.on("close", () => sessions.delete(session));
   });
 
@@ -109,6 +148,7 @@ export function acceptHttp2(
 
   return {
     close() {
+      closing = true;
       for (const session of sessions) session.close();
     },
     destroy() {
