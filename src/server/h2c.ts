@@ -126,13 +126,26 @@ export function acceptHttp2(
   // http.Server parses HTTP/1.1 in its own 'connection' listener: keep it, call it only for HTTP/1.1.
   const http1 = server.listeners("connection") as ((socket: Socket) => void)[];
   server.removeAllListeners("connection");
+  // Connections that have not sent their first bytes yet belong to neither server: close() ends them
+  // (they have asked for nothing), as the HTTP/1.1 server ends its idle connections.
+  const undecided = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     let head: Buffer = Buffer.alloc(0);
+    const forget = (): void => {
+      undecided.delete(socket);
+    };
+    // A peer that resets before its first bytes: nothing to answer.
+    const onError = (): void => {
+      socket.destroy();
+    };
     const onData = (chunk: Buffer): void => {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       const n = Math.min(head.length, DECIDING_BYTES);
       const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (isH2 && head.length < DECIDING_BYTES) return;
+      forget();
+      socket.off("close", forget);
+      socket.off("error", onError);
       socket.off("data", onData);
       socket.pause();
       if (isH2) {
@@ -143,6 +156,13 @@ export function acceptHttp2(
       for (const l of http1) l.call(server, socket);
       socket.resume();
     };
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    undecided.add(socket);
+    socket.on("close", forget);
+    socket.on("error", onError);
     socket.on("data", onData);
   });
 
@@ -150,6 +170,7 @@ export function acceptHttp2(
     close() {
       closing = true;
       for (const session of sessions) session.close();
+      for (const socket of undecided) socket.destroy();
     },
     destroy() {
       for (const session of sessions) session.destroy();
