@@ -10,7 +10,16 @@ import { killAllNow, spawnServer, stopAll, type ServerProcess } from "./lib/chil
 import { REPO_ROOT, baseEnv, buildDist, startGatewayProcess } from "./lib/gateway.ts";
 import { isOk, probe, sequentialLatency, throughput, type RequestSpec } from "./lib/load.ts";
 import { OptionsError, USAGE, parseOptions, type BenchOptions } from "./lib/options.ts";
-import { CHAT_HEADERS, INVOKE_HEADERS, MOCK_TEAM, chatBody, invokeBody } from "./lib/payloads.ts";
+import {
+  CHAT_HEADERS,
+  CONVERSE_HEADERS,
+  CONVERSE_PATH,
+  INVOKE_HEADERS,
+  MOCK_TEAM,
+  chatBody,
+  converseBody,
+  invokeBody,
+} from "./lib/payloads.ts";
 import { clockTicksPerSecond, cpuMicrosPerRequest, readCpuTicks, readMemory } from "./lib/proc.ts";
 import { renderMarkdown, type Report } from "./lib/report.ts";
 import {
@@ -50,6 +59,21 @@ const INVOKE: RequestSpec = {
   headers: INVOKE_HEADERS,
   body: invokeBody(),
 };
+const CONVERSE: RequestSpec = {
+  method: "POST",
+  path: CONVERSE_PATH,
+  headers: CONVERSE_HEADERS,
+  body: converseBody(),
+};
+const CONVERSE_STREAM: RequestSpec = {
+  method: "POST",
+  path: `${CONVERSE_PATH}-stream`,
+  headers: CONVERSE_HEADERS,
+  body: converseBody(),
+  stream: true,
+  // The last event-stream message is `metadata` (its JSON ends with the metrics), then 4 CRC bytes.
+  complete: (tail) => tail.includes('"latencyMs"'),
+};
 const HEALTHZ: RequestSpec = { method: "GET", path: "/healthz", headers: {} };
 
 const TITLES: Record<ScenarioId, string> = {
@@ -60,6 +84,8 @@ const TITLES: Record<ScenarioId, string> = {
   mock: "gateway mock, /v1/chat/completions",
   invoke: "gateway mock, /prod/invoke",
   stream: "gateway mock, /v1 stream: true (streams/s)",
+  converse: "gateway mock, Bedrock /model/{id}/converse",
+  "converse-stream": "gateway mock, Bedrock /model/{id}/converse-stream (streams/s)",
   live: "gateway live → local fake proxy",
   "replay-10k": "gateway replay, 10,000-entry cassette",
   "replay-10": "gateway replay, 10-entry cassette",
@@ -210,6 +236,20 @@ async function main(options: BenchOptions, work: string): Promise<void> {
         body.startsWith("data:") || body.includes("\ndata:")
           ? null
           : `not an SSE body: ${body.slice(0, 120)}`,
+    },
+  );
+  await prepare("converse", CONVERSE, () =>
+    startGatewayProcess({ ...gatewayLaunch, name: "converse", args: mockArgs }),
+  );
+  await prepare(
+    "converse-stream",
+    CONVERSE_STREAM,
+    () => startGatewayProcess({ ...gatewayLaunch, name: "converse-stream", args: mockArgs }),
+    {
+      accept: (body) =>
+        body.includes(":event-type") && body.includes("messageStart")
+          ? null
+          : `not an event stream: ${body.slice(0, 120)}`,
     },
   );
   if (wants("live") || wants("F")) {
