@@ -4,6 +4,7 @@
 // the stream union's member, which the SDKs raise as their exception class.
 import type { ServerResponse } from "node:http";
 import { EventStreamCodec, type MessageHeaders } from "@smithy/core/event-streams";
+import { createFrameWriter } from "../../http/frames.ts";
 import type { EventWriter } from "../../http/stream-events.ts";
 import type { GatewayError } from "../../shared/errors.ts";
 import { streamExceptionOf } from "./errors.ts";
@@ -44,30 +45,10 @@ export function eventStreamWriter(
   requestId: string,
   operation: "converse" | "invoke",
 ): EventWriter<BedrockEvent> {
-  let closed = false;
-  res.on("close", () => {
-    closed = true;
-  });
-  const gone = (): boolean => closed || res.destroyed;
-  // Messages written in the same tick leave in one socket write (cork now, uncork next tick), as the
-  // SSE writer does: an unpaced stream is one write, a paced event still leaves at once.
-  let corked = false;
-  const flush = (): void => {
-    if (!corked) return;
-    corked = false;
-    if (!res.writableEnded) res.uncork();
-  };
-  const write = (bytes: Uint8Array): boolean => {
-    if (!corked) {
-      corked = true;
-      res.cork();
-      process.nextTick(flush);
-    }
-    return res.write(bytes);
-  };
+  const frames = createFrameWriter(res);
   return {
     get closed() {
-      return gone();
+      return frames.closed;
     },
     open() {
       res.statusCode = 200;
@@ -76,25 +57,13 @@ export function eventStreamWriter(
       res.flushHeaders();
     },
     send(event) {
-      if (gone() || write(eventMessage(event))) return Promise.resolve();
-      return new Promise((resolve) => {
-        const settle = (): void => {
-          res.off("drain", settle);
-          res.off("close", settle);
-          resolve();
-        };
-        res.on("drain", settle);
-        res.on("close", settle);
-      });
+      return frames.closed ? Promise.resolve() : frames.write(eventMessage(event));
     },
     done() {
-      flush();
-      res.end();
+      frames.end();
     },
     fail(error: GatewayError) {
-      if (!gone()) write(exceptionMessage(streamExceptionOf(error, operation), error.message));
-      flush();
-      res.end();
+      frames.end(exceptionMessage(streamExceptionOf(error, operation), error.message));
     },
   };
 }
