@@ -178,6 +178,27 @@ function decodeAll(bytes: Uint8Array) {
   return out;
 }
 
+describe("server.api_keys", () => {
+  test("guards the Bedrock routes as /v1: no key → AccessDeniedException; the key as a Bearer token works", async () => {
+    const guarded = await startTestGateway({ mode: "mock", server: { api_keys: ["gw-key"] } });
+    try {
+      const e = await failure(
+        sdk("demo", { url: guarded.url }).send(new ConverseCommand({ modelId: HAIKU, ...hello })),
+      );
+      expect(e.name).toBe("AccessDeniedException");
+      expect(e.$metadata).toMatchObject({ httpStatusCode: 403, attempts: 1 });
+      const res = await fetch(`${guarded.url}/model/${encodeURIComponent(HAIKU)}/converse`, {
+        method: "POST",
+        headers: { authorization: "Bearer gw-key" },
+        body: JSON.stringify(hello),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe("the wire", () => {
   test("AWS JSON error: {message} with x-amzn-ErrorType and x-amzn-RequestId", async () => {
     const res = await fetch(`${gw.url}/model/nope/converse`, { method: "POST", body: JSON.stringify(hello) });

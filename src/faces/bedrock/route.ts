@@ -3,6 +3,7 @@
 // or an inference-profile ARN), translates to one invoke request, makes the one upstream call of the
 // shared core, and answers in Bedrock's shape: JSON, or AWS event-stream messages through streamEvents.
 import type { ServerResponse } from "node:http";
+import { apiKeyCheck } from "../../http/auth.ts";
 import {
   invokeAnswer,
   invokeContextOf,
@@ -49,6 +50,9 @@ function setInvocationHeaders(res: ServerResponse, answer: InvokeResponse): void
 export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
   const options: ConverseOptions = { systemPrompt: deps.config.translation.system_prompt };
   const pace = streamPacing(deps);
+  // These routes spend the team's budget as /v1 does, so server.api_keys guards them too; the AWS SDKs
+  // send `Authorization: Bearer <key>` when given a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK).
+  const authorize = apiKeyCheck(deps.config.server.api_keys);
 
   /** Parse → one upstream call, with the headers every answer carries; the rest is the operation's. */
   async function call(x: Exchange, toInvoke: (model: ModelInfo) => InvokeRequest) {
@@ -122,6 +126,7 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
     paths: [],
     patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
     label: `/model/{modelId}/${operation}`,
+    authorize,
     writeError: writeBedrockError,
     handle: handlers[operation],
   }));
