@@ -131,7 +131,12 @@ export function acceptHttp2(
   const undecided = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     let head: Buffer = Buffer.alloc(0);
+    // A peer that never sends its first bytes is not kept for ever: as long as a request may take to
+    // send its headers on HTTP/1.1 (server.headersTimeout).
+    const silent = setTimeout(() => socket.destroy(), server.headersTimeout || 60_000);
+    silent.unref();
     const forget = (): void => {
+      clearTimeout(silent);
       undecided.delete(socket);
     };
     // A peer that resets before its first bytes: nothing to answer.
@@ -157,6 +162,7 @@ export function acceptHttp2(
       socket.resume();
     };
     if (closing) {
+      forget();
       socket.destroy();
       return;
     }

@@ -2,6 +2,7 @@
 // v3 speaks the first, everything else the second. Every route — the hot lane's faces and the Express
 // control plane — answers the same over both, and close() ends HTTP/2 sessions too.
 import { connect, type ClientHttp2Session } from "node:http2";
+import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Gateway } from "../../src/server/gateway.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
@@ -114,6 +115,20 @@ describe("HTTP/2 with prior knowledge", () => {
     }
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: chat(false) });
     expect(res.status).toBe(200);
+  });
+});
+
+describe("connections that say nothing", () => {
+  test("are closed after server.headersTimeout, as HTTP/1.1 bounds a request's headers", async () => {
+    const other = await startTestGateway({ mode: "mock" });
+    other.server.headersTimeout = 100;
+    try {
+      const socket = createConnection(other.port, "127.0.0.1");
+      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      expect(socket.bytesWritten).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });
 
