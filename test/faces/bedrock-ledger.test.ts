@@ -170,4 +170,38 @@ describe("record through /prod/invoke, replay through Converse", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("and back: a recording made through Converse answers /prod/invoke", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bpg-bedrock-rec-"));
+    try {
+      const recorder = await startTestGateway({
+        mode: "record",
+        upstream: { kind: "mock" },
+        recording: { dir },
+      });
+      const recordClient = sdk(recorder.url);
+      const recorded = await recordClient.send(
+        new ConverseCommand({
+          modelId: MODEL,
+          messages: [{ role: "user", content: [{ text: PROMPT }] }],
+          inferenceConfig: { maxTokens: 300 },
+        }),
+      );
+      recordClient.destroy();
+      await recorder.close();
+
+      const replay = await startTestGateway({
+        mode: "replay",
+        upstream: { kind: "mock" },
+        recording: { dir },
+      });
+      try {
+        expect((await viaProxy(replay.url)).text).toBe(recorded.output?.message?.content?.[0]?.text);
+      } finally {
+        await replay.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
