@@ -175,6 +175,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ["src/faces/**"],
+    rules: forbid(
+      ["server", "cassettes", "accounting", "upstream/live", "upstream/mock"],
+      "faces/ may import http/, translation/, models/, shared/ and the upstream interface files only.",
+    ),
+  },
+  {
     files: ["src/http/**"],
     rules: {
       "no-restricted-imports": [

@@ -12,9 +12,12 @@ import { isOk, probe, sequentialLatency, throughput, type RequestSpec } from "./
 import { OptionsError, USAGE, parseOptions, type BenchOptions } from "./lib/options.ts";
 import {
   CHAT_HEADERS,
+  CONVERSE_HEADERS,
+  CONVERSE_PATH,
   INVOKE_HEADERS,
   MOCK_TEAM,
   chatBody,
+  converseBody,
   invokeBody,
   responsesBody,
 } from "./lib/payloads.ts";
@@ -63,6 +66,21 @@ const INVOKE: RequestSpec = {
   headers: INVOKE_HEADERS,
   body: invokeBody(),
 };
+const CONVERSE: RequestSpec = {
+  method: "POST",
+  path: CONVERSE_PATH,
+  headers: CONVERSE_HEADERS,
+  body: converseBody(),
+};
+const CONVERSE_STREAM: RequestSpec = {
+  method: "POST",
+  path: `${CONVERSE_PATH}-stream`,
+  headers: CONVERSE_HEADERS,
+  body: converseBody(),
+  stream: true,
+  // The last event-stream message is `metadata` (its JSON ends with the metrics), then 4 CRC bytes.
+  complete: (tail) => tail.includes('"latencyMs"'),
+};
 const HEALTHZ: RequestSpec = { method: "GET", path: "/healthz", headers: {} };
 
 const TITLES: Record<ScenarioId, string> = {
@@ -74,6 +92,8 @@ const TITLES: Record<ScenarioId, string> = {
   responses: "gateway mock, /v1/responses",
   invoke: "gateway mock, /prod/invoke",
   stream: "gateway mock, /v1 stream: true (streams/s)",
+  converse: "gateway mock, Bedrock /model/{id}/converse",
+  "converse-stream": "gateway mock, Bedrock /model/{id}/converse-stream (streams/s)",
   live: "gateway live → local fake proxy",
   "replay-10k": "gateway replay, 10,000-entry cassette",
   "replay-10": "gateway replay, 10-entry cassette",
@@ -227,6 +247,20 @@ async function main(options: BenchOptions, work: string): Promise<void> {
         body.startsWith("data:") || body.includes("\ndata:")
           ? null
           : `not an SSE body: ${body.slice(0, 120)}`,
+    },
+  );
+  await prepare("converse", CONVERSE, () =>
+    startGatewayProcess({ ...gatewayLaunch, name: "converse", args: mockArgs }),
+  );
+  await prepare(
+    "converse-stream",
+    CONVERSE_STREAM,
+    () => startGatewayProcess({ ...gatewayLaunch, name: "converse-stream", args: mockArgs }),
+    {
+      accept: (body) =>
+        body.includes(":event-type") && body.includes("messageStart")
+          ? null
+          : `not an event stream: ${body.slice(0, 120)}`,
     },
   );
   if (wants("live") || wants("F")) {

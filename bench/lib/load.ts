@@ -9,8 +9,10 @@ export interface RequestSpec {
   path: string;
   headers: Readonly<Record<string, string>>;
   body?: string;
-  /** Streams: the body is SSE and ends with `data: [DONE]`. */
+  /** Streams: the body is SSE and ends with `data: [DONE]` (or as `complete` says). */
   stream?: boolean;
+  /** Streams: whether the body's last 64 characters end a whole stream (default: SSE `[DONE]`). */
+  complete?: (tail: string) => boolean;
 }
 
 export interface Throughput {
@@ -93,7 +95,8 @@ export async function sequentialLatency(
       out.samplesUs.push(Number(ended - started) / 1e3);
       if (spec.stream === true) {
         out.ttfbUs.push(Number((firstChunk ?? ended) - started) / 1e3);
-        if (!last.trimEnd().endsWith("data: [DONE]")) out.incomplete += 1;
+        const whole = spec.complete ?? ((tail: string) => tail.trimEnd().endsWith("data: [DONE]"));
+        if (!whole(last)) out.incomplete += 1;
       }
     }
   } finally {

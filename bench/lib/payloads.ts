@@ -35,6 +35,25 @@ export function invokeBody(prompt: string = PROMPT): string {
   });
 }
 
+/** The Bedrock Runtime face's Converse body for the same prompt (CONTRACT §3d). */
+export function converseBody(prompt: string = PROMPT): string {
+  return JSON.stringify({
+    messages: [{ role: "user", content: [{ text: prompt }] }],
+    inferenceConfig: { maxTokens: 64 },
+  });
+}
+
+/** Converse's path for the model of the invoke scenario (the id URL-encoded, as the AWS SDKs send it). */
+export const CONVERSE_PATH = `/model/${encodeURIComponent(INVOKE_MODEL)}/converse`;
+
+/** As the AWS SDKs sign: the access key id names the simulator's team; the signature is not checked. */
+export const CONVERSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "application/json",
+  authorization:
+    `AWS4-HMAC-SHA256 Credential=${MOCK_TEAM.teamId}/20250101/us-east-1/bedrock/aws4_request, ` +
+    "SignedHeaders=content-type;host;x-amz-date, Signature=0000",
+};
+
 export const CHAT_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "application/json",
   // A bearer key of the form TEAM_ID:API_TOKEN picks the team on /v1 in every mode (CONTRACT §3).

@@ -12,6 +12,8 @@ export const ALL_SCENARIOS = [
   "responses",
   "invoke",
   "stream",
+  "converse",
+  "converse-stream",
   "live",
   "replay-10k",
   "replay-10",
@@ -167,9 +169,18 @@ export function targetInputs(
         : null,
     "replay.cassetteLoadMs": difference(cold(replayBig), cold(replaySmall)),
     "stream.ttfbP50Us": s("stream")?.ttfbP50Us ?? null,
+    "converse.cpuToMock": cpuRatio(s("converse"), s("mock")),
+    "converseStream.ttfbP50Us": s("converse-stream")?.ttfbP50Us ?? null,
     "gateway.maxRssIdleMiB": mib(max(gateways.map((g) => g.rssIdleBytes))),
     "gateway.maxRssAfterLoadMiB": mib(max(gateways.map((g) => g.peakRssBytes ?? g.rssAfterBytes))),
   };
+}
+
+/** CPU per request of `x` over that of `ref` (medians over rounds of the same run). */
+function cpuRatio(x: ScenarioSummary | undefined, ref: ScenarioSummary | undefined): number | null {
+  const a = x?.status === "ok" ? x.cpuUsPerRequest : null;
+  const b = ref?.status === "ok" ? ref.cpuUsPerRequest : null;
+  return a === null || b === null || b === 0 ? null : a / b;
 }
 
 function mib(bytes: number | null): number | null {
@@ -184,7 +195,7 @@ export interface TargetSpec {
   unit: string;
 }
 
-/** The targets of issue 7, in the issue's order. */
+/** The targets of issue 7, in the issue's order, then those of later issues. */
 export const TARGETS: readonly TargetSpec[] = [
   {
     input: "mock.ratioToA",
@@ -226,6 +237,21 @@ export const TARGETS: readonly TargetSpec[] = [
   {
     input: "stream.ttfbP50Us",
     label: "stream time to first byte p50 (mock, no pacing)",
+    op: "<=",
+    threshold: 1000,
+    unit: "µs",
+  },
+  // Issue 14 (Bedrock Runtime face).
+  {
+    input: "converse.cpuToMock",
+    label: "Converse CPU per request vs mock /v1/chat/completions",
+    op: "<=",
+    threshold: 1.2,
+    unit: "×",
+  },
+  {
+    input: "converseStream.ttfbP50Us",
+    label: "ConverseStream time to first byte p50 (mock, no pacing)",
     op: "<=",
     threshold: 1000,
     unit: "µs",

@@ -1,7 +1,7 @@
 // The one request pipeline. Every request — a face of the data plane or a route of the Express control
 // plane — walks the shared steps here, once, in this order: request id + access log + metrics, browser
 // guard (and a permitted page's CORS preflight), the API-key check of the routes that act for a team
-// (/v1, /quota, /gpu), the JSON body. Then a face (a HotRoute, matched by method POST and path) handles
+// (/v1, /quota, /gpu, /model), the JSON body. Then a face (a HotRoute, matched by method POST and path) handles
 // it on Node's own request/response, or Express routes it (models, quota, gpu, admin, health, metrics,
 // 404). Express carries no shared step of its own, so nothing it adds can skip or repeat one.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -28,8 +28,12 @@ export interface PipelineDeps {
   inFlight?: { inc(): void; dec(): void };
 }
 
-/** Routes that act for a team (and spend its budget) need one of server.api_keys when any is set. */
-const KEYED_PATHS = /^\/(v1|quota|gpu)(\/|$)/i;
+/**
+ * Routes that act for a team (and spend its budget) need one of server.api_keys when any is set. The
+ * Bedrock Runtime routes (/model/…) too: the AWS SDKs send `Authorization: Bearer <key>` when given a
+ * Bedrock API key (AWS_BEARER_TOKEN_BEDROCK).
+ */
+const KEYED_PATHS = /^\/(v1|quota|gpu|model)(\/|$)/i;
 
 /** The route label of a control-plane request, read when it closes (after Express matched it). */
 function expressRoute(req: IncomingMessage): string {

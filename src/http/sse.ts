@@ -1,7 +1,8 @@
-// The SSE writer: the only code that knows what a frame looks like, writes `[DONE]`, or writes the
+// The SSE writer: the only code that knows what an SSE frame looks like, writes `[DONE]`, or writes the
 // mid-stream error frame (STYLE.md #3). Chunks arrive as typed objects; frames are never edited as strings.
 import type { ServerResponse } from "node:http";
 import type { OpenAIErrorBody } from "../openai/types.ts";
+import { createFrameWriter } from "./frames.ts";
 
 export interface SseWriter {
   /** Send status 200 and the event-stream headers now, so the client sees the stream start. */
@@ -22,64 +23,33 @@ export interface SseWriter {
 }
 
 export function createSseWriter(res: ServerResponse): SseWriter {
-  let closed = false;
-  res.on("close", () => {
-    closed = true;
-  });
-  // Frames written in the same tick go out in one socket write (cork now, uncork on the next tick):
-  // a whole unpaced stream is one write instead of one per chunk; a paced chunk still leaves at once.
-  let corked = false;
-  const flush = (): void => {
-    if (!corked) return;
-    corked = false;
-    if (!res.writableEnded) res.uncork();
-  };
-  const frame = (data: string, event?: string): boolean => {
-    if (!corked) {
-      corked = true;
-      res.cork();
-      process.nextTick(flush);
-    }
-    return res.write(event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`);
-  };
+  const frames = createFrameWriter(res);
   return {
     get closed() {
-      return closed || res.destroyed;
+      return frames.closed;
     },
     open() {
       res.statusCode = 200;
       res.setHeader("content-type", "text/event-stream; charset=utf-8");
       res.setHeader("cache-control", "no-cache, no-transform");
-      res.setHeader("connection", "keep-alive");
+      // HTTP/2 has no connection-specific headers (RFC 9113 §8.2.2); Node warns and drops them there.
+      if (res.req.httpVersionMajor < 2) res.setHeader("connection", "keep-alive");
       res.setHeader("x-accel-buffering", "no");
       res.flushHeaders();
     },
     send(payload, event) {
-      if (closed || res.destroyed) return Promise.resolve();
-      if (frame(JSON.stringify(payload), event)) return Promise.resolve();
-      return new Promise((resolve) => {
-        const settle = (): void => {
-          res.off("drain", settle);
-          res.off("close", settle);
-          resolve();
-        };
-        res.on("drain", settle);
-        res.on("close", settle);
-      });
+      if (frames.closed) return Promise.resolve();
+      const data = `data: ${JSON.stringify(payload)}\n\n`;
+      return frames.write(event === undefined ? data : `event: ${event}\n${data}`);
     },
     done() {
-      if (!closed && !res.destroyed) frame("[DONE]");
-      flush(); // what is corked goes out before the terminating chunk
-      res.end();
+      frames.end("data: [DONE]\n\n");
     },
     end() {
-      flush();
-      res.end();
+      frames.end();
     },
     fail(body) {
-      if (!closed && !res.destroyed) frame(JSON.stringify(body));
-      flush();
-      res.end();
+      frames.end(`data: ${JSON.stringify(body)}\n\n`);
     },
   };
 }

@@ -47,11 +47,41 @@ function controlPlane(deps: AppDeps): Express {
   return app;
 }
 
+/** A copy of `proto` (Express's request or response methods) on top of `base`. */
+function rebased(proto: object, base: object): object {
+  return Object.create(base, Object.getOwnPropertyDescriptors(proto)) as object;
+}
+
+/**
+ * Express for requests that arrived over HTTP/2 (server/h2c.ts). Express gives each request its own
+ * prototype, made for http.IncomingMessage; the compatibility API's request is another class, so this
+ * app's request and response prototypes carry the same Express methods on top of the HTTP/2 classes.
+ */
+function expressOverHttp2(deps: AppDeps): Express {
+  const { Http2ServerRequest, Http2ServerResponse } = process.getBuiltinModule("node:http2");
+  const app = controlPlane(deps);
+  const request = app.request as object;
+  const response = app.response as object;
+  Object.setPrototypeOf(
+    request,
+    rebased(Object.getPrototypeOf(request) as object, Http2ServerRequest.prototype),
+  );
+  Object.setPrototypeOf(
+    response,
+    rebased(Object.getPrototypeOf(response) as object, Http2ServerResponse.prototype),
+  );
+  return app;
+}
+
 export function createApp(deps: AppDeps): App {
   const control = controlPlane(deps);
+  let http2Control: Express | undefined; // made on the first HTTP/2 request the control plane serves
   return createPipeline({
     routes: deps.routes ?? [],
-    control: (req, res) => control(req, res),
+    control(req, res) {
+      if (req.httpVersionMajor < 2) control(req, res);
+      else (http2Control ??= expressOverHttp2(deps))(req, res);
+    },
     track: requestTracker(deps),
     checkBrowser: browserCheck({
       host: deps.config.server.host,

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "../shared/logger.ts";
 import { createMetrics } from "../shared/metrics.ts";
 import { createApp } from "./app.ts";
 import { drain } from "./drain.ts";
+import { acceptHttp2 } from "./h2c.ts";
 import { createSurfaces } from "./surfaces.ts";
 import { createUpstream } from "./upstream.ts";
 import { startupWarnings, writableDirs } from "./warnings.ts";
@@ -118,6 +119,7 @@ export async function listenGateway(
   const surfaces = createSurfaces({ config, stack, logger, metrics, ids, clock });
   const app = createApp({ config, upstream, logger, metrics, ids, clock, ...surfaces });
   const server = createServer({ keepAliveTimeout: 65_000 }, app);
+  const http2 = acceptHttp2(server, app as never);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -145,7 +147,15 @@ export async function listenGateway(
     logger,
     warnings,
     close() {
-      closing ??= shutDown(server, upstream, config.server.shutdown_timeout_ms, logger);
+      if (closing === undefined) {
+        // HTTP/2 sessions are not the HTTP/1.1 server's to drain: GOAWAY now, cut them at the deadline.
+        http2.close();
+        const cut = setTimeout(() => http2.destroy(), config.server.shutdown_timeout_ms);
+        cut.unref();
+        closing = shutDown(server, upstream, config.server.shutdown_timeout_ms, logger).finally(() =>
+          clearTimeout(cut),
+        );
+      }
       return closing;
     },
   };

@@ -4,6 +4,7 @@ import type { Router } from "express";
 import { simulatorAnswers, type Config } from "../config/types.ts";
 import { cassetteLister } from "../budget/cassettes.ts";
 import { dashboardRouter } from "../dashboard/router.ts";
+import { bedrockRoutes } from "../faces/bedrock/route.ts";
 import { adminRouter } from "../http/admin.ts";
 import { countFaceRequests } from "../http/face-count.ts";
 import { gpuRouter } from "../http/gpu.ts";
@@ -62,7 +63,12 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const openAI = openAISurface(faceDeps);
   const store = responseStore(stack);
   const routes = countFaceRequests(
-    [...openAI.routes, responsesRoute({ ...faceDeps, store }), invokeRoute({ upstream: stack.upstream })],
+    [
+      ...openAI.routes,
+      responsesRoute({ ...faceDeps, store }),
+      invokeRoute({ upstream: stack.upstream }),
+      ...bedrockRoutes(faceDeps),
+    ],
     deps.metrics.faceRequests,
   );
   const routers = [openAI.router, responsesRouter({ config, store }), invokePreflightRouter()];
