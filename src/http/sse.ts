@@ -1,17 +1,21 @@
 // The SSE writer: the only code that knows what a frame looks like, writes `[DONE]`, or writes the
 // mid-stream error frame (STYLE.md #3). Chunks arrive as typed objects; frames are never edited as strings.
+// OpenAI frames are bare `data:` lines ending in `[DONE]`; Anthropic's carry an `event:` name and end
+// without a sentinel (`end()`).
 import type { ServerResponse } from "node:http";
 import type { OpenAIErrorBody } from "../openai/types.ts";
 
 export interface SseWriter {
   /** Send status 200 and the event-stream headers now, so the client sees the stream start. */
   open(): void;
-  /** Write one `data:` frame; resolves when the socket can take more (backpressure). */
-  send(payload: object): Promise<void>;
+  /** Write one `data:` frame (named `event` when given); resolves when the socket can take more (backpressure). */
+  send(payload: object, event?: string): Promise<void>;
   /** `data: [DONE]`, then end. */
   done(): void;
-  /** The mid-stream error frame (`data: {"error": …}`), then end without `[DONE]` (CONTRACT §3). */
-  fail(body: OpenAIErrorBody): void;
+  /** End after the last frame, without `[DONE]` (streams whose last event says it ended). */
+  end(): void;
+  /** The mid-stream error frame (`data: {"error": …}`, or `event` named), then end without `[DONE]` (CONTRACT §3). */
+  fail(body: OpenAIErrorBody | object, event?: string): void;
   /** True once the client has gone away: stop working. */
   readonly closed: boolean;
 }
@@ -29,13 +33,13 @@ export function createSseWriter(res: ServerResponse): SseWriter {
     corked = false;
     if (!res.writableEnded) res.uncork();
   };
-  const frame = (data: string): boolean => {
+  const frame = (data: string, event?: string): boolean => {
     if (!corked) {
       corked = true;
       res.cork();
       process.nextTick(flush);
     }
-    return res.write(`data: ${data}\n\n`);
+    return res.write(event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`);
   };
   return {
     get closed() {
@@ -49,9 +53,9 @@ export function createSseWriter(res: ServerResponse): SseWriter {
       res.setHeader("x-accel-buffering", "no");
       res.flushHeaders();
     },
-    send(payload) {
+    send(payload, event) {
       if (closed || res.destroyed) return Promise.resolve();
-      if (frame(JSON.stringify(payload))) return Promise.resolve();
+      if (frame(JSON.stringify(payload), event)) return Promise.resolve();
       return new Promise((resolve) => {
         const settle = (): void => {
           res.off("drain", settle);
@@ -67,8 +71,12 @@ export function createSseWriter(res: ServerResponse): SseWriter {
       flush(); // what is corked goes out before the terminating chunk
       res.end();
     },
-    fail(body) {
-      if (!closed && !res.destroyed) frame(JSON.stringify(body));
+    end() {
+      flush();
+      res.end();
+    },
+    fail(body, event) {
+      if (!closed && !res.destroyed) frame(JSON.stringify(body), event);
       flush();
       res.end();
     },

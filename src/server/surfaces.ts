@@ -8,7 +8,9 @@ import type { HotRoute } from "../http/exchange.ts";
 import { invokePreflightRouter, invokeRoute } from "../http/invoke.ts";
 import { quotaRouter } from "../http/quota.ts";
 import { openAISurface } from "../http/v1.ts";
+import { messagesRoutes, rootProbeRouter } from "../faces/anthropic/route.ts";
 import { createModelResolver } from "../models/catalog.ts";
+import { countInputTokens } from "../upstream/mock/tokens.ts";
 import { withRetries, type RetryOptions } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
 import type { UpstreamStack } from "./upstream.ts";
@@ -40,8 +42,12 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const streamTokensPerSecond = simulated ? config.mock.stream_tokens_per_second : 0;
   const faceDeps = { ...deps, upstream: retrying, models, streamTokensPerSecond };
   const openAI = openAISurface(faceDeps);
-  const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream })];
-  const routers = [openAI.router, invokePreflightRouter()];
+  const routes = [
+    ...openAI.routes,
+    ...messagesRoutes({ ...faceDeps, countInputTokens }),
+    invokeRoute({ upstream: stack.upstream }),
+  ];
+  const routers = [rootProbeRouter(), openAI.router, invokePreflightRouter()];
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
     const quota = stack.quota;
