@@ -101,7 +101,8 @@ export default tseslint.config(
             },
             {
               group: ["../*/**", "!../../**"],
-              message: "A face never imports another face; shared code belongs in translation/, models/ or http/.",
+              message:
+                "A face never imports another face; shared code belongs in translation/, models/ or http/.",
             },
           ],
         },
