@@ -270,7 +270,7 @@ describe("errors: the SDK's exception class, and retried only when retrying can 
   async function failure(
     options: Parameters<typeof sdk>[0],
     body: Partial<Anthropic.MessageCreateParamsNonStreaming> = {},
-  ): Promise<{ error: Anthropic.APIError; attempts: number }> {
+  ): Promise<{ error: InstanceType<typeof Anthropic.APIError>; attempts: number }> {
     const before = sent;
     const error = await sdk({ maxRetries: 2, ...options })
       .messages.create({ model: "claude-haiku-4-5", max_tokens: 20, messages: hi, ...body })

@@ -67,7 +67,13 @@ function toolResultContent(
   return readArray(value, param).map((raw, k) => {
     const p = `${param}[${k}]`;
     const block = readRecord(raw, p);
-    const type = oneOf(block.type, `${p}.type`, ["text", "image"]);
+    const type = oneOf(block.type, `${p}.type`, ["text", "image", "tool_reference"]);
+    if (type === "tool_reference") {
+      // Tool search's answer (Claude Code): it loads a deferred tool. Every tool already travels in full
+      // in `tools`, so only the name is worth keeping, as text.
+      dropped.add("tool_reference");
+      return { type: "text", text: `Tool loaded: ${readString(block.tool_name, `${p}.tool_name`)}` };
+    }
     return type === "text" ? textBlock(block, p, dropped) : imageBlock(block, p, dropped);
   });
 }
