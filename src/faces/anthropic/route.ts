@@ -34,7 +34,7 @@ export interface AnthropicDeps extends FaceDeps {
 }
 
 /** Anthropic events as named SSE frames: `event: <type>` then its data; the error is `event: error`. */
-function eventWriter(x: Exchange): EventWriter<MessageStreamEvent> {
+export function eventWriter(x: Pick<Exchange, "res" | "record">): EventWriter<MessageStreamEvent> {
   const sse = createSseWriter(x.res);
   return {
     open: () => sse.open(),
