@@ -10,7 +10,15 @@ import { killAllNow, spawnServer, stopAll, type ServerProcess } from "./lib/chil
 import { REPO_ROOT, baseEnv, buildDist, startGatewayProcess } from "./lib/gateway.ts";
 import { isOk, probe, sequentialLatency, throughput, type RequestSpec } from "./lib/load.ts";
 import { OptionsError, USAGE, parseOptions, type BenchOptions } from "./lib/options.ts";
-import { CHAT_HEADERS, INVOKE_HEADERS, MOCK_TEAM, chatBody, invokeBody } from "./lib/payloads.ts";
+import {
+  CHAT_HEADERS,
+  INVOKE_HEADERS,
+  MESSAGES_HEADERS,
+  MOCK_TEAM,
+  chatBody,
+  invokeBody,
+  messagesBody,
+} from "./lib/payloads.ts";
 import { clockTicksPerSecond, cpuMicrosPerRequest, readCpuTicks, readMemory } from "./lib/proc.ts";
 import { renderMarkdown, type Report } from "./lib/report.ts";
 import {
@@ -44,6 +52,19 @@ const STREAM: RequestSpec = {
   body: chatBody({ stream: true }),
   stream: true,
 };
+const MESSAGES: RequestSpec = {
+  method: "POST",
+  path: "/v1/messages",
+  headers: MESSAGES_HEADERS,
+  body: messagesBody(),
+};
+const MESSAGES_STREAM: RequestSpec = {
+  method: "POST",
+  path: "/v1/messages",
+  headers: MESSAGES_HEADERS,
+  body: messagesBody({ stream: true }),
+  stream: true,
+};
 const INVOKE: RequestSpec = {
   method: "POST",
   path: "/prod/invoke",
@@ -60,6 +81,8 @@ const TITLES: Record<ScenarioId, string> = {
   mock: "gateway mock, /v1/chat/completions",
   invoke: "gateway mock, /prod/invoke",
   stream: "gateway mock, /v1 stream: true (streams/s)",
+  messages: "gateway mock, /v1/messages (Anthropic face)",
+  "messages-stream": "gateway mock, /v1/messages stream: true (streams/s)",
   live: "gateway live → local fake proxy",
   "replay-10k": "gateway replay, 10,000-entry cassette",
   "replay-10": "gateway replay, 10-entry cassette",
@@ -210,6 +233,20 @@ async function main(options: BenchOptions, work: string): Promise<void> {
         body.startsWith("data:") || body.includes("\ndata:")
           ? null
           : `not an SSE body: ${body.slice(0, 120)}`,
+    },
+  );
+  await prepare("messages", MESSAGES, () =>
+    startGatewayProcess({ ...gatewayLaunch, name: "messages", args: mockArgs }),
+  );
+  await prepare(
+    "messages-stream",
+    MESSAGES_STREAM,
+    () => startGatewayProcess({ ...gatewayLaunch, name: "messages-stream", args: mockArgs }),
+    {
+      accept: (body) =>
+        body.startsWith("event: message_start")
+          ? null
+          : `not an Anthropic event stream: ${body.slice(0, 120)}`,
     },
   );
   if (wants("live") || wants("F")) {

@@ -11,6 +11,8 @@ export const ALL_SCENARIOS = [
   "mock",
   "invoke",
   "stream",
+  "messages",
+  "messages-stream",
   "live",
   "replay-10k",
   "replay-10",
@@ -148,8 +150,14 @@ export function targetInputs(
     x === undefined || x.status !== "ok" || x.startupMs === null || x.firstRequestMs === null
       ? null
       : x.startupMs + x.firstRequestMs;
+  const messages = r("messages");
   return {
     "mock.ratioToA": s("mock")?.ratioToA ?? null,
+    // The Anthropic face against the OpenAI face, same simulator and prompt, same round (issue 20).
+    "messages.cpuRatioToMock":
+      messages === undefined
+        ? null
+        : pairedMedian(messages, r("mock"), (m, ref) => ratio(m.cpuUsPerRequest, ref.cpuUsPerRequest)),
     "invoke.ratioToA": s("invoke")?.ratioToA ?? null,
     "live.ratioToE": s("live")?.ratioToE ?? null,
     "live.addedP50UsOverA": s("live")?.addedP50UsOverA ?? null,
@@ -176,7 +184,7 @@ export interface TargetSpec {
   unit: string;
 }
 
-/** The targets of issue 7, in the issue's order. */
+/** The targets of issue 7, in the issue's order, and the Anthropic face's (issue 20). */
 export const TARGETS: readonly TargetSpec[] = [
   {
     input: "mock.ratioToA",
@@ -186,6 +194,13 @@ export const TARGETS: readonly TargetSpec[] = [
     unit: "× A",
   },
   { input: "invoke.ratioToA", label: "mock /prod/invoke req/s vs A", op: ">=", threshold: 0.35, unit: "× A" },
+  {
+    input: "messages.cpuRatioToMock",
+    label: "mock /v1/messages CPU per request vs mock /v1/chat/completions (issue 20)",
+    op: "<=",
+    threshold: 1.2,
+    unit: "×",
+  },
   { input: "live.ratioToE", label: "live translation hop req/s vs E", op: ">=", threshold: 0.9, unit: "× E" },
   {
     input: "live.addedP50UsOverA",
