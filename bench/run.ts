@@ -64,6 +64,7 @@ const MESSAGES_STREAM: RequestSpec = {
   headers: MESSAGES_HEADERS,
   body: messagesBody({ stream: true }),
   stream: true,
+  streamEnd: 'data: {"type":"message_stop"}',
 };
 const INVOKE: RequestSpec = {
   method: "POST",

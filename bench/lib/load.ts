@@ -11,6 +11,8 @@ export interface RequestSpec {
   body?: string;
   /** Streams: the body is SSE and ends with `data: [DONE]`. */
   stream?: boolean;
+  /** How a complete stream ends when not with `data: [DONE]` (Anthropic's ends with its message_stop event). */
+  streamEnd?: string;
 }
 
 export interface Throughput {
@@ -47,7 +49,7 @@ export interface Latency {
   /** Streams: time to the first body chunk, µs. */
   ttfbUs: number[];
   non2xx: number;
-  /** Streams whose body did not end with `data: [DONE]`. */
+  /** Streams whose body did not end with `data: [DONE]` (or the spec's `streamEnd`). */
   incomplete: number;
 }
 
@@ -93,7 +95,7 @@ export async function sequentialLatency(
       out.samplesUs.push(Number(ended - started) / 1e3);
       if (spec.stream === true) {
         out.ttfbUs.push(Number((firstChunk ?? ended) - started) / 1e3);
-        if (!last.trimEnd().endsWith("data: [DONE]")) out.incomplete += 1;
+        if (!last.trimEnd().endsWith(spec.streamEnd ?? "data: [DONE]")) out.incomplete += 1;
       }
     }
   } finally {

@@ -93,6 +93,22 @@ describe("what Claude Code sends", () => {
     expect(text).toContain("event: message_stop");
   });
 
+  test("hostile key names never reach the header raw; a flood of keys stays one bounded line", async () => {
+    const keys = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]));
+    const res = await post("/v1/messages", {
+      model: "claude-haiku-4-5",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "hi" }],
+      "evil\r\nset-cookie: x=1": true,
+      ...keys,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const listed = res.headers.get("x-bedrock-dropped")?.split(", ") ?? [];
+    expect(listed.length).toBe(33);
+    expect(listed.at(-1)).toBe("469-more");
+  });
+
   test("a thinking block replayed from an earlier turn is dropped, not refused", async () => {
     const res = await post("/v1/messages", {
       model: "claude-sonnet-4-5",

@@ -22,15 +22,29 @@ import type {
   ToolChoice,
 } from "./types.ts";
 
+/** A name fit for a header value (keys come from a hostile body: no CR/LF, nothing unbounded). */
+const LISTABLE = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Enough for every key a real client sends (Claude Code drops ~6); a body with thousands stays one line. */
+const MAX_LISTED = 32;
+
 /** What a request asked for that the proxy cannot carry, each named once, in the order met. */
 export class Dropped {
-  readonly names = new Set<string>();
+  private readonly listed = new Set<string>();
+  private unlisted = 0;
   add(name: string): void {
-    this.names.add(name);
+    if (this.listed.has(name)) return;
+    if (LISTABLE.test(name) && this.listed.size < MAX_LISTED) this.listed.add(name);
+    else this.unlisted++;
+  }
+  /** For `x-bedrock-dropped`: the names, and how many others were dropped unnamed. */
+  get names(): string[] {
+    const names = [...this.listed];
+    if (this.unlisted > 0) names.push(`${this.unlisted}-more`);
+    return names;
   }
   /** Notes `cache_control` on a block, tool or system part (prompt caching has no proxy equivalent). */
   hints(record: Json): void {
-    if (record.cache_control !== undefined) this.names.add("cache_control");
+    if (record.cache_control !== undefined) this.add("cache_control");
   }
 }
 

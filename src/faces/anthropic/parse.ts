@@ -78,7 +78,7 @@ export function parseMessageCreateParams(raw: unknown): Parsed<MessageCreatePara
     ...(topP === undefined ? {} : { top_p: topP }),
     ...(topK === undefined ? {} : { top_k: topK }),
   };
-  return { params, dropped: [...dropped.names] };
+  return { params, dropped: dropped.names };
 }
 
 /** POST /v1/messages/count_tokens takes the same body without max_tokens and sampling. */
@@ -86,5 +86,5 @@ export function parseCountTokensParams(raw: unknown): Parsed<CountTokensParams> 
   const body = readRecord(raw, "body");
   const dropped = new Dropped();
   for (const key of Object.keys(body)) if (!USED_KEYS.has(key)) dropped.add(key);
-  return { params: common(body, dropped), dropped: [...dropped.names] };
+  return { params: common(body, dropped), dropped: dropped.names };
 }
