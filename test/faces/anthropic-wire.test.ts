@@ -248,6 +248,27 @@ describe("validation: a 400 naming the field", () => {
     expect(body.error.message).toContain(field);
   });
 
+  test("tools, or a tool history, for a family without native tool use is a 400 before any call", async () => {
+    const history = [
+      { role: "user", content: "hi" },
+      { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "a", input: {} }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }] },
+    ];
+    const tools = [{ name: "a", input_schema: { type: "object" } }];
+    for (const patch of [{ tools }, { tools, tool_choice: { type: "none" }, messages: history }]) {
+      const res = await post("/v1/messages", {
+        model: "us.meta.llama3-3-70b-instruct-v1:0",
+        max_tokens: 20,
+        messages: [{ role: "user", content: "hi" }],
+        ...patch,
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /^tools: .*no native tool use/,
+      );
+    }
+  });
+
   test("a model name that is neither Claude, a Bedrock id nor an alias is a 404 not_found_error", async () => {
     const res = await post("/v1/messages", { model: "gpt-99", max_tokens: 5, messages: [] });
     expect(res.status).toBe(404);

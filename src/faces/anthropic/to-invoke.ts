@@ -133,7 +133,10 @@ export function toInvokeConversation(
 ): { request: InvokeRequest; toolNames: Record<string, string> } {
   const tools = params.tools ?? [];
   const wantsTools = tools.length > 0 && params.tool_choice?.type !== "none";
-  if (wantsTools && !model.family.nativeTools) {
+  const toolHistory = params.messages.some((m) =>
+    m.content.some((b) => b.type === "tool_use" || b.type === "tool_result"),
+  );
+  if ((wantsTools || toolHistory) && !model.family.nativeTools) {
     throw invalidRequest(
       `tools: model ${model.id} (${model.family.id}) has no native tool use; pick a model with capabilities.tools (GET /v1/models).`,
       "tools",
