@@ -29,6 +29,7 @@ beforeAll(async () => {
         { team_id: "broke", api_token: "broke-token", budget_limit: 0 },
         { team_id: "narrow", api_token: "narrow-token", budget_limit: 5, allowed_models: [NARROW_MODEL] },
       ],
+      scripts: [{ match: { last_user: "^scripted greeting$" }, reply: { text: "Hello from the script." } }],
     } as never,
   });
 });
@@ -136,6 +137,15 @@ describe("messages.create", () => {
       sdk().messages.create({ model: "claude-3-5-haiku-latest", max_tokens: 100, messages: [image] }),
     ).rejects.toThrow(/messages\[0\]\.content\[0\].*does not accept images/);
   });
+});
+
+test("scripted replies (mock.scripts) answer on this face as on /v1", async () => {
+  const message = await sdk().messages.create({
+    model: "claude-haiku-4-5",
+    max_tokens: 50,
+    messages: [{ role: "user", content: "scripted greeting" }],
+  });
+  expect(message.content).toEqual([{ type: "text", text: "Hello from the script." }]);
 });
 
 describe("messages.stream", () => {
