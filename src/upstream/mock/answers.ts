@@ -2,7 +2,7 @@
 // (issue 3 "Model behaviour per family" and "Fakes"). Pure given the seeded Rng.
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { asksForJson, endsWithToolResult, lastUserText } from "./conversation.ts";
+import { asksForJson, endsWithToolResult, lastUserQuestion, lastUserText } from "./conversation.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
@@ -219,7 +219,7 @@ export function answer(
   // Llama and Mistral have no native tool use through the proxy: they ignore tools and answer text.
   if (tools.length === 0 || !model.family.nativeTools) return textAnswer(request, model, rng);
   const choice = normaliseToolChoice(request.tool_choice);
-  const asked = lastUserText(request);
+  const asked = lastUserQuestion(request);
   // Several tools named by the question are called together, unless the caller disabled that.
   const several = parallelAllowed(request.tool_choice) ? relatedTools(tools, asked) : [];
   let chosen: InvokeTool[];
