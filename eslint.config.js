@@ -182,6 +182,39 @@ export default tseslint.config(
     ),
   },
   {
+    // A face (src/faces/<name>/) builds on the shared core and pure translation; faces never import each
+    // other. Of the OpenAI wire folder only the typed JSON readers (openai/read.ts) and the wire types
+    // (openai/types.ts: the Responses face speaks through the Chat Completions translation) are shared.
+    files: ["src/faces/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["server", "cassettes", "accounting", "upstream/live", "upstream/mock"].flatMap((f) => [
+                `**/${f}`,
+                `**/${f}/**`,
+              ]),
+              message:
+                "faces/ may import http/, translation/, models/, shared/ and the upstream contract files only.",
+            },
+            {
+              group: ["**/openai/**", "!**/openai/read.ts", "!**/openai/types.ts"],
+              message:
+                "faces/ may import only openai/read.ts (the typed JSON readers) and openai/types.ts (the wire types the shared translation takes) from openai/.",
+            },
+            {
+              group: ["../*/**", "!../../**"],
+              message:
+                "A face never imports another face; shared code belongs in translation/, models/ or http/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["src/http/**"],
     rules: {
       "no-restricted-imports": [

@@ -15,10 +15,12 @@ import {
   CONVERSE_HEADERS,
   CONVERSE_PATH,
   INVOKE_HEADERS,
+  MESSAGES_HEADERS,
   MOCK_TEAM,
   chatBody,
   converseBody,
   invokeBody,
+  messagesBody,
   responsesBody,
 } from "./lib/payloads.ts";
 import { clockTicksPerSecond, cpuMicrosPerRequest, readCpuTicks, readMemory } from "./lib/proc.ts";
@@ -60,6 +62,20 @@ const RESPONSES: RequestSpec = {
   headers: CHAT_HEADERS,
   body: responsesBody(),
 };
+const MESSAGES: RequestSpec = {
+  method: "POST",
+  path: "/v1/messages",
+  headers: MESSAGES_HEADERS,
+  body: messagesBody(),
+};
+const MESSAGES_STREAM: RequestSpec = {
+  method: "POST",
+  path: "/v1/messages",
+  headers: MESSAGES_HEADERS,
+  body: messagesBody({ stream: true }),
+  stream: true,
+  streamEnd: 'data: {"type":"message_stop"}',
+};
 const INVOKE: RequestSpec = {
   method: "POST",
   path: "/prod/invoke",
@@ -94,6 +110,8 @@ const TITLES: Record<ScenarioId, string> = {
   stream: "gateway mock, /v1 stream: true (streams/s)",
   converse: "gateway mock, Bedrock /model/{id}/converse",
   "converse-stream": "gateway mock, Bedrock /model/{id}/converse-stream (streams/s)",
+  messages: "gateway mock, /v1/messages (Anthropic face)",
+  "messages-stream": "gateway mock, /v1/messages stream: true (streams/s)",
   live: "gateway live → local fake proxy",
   "replay-10k": "gateway replay, 10,000-entry cassette",
   "replay-10": "gateway replay, 10-entry cassette",
@@ -261,6 +279,20 @@ async function main(options: BenchOptions, work: string): Promise<void> {
         body.includes(":event-type") && body.includes("messageStart")
           ? null
           : `not an event stream: ${body.slice(0, 120)}`,
+    },
+  );
+  await prepare("messages", MESSAGES, () =>
+    startGatewayProcess({ ...gatewayLaunch, name: "messages", args: mockArgs }),
+  );
+  await prepare(
+    "messages-stream",
+    MESSAGES_STREAM,
+    () => startGatewayProcess({ ...gatewayLaunch, name: "messages-stream", args: mockArgs }),
+    {
+      accept: (body) =>
+        body.startsWith("event: message_start")
+          ? null
+          : `not an Anthropic event stream: ${body.slice(0, 120)}`,
     },
   );
   if (wants("live") || wants("F")) {

@@ -13,6 +13,8 @@ export interface RequestSpec {
   stream?: boolean;
   /** Streams: whether the body's last 64 characters end a whole stream (default: SSE `[DONE]`). */
   complete?: (tail: string) => boolean;
+  /** How a complete stream ends when not with `data: [DONE]` (Anthropic's ends with its message_stop event). */
+  streamEnd?: string;
 }
 
 export interface Throughput {
@@ -49,7 +51,7 @@ export interface Latency {
   /** Streams: time to the first body chunk, µs. */
   ttfbUs: number[];
   non2xx: number;
-  /** Streams whose body did not end with `data: [DONE]`. */
+  /** Streams whose body did not end with `data: [DONE]` (or the spec's `streamEnd`). */
   incomplete: number;
 }
 
@@ -95,7 +97,8 @@ export async function sequentialLatency(
       out.samplesUs.push(Number(ended - started) / 1e3);
       if (spec.stream === true) {
         out.ttfbUs.push(Number((firstChunk ?? ended) - started) / 1e3);
-        const whole = spec.complete ?? ((tail: string) => tail.trimEnd().endsWith("data: [DONE]"));
+        const whole =
+          spec.complete ?? ((tail: string) => tail.trimEnd().endsWith(spec.streamEnd ?? "data: [DONE]"));
         if (!whole(last)) out.incomplete += 1;
       }
     }

@@ -90,6 +90,8 @@ export function parseOptions(
   }
   if (withBaselines.has("replay-10k")) withBaselines.add("replay-10");
   if (withBaselines.has("responses")) withBaselines.add("mock"); // its CPU is judged against mock's
+  // The Anthropic face's CPU is judged against mock /v1/chat/completions in the same run.
+  if (withBaselines.has("messages")) withBaselines.add("mock");
 
   return {
     quick,

@@ -27,6 +27,16 @@ export function responsesBody(options: { prompt?: string; stream?: boolean } = {
   });
 }
 
+/** The same conversation for the Anthropic face; `claude-haiku-4-5` is the model gpt-4o-mini aliases. */
+export function messagesBody(options: { stream?: boolean } = {}): string {
+  return JSON.stringify({
+    model: "claude-haiku-4-5",
+    messages: [{ role: "user", content: PROMPT }],
+    max_tokens: 64,
+    ...(options.stream === true ? { stream: true } : {}),
+  });
+}
+
 export function invokeBody(prompt: string = PROMPT): string {
   return JSON.stringify({
     model: INVOKE_MODEL,
@@ -58,6 +68,13 @@ export const CHAT_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "application/json",
   // A bearer key of the form TEAM_ID:API_TOKEN picks the team on /v1 in every mode (CONTRACT §3).
   authorization: `Bearer ${MOCK_TEAM.teamId}:${MOCK_TEAM.apiToken}`,
+};
+
+export const MESSAGES_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "application/json",
+  // Anthropic clients send their key as x-api-key; TEAM_ID:API_TOKEN picks the team there too.
+  "x-api-key": `${MOCK_TEAM.teamId}:${MOCK_TEAM.apiToken}`,
+  "anthropic-version": "2023-06-01",
 };
 
 export const INVOKE_HEADERS: Readonly<Record<string, string>> = {

@@ -14,6 +14,8 @@ export const ALL_SCENARIOS = [
   "stream",
   "converse",
   "converse-stream",
+  "messages",
+  "messages-stream",
   "live",
   "replay-10k",
   "replay-10",
@@ -151,8 +153,14 @@ export function targetInputs(
     x === undefined || x.status !== "ok" || x.startupMs === null || x.firstRequestMs === null
       ? null
       : x.startupMs + x.firstRequestMs;
+  const messages = r("messages");
   return {
     "mock.ratioToA": s("mock")?.ratioToA ?? null,
+    // The Anthropic face against the OpenAI face, same simulator and prompt, same round (issue 20).
+    "messages.cpuRatioToMock":
+      messages === undefined
+        ? null
+        : pairedMedian(messages, r("mock"), (m, ref) => ratio(m.cpuUsPerRequest, ref.cpuUsPerRequest)),
     "invoke.ratioToA": s("invoke")?.ratioToA ?? null,
     // CPU per request of the Responses face over chat completions, the same round's pair (issue 15).
     "responses.cpuToMock": (() => {
@@ -163,6 +171,13 @@ export function targetInputs(
     })(),
     "live.ratioToE": s("live")?.ratioToE ?? null,
     "live.addedP50UsOverA": s("live")?.addedP50UsOverA ?? null,
+    // The gateway's own latency: live over F, a hop that only forwards (issue 13 restates the target so).
+    "live.addedP50UsOverF": (() => {
+      const live = r("live");
+      return live === undefined
+        ? null
+        : pairedMedian(live, r("F"), (m, ref) => difference(m.p50Us, ref.p50Us));
+    })(),
     "replay.ratio10kTo10":
       replayBig !== undefined && replaySmall !== undefined
         ? pairedMedian(replayBig, replaySmall, (m, ref) => ratio(m.rps, ref.rps))
@@ -195,7 +210,7 @@ export interface TargetSpec {
   unit: string;
 }
 
-/** The targets of issue 7, in the issue's order, then those of later issues. */
+/** The targets of issue 7, in the issue's order, then those of later issues (faces 14, 15, 20). */
 export const TARGETS: readonly TargetSpec[] = [
   {
     input: "mock.ratioToA",
@@ -212,7 +227,21 @@ export const TARGETS: readonly TargetSpec[] = [
     threshold: 1.2,
     unit: "×",
   },
+  {
+    input: "messages.cpuRatioToMock",
+    label: "mock /v1/messages CPU per request vs mock /v1/chat/completions (issue 20)",
+    op: "<=",
+    threshold: 1.2,
+    unit: "×",
+  },
   { input: "live.ratioToE", label: "live translation hop req/s vs E", op: ">=", threshold: 0.9, unit: "× E" },
+  {
+    input: "live.addedP50UsOverF",
+    label: "live added p50 latency over F (a bare forwarding hop)",
+    op: "<=",
+    threshold: 100,
+    unit: "µs",
+  },
   {
     input: "live.addedP50UsOverA",
     label: "live added p50 latency over A",

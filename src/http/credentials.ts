@@ -1,14 +1,22 @@
 // Which team a request on /v1, /quota or /gpu acts for (CONTRACT §3 "Credentials"): X-Team-ID and
-// X-API-Token headers; else a bearer key of the form TEAM_ID:API_TOKEN; else the configured upstream
-// credentials; else, where no real credentials are needed (the simulator, or replay, which never calls
-// out), the first simulated team. So any OpenAI SDK with any key works offline. AWS SDKs sign with SigV4
-// (CONTRACT §3d): the signature is not verified; where the simulator answers (or replay), an access key
-// id naming a simulated team picks that team, and any other key falls through to the same defaults.
+// X-API-Token headers; else a bearer key (or, from Anthropic clients, an `x-api-key`) of the form
+// TEAM_ID:API_TOKEN; else the configured upstream credentials; else, where no real credentials are
+// needed (the simulator, or replay, which never calls out), the first simulated team. So any OpenAI or
+// Anthropic SDK with any key works offline. AWS SDKs sign with SigV4 (CONTRACT §3d): the signature is not
+// verified; where the simulator answers (or replay), an access key id naming a simulated team picks that
+// team, and any other key falls through to the same defaults.
 import type { IncomingMessage } from "node:http";
 import { simulatorAnswers, type Config } from "../config/types.ts";
 import { tokenFromHeaders } from "../upstream/credentials.ts";
 import type { Credentials } from "../upstream/types.ts";
 import { headerOf } from "./exchange.ts";
+
+/** A key of the form TEAM_ID:API_TOKEN in a header, or undefined. */
+function teamKeyIn(value: string | undefined, form: RegExp): Credentials | undefined {
+  const match = form.exec(value?.trim() ?? "");
+  if (match?.[1] === undefined || match[2] === undefined) return undefined;
+  return { teamId: match[1], apiToken: match[2], teamField: "team_id" };
+}
 
 export function resolveCredentials(req: IncomingMessage, config: Readonly<Config>): Credentials | undefined {
   const header = (name: string): string | undefined => headerOf(req, name);
@@ -16,10 +24,11 @@ export function resolveCredentials(req: IncomingMessage, config: Readonly<Config
   const tokenHeader = header("x-api-token")?.trim();
   if (teamHeader && tokenHeader) return { teamId: teamHeader, apiToken: tokenHeader, teamField: "team_id" };
 
-  const bearerKey = /^Bearer\s+([^:\s]+):(\S+)$/i.exec(header("authorization")?.trim() ?? "");
-  if (bearerKey?.[1] !== undefined && bearerKey[2] !== undefined) {
-    return { teamId: bearerKey[1], apiToken: bearerKey[2], teamField: "team_id" };
-  }
+  // OpenAI clients send their key as a bearer token, Anthropic's as `x-api-key` (or a bearer auth token).
+  const teamKey =
+    teamKeyIn(header("authorization"), /^Bearer\s+([^:\s]+):(\S+)$/i) ??
+    teamKeyIn(header("x-api-key"), /^([^:\s]+):(\S+)$/);
+  if (teamKey !== undefined) return teamKey;
   if (teamHeader) {
     const token = tokenFromHeaders(header);
     if (token !== undefined && !token.includes(":"))

@@ -1,5 +1,7 @@
 // The SSE writer: the only code that knows what an SSE frame looks like, writes `[DONE]`, or writes the
 // mid-stream error frame (STYLE.md #3). Chunks arrive as typed objects; frames are never edited as strings.
+// OpenAI frames are bare `data:` lines ending in `[DONE]`; Anthropic's carry an `event:` name and end
+// without a sentinel (`end()`).
 import type { ServerResponse } from "node:http";
 import type { OpenAIErrorBody } from "../openai/types.ts";
 import { createFrameWriter } from "./frames.ts";
@@ -7,17 +9,14 @@ import { createFrameWriter } from "./frames.ts";
 export interface SseWriter {
   /** Send status 200 and the event-stream headers now, so the client sees the stream start. */
   open(): void;
-  /**
-   * Write one `data:` frame, preceded by `event: <event>` when given (the Responses stream names each
-   * event); resolves when the socket can take more (backpressure).
-   */
+  /** Write one `data:` frame (named `event` when given); resolves when the socket can take more (backpressure). */
   send(payload: object, event?: string): Promise<void>;
   /** `data: [DONE]`, then end. */
   done(): void;
-  /** End without `[DONE]` (streams whose last event says they are over). */
+  /** End after the last frame, without `[DONE]` (streams whose last event says it ended). */
   end(): void;
-  /** The mid-stream error frame (`data: {"error": …}`), then end without `[DONE]` (CONTRACT §3). */
-  fail(body: OpenAIErrorBody): void;
+  /** The mid-stream error frame (`data: {"error": …}`, or `event` named), then end without `[DONE]` (CONTRACT §3). */
+  fail(body: OpenAIErrorBody | object, event?: string): void;
   /** True once the client has gone away: stop working. */
   readonly closed: boolean;
 }
@@ -48,8 +47,9 @@ export function createSseWriter(res: ServerResponse): SseWriter {
     end() {
       frames.end();
     },
-    fail(body) {
-      frames.end(`data: ${JSON.stringify(body)}\n\n`);
+    fail(body, event) {
+      const data = `data: ${JSON.stringify(body)}\n\n`;
+      frames.end(event === undefined ? data : `event: ${event}\n${data}`);
     },
   };
 }

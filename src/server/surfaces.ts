@@ -15,7 +15,9 @@ import { openAISurface } from "../http/v1.ts";
 import { responsesRoute } from "../faces/responses/route.ts";
 import { responsesRouter } from "../faces/responses/router.ts";
 import { createResponseStore, type ResponseStore } from "../faces/responses/store.ts";
+import { messagesRoutes, rootProbeRouter } from "../faces/anthropic/route.ts";
 import { createModelResolver } from "../models/catalog.ts";
+import { countInputTokens } from "../upstream/mock/tokens.ts";
 import { withRetries, type RetryOptions } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
 import type { GatewayStack } from "./upstream.ts";
@@ -65,13 +67,19 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const routes = countFaceRequests(
     [
       ...openAI.routes,
+      ...messagesRoutes({ ...faceDeps, countInputTokens }),
       responsesRoute({ ...faceDeps, store }),
       invokeRoute({ upstream: stack.upstream }),
       ...bedrockRoutes(faceDeps),
     ],
     deps.metrics.faceRequests,
   );
-  const routers = [openAI.router, responsesRouter({ config, store }), invokePreflightRouter()];
+  const routers = [
+    rootProbeRouter(),
+    openAI.router,
+    responsesRouter({ config, store }),
+    invokePreflightRouter(),
+  ];
   routers.push(
     dashboardRouter({
       board: stack.board,

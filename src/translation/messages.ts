@@ -227,8 +227,11 @@ export function convertMessages(
   opts: ConvertOptions,
   mixToolResultsAndText: boolean,
 ): Turn[] {
-  const turns = mergeTurns(toTurns(messages, opts), mixToolResultsAndText);
-  // Anthropic rejects trailing whitespace in a final assistant (prefill) turn (LiteLLM-F).
+  return trimPrefill(mergeTurns(toTurns(messages, opts), mixToolResultsAndText));
+}
+
+/** Anthropic rejects trailing whitespace in a final assistant (prefill) turn (LiteLLM-F): trim it. */
+export function trimPrefill(turns: Turn[]): Turn[] {
   const last = turns.at(-1);
   const lastBlock = last?.role === "assistant" ? last.blocks.at(-1) : undefined;
   if (lastBlock?.type === "text") lastBlock.text = lastBlock.text.trimEnd();

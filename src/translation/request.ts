@@ -2,16 +2,23 @@
 // resolved by the caller, options come from config, and everything that cannot work is refused with a
 // 400 before any upstream call, so no budget is spent on it.
 import type { ModelInfo } from "../models/catalog.ts";
-import type { FamilyId } from "../models/families.ts";
 import type { ChatCompletionCreateParams, ChatCompletionFunctionTool } from "../openai/types.ts";
 import { invalidRequest } from "../shared/errors.ts";
-import type { InvokeContentBlock, InvokeRequest, InvokeTool, InvokeToolChoice } from "../upstream/types.ts";
-import { collectSystem, convertMessages, toInvokeMessage, type Turn } from "./messages.ts";
+import type { InvokeRequest, InvokeTool, InvokeToolChoice } from "../upstream/types.ts";
+import { collectSystem, convertMessages } from "./messages.ts";
+import {
+  MIXES_TOOL_RESULTS_AND_TEXT,
+  familySampling,
+  hasToolBlocks,
+  invokeTool,
+  openConversation,
+  type SystemPromptPlacement,
+} from "./request-parts.ts";
 import { sanitizeToolName } from "./tool-ids.ts";
 
 export interface RequestOptions {
   /** `translation.system_prompt`: fold into the first user turn, or top-level `system` (Claude only). */
-  systemPrompt: "fold" | "top_level";
+  systemPrompt: SystemPromptPlacement;
   /** `translation.tool_emulation`: describe tools in the prompt for families without native tools. */
   toolEmulation: boolean;
   /** `translation.max_n`. */
@@ -40,18 +47,6 @@ export interface TranslatedRequest {
 
 const DEFAULT_MAX_TOKENS = 1024; // CONTRACT §3; the guide's default
 
-/** Families whose upstream accepts user text and tool results in one turn (translation.md §1.4). */
-const MIXES_TOOL_RESULTS_AND_TEXT: Readonly<Record<FamilyId, boolean>> = {
-  "anthropic-claude": true, // Anthropic Messages: tool_results first, then text, one turn
-  "amazon-nova": false, // Converse-backed: "Conversation blocks and tool result blocks cannot be provided in the same turn"
-  "meta-llama": false, // same Bedrock rule (strands-agents issue #1223)
-  mistral: false,
-  deepseek: false,
-};
-
-/** Claude 4.5+ rejects temperature and top_p together (BAG TEMPERATURE_TOPP_CONFLICT_MODELS). */
-const TEMPERATURE_TOP_P_CONFLICT = /claude-(?:sonnet|haiku|opus)-4-[5-9]/;
-
 function maxTokens(params: ChatCompletionCreateParams, model: ModelInfo): number {
   // max_completion_tokens wins: max_tokens is deprecated in the spec (translation.md §6).
   const asked = params.max_completion_tokens ?? params.max_tokens ?? DEFAULT_MAX_TOKENS;
@@ -59,30 +54,19 @@ function maxTokens(params: ChatCompletionCreateParams, model: ModelInfo): number
 }
 
 function sampling(params: ChatCompletionCreateParams, model: ModelInfo): Partial<InvokeRequest> {
-  const keys = new Set(model.family.samplingKeys);
-  const out: Partial<InvokeRequest> = {};
-  // OpenAI's range is 0–2; Bedrock models take 0–1, so clamp (PK-A does the same).
-  if (params.temperature !== undefined && keys.has("temperature"))
-    out.temperature = Math.min(params.temperature, 1);
-  if (params.top_p !== undefined && keys.has("top_p")) {
-    if (!(out.temperature !== undefined && TEMPERATURE_TOP_P_CONFLICT.test(model.id)))
-      out.top_p = params.top_p;
-  }
-  if (params.stop !== undefined && keys.has("stop_sequences")) out.stop_sequences = params.stop;
-  return out;
+  return familySampling(
+    {
+      // OpenAI's range is 0–2; Bedrock models take 0–1, so clamp (PK-A does the same).
+      temperature: params.temperature === undefined ? undefined : Math.min(params.temperature, 1),
+      top_p: params.top_p,
+      stop_sequences: params.stop,
+    },
+    model,
+  );
 }
 
 function toInvokeTool(tool: ChatCompletionFunctionTool): InvokeTool {
-  const name = sanitizeToolName(tool.function.name);
-  const { $schema: _ignored, ...schema } = tool.function.parameters ?? { type: "object", properties: {} };
-  // Bedrock rejects an empty description; LiteLLM sends the name instead (translation.md §12 #2).
-  const description = tool.function.description?.trim() ? tool.function.description : tool.function.name;
-  // OpenAI takes `parameters: {}` (no arguments); Bedrock needs `input_schema.type: "object"`.
-  return {
-    name,
-    description,
-    input_schema: schema.type === undefined ? { type: "object", ...schema } : schema,
-  };
+  return invokeTool(tool.function.name, tool.function.description, tool.function.parameters);
 }
 
 function toolNameMap(tools: readonly ChatCompletionFunctionTool[]): Record<string, string> {
@@ -140,12 +124,6 @@ function emulationPrompt(
   return (
     `You can call these tools:\n${list}\n${must} To call tools, reply with nothing but one line per call of the form ` +
     `<tool_call>{"name": "<tool name>", "arguments": {…}}</tool_call>. Tool results come back as <tool_result> messages.`
-  );
-}
-
-function hasToolBlocks(turns: readonly Turn[]): boolean {
-  return turns.some((t) =>
-    t.blocks.some((b: InvokeContentBlock) => b.type === "tool_use" || b.type === "tool_result"),
   );
 }
 
@@ -230,28 +208,12 @@ export function toInvokeRequest(
   const extra = responseFormat(params, model, system);
   if (emulated) system.push(emulationPrompt(tools, params.tool_choice));
 
-  // Chat UIs often open with an assistant greeting; Bedrock needs a user turn first, so one opens the
-  // conversation: the folded system text, else a placeholder (as "(continued)" bridges turns elsewhere).
-  if (turns[0] !== undefined && turns[0].role !== "user")
-    turns.unshift({ role: "user", blocks: [], from: turns[0].from });
-  const first = turns[0];
-  const topLevel = options.systemPrompt === "top_level" && model.family.topLevelSystem;
-  if (system.length > 0 && !topLevel) {
-    // Fold into the first user turn (PROXY.md: what every real client of the proxy does).
-    const text: InvokeContentBlock = { type: "text", text: system.join("\n\n") };
-    if (first === undefined) turns.push({ role: "user", blocks: [text], from: 0 });
-    else first.blocks.unshift(text);
-  }
-  if (first !== undefined && first.blocks.length === 0)
-    first.blocks.push({ type: "text", text: "(conversation start)" });
-  if (turns.length === 0)
-    throw invalidRequest("'messages' holds no user content to send.", "messages", "invalid_value");
-
+  const { messages, system: topSystem } = openConversation(turns, system, options.systemPrompt, model);
   const request: InvokeRequest = {
     model: model.id,
-    messages: turns.map(toInvokeMessage),
+    messages,
     max_tokens: maxTokens(params, model),
-    ...(topLevel && system.length > 0 ? { system: system.join("\n\n") } : {}),
+    ...topSystem,
     ...sampling(params, model),
     ...extra,
   };

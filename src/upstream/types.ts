@@ -20,7 +20,13 @@ export interface InvokeTool {
 }
 
 export type InvokeToolChoice =
-  "auto" | "any" | "none" | "required" | { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
+  | "auto"
+  | "any"
+  | "none"
+  | "required"
+  // disable_parallel_tool_use: Anthropic's switch for at most one tool call per turn (the Anthropic face).
+  | { type: "auto" | "any" | "none"; disable_parallel_tool_use?: boolean }
+  | { type: "tool"; name: string; disable_parallel_tool_use?: boolean };
 
 export interface InvokeResponseFormat {
   type: "json_schema";

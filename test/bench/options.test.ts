@@ -22,6 +22,7 @@ describe("bench options", () => {
 
   it("--only keeps the baselines the ratios need", () => {
     expect(parseOptions(["--only=live"], {}, "/out").only).toEqual(["A", "E", "F", "live"]);
+    expect(parseOptions(["--only=messages"], {}, "/out").only).toEqual(["A", "mock", "messages"]);
     expect(parseOptions([], { BENCH_ONLY: "replay-10k" }, "/out").only).toEqual([
       "A",
       "replay-10k",

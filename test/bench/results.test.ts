@@ -129,6 +129,19 @@ describe("targets", () => {
   });
 });
 
+describe("the Anthropic face's CPU target (issue 20)", () => {
+  it("pairs /v1/messages with mock /v1/chat/completions round by round", () => {
+    const cpu = (round: number, us: number) => measure(round, 10_000, 100, { cpuUsPerRequest: us });
+    const mock = scenario("mock", [cpu(1, 100), cpu(2, 200), cpu(3, 100)]);
+    const messages = scenario("messages", [cpu(1, 110), cpu(2, 260), cpu(3, 100)]);
+    const inputs = targetInputs([A, mock, messages], summarize([A, mock, messages]));
+    expect(inputs["messages.cpuRatioToMock"]).toBeCloseTo(1.1); // median of 1.1, 1.3, 1.0
+    const verdict = evaluateTargets(inputs).find((t) => t.input === "messages.cpuRatioToMock");
+    expect(verdict?.met).toBe(true);
+    expect(targetInputs([A, mock], summarize([A, mock]))["messages.cpuRatioToMock"]).toBeNull();
+  });
+});
+
 describe("payloads and report", () => {
   it("baseline A answers about 600 bytes and the fake proxy has PROXY.md's three keys", () => {
     expect(COMPLETION_JSON.length).toBeGreaterThan(500);

@@ -1,7 +1,6 @@
 // POST /v1/responses (a hot route): parse → the stored conversation it continues → the shared Chat
 // Completions translation → one upstream call → a Response, stored unless `store: false` → JSON, or the
 // event stream. Errors before the first byte are the OpenAI error body (the lane's default renderer).
-import { apiKeyCheck } from "../../http/auth.ts";
 import type { HotRoute } from "../../http/exchange.ts";
 import {
   invokeAnswer,
@@ -73,7 +72,6 @@ export function responsesRoute(deps: ResponsesDeps): HotRoute {
   const pace = streamPacing(deps);
   return {
     paths: ["/v1/responses"],
-    authorize: apiKeyCheck(config.server.api_keys),
     async handle(x) {
       const params = parseResponseCreateParams(x.body);
       const model = resolveModel(deps.models, params.model);

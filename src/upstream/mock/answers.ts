@@ -4,7 +4,7 @@
 // results, and tool inputs and structured outputs take the values the prompt states (fill.ts).
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { asksForJson, endsWithToolResult, textOf } from "./conversation.ts";
+import { asksForJson, endsWithToolResult, lastUserQuestion, textOf } from "./conversation.ts";
 import { readInstruction, type Instruction } from "./instructions.ts";
 import { obey } from "./obey.ts";
 import { prose, topicWords } from "./prose.ts";
@@ -168,7 +168,9 @@ function choose(
   rng: Rng,
   afterResults: boolean,
 ): InvokeTool[] | UpstreamResponse | undefined {
-  const asked = askedIn(request);
+  // The question is the turn's last text block: a system prompt folded in front of it (Claude Code's
+  // names every tool) must not count as the user asking for all of them.
+  const asked = lastUserQuestion(request);
   // Several tools named by the question are called together, unless the caller disabled that.
   const several = parallelAllowed(request.tool_choice) ? relatedTools(tools, asked) : [];
   switch (choice.kind) {

@@ -22,6 +22,22 @@ export function lastUserText(request: InvokeRequest): string {
   return "";
 }
 
+/**
+ * What the user asked last: the last text block of the last user turn. Clients fold the system prompt
+ * (and Claude Code its reminders) into the front of that turn as blocks of their own, and a model does
+ * not take the tools a system prompt describes for the user's question.
+ */
+export function lastUserQuestion(request: InvokeRequest): string {
+  for (let i = request.messages.length - 1; i >= 0; i--) {
+    const message = request.messages[i];
+    if (message?.role !== "user") continue;
+    if (typeof message.content === "string") return message.content;
+    const texts = message.content.flatMap((b) => (b.type === "text" && b.text.trim() !== "" ? [b.text] : []));
+    if (texts.length > 0 || !endsWithToolResultMessage(message)) return texts.at(-1) ?? "";
+  }
+  return "";
+}
+
 function endsWithToolResultMessage(message: InvokeMessage): boolean {
   return Array.isArray(message.content) && message.content.some((b) => b.type === "tool_result");
 }

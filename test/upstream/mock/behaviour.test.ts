@@ -149,6 +149,23 @@ describe("tool use", () => {
     },
   );
 
+  it("does not take the tools a folded system prompt describes for the user's question (auto)", async () => {
+    // A system prompt folded into the first user turn (and Claude Code's reminders) names every tool;
+    // the question is the turn's last text block.
+    const folded = {
+      role: "user",
+      content: [
+        {
+          type: "text",
+          text: "You can get the current weather for a city and look up a stock price by ticker.",
+        },
+        { type: "text", text: "Write a haiku about autumn leaves" },
+      ],
+    };
+    const res = await invoke({ messages: [folded], tools, tool_choice: "auto" });
+    expect(res.body.content.map((b: { type: string }) => b.type)).toEqual(["text"]);
+  });
+
   it.each([["any"], ["required"], [{ type: "any" }]])("tool_choice %j forces a call", async (choice) => {
     const res = await invoke({
       messages: [{ role: "user", content: "Write a haiku about autumn leaves" }],
