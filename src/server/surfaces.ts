@@ -17,7 +17,7 @@ import { responsesRouter } from "../faces/responses/router.ts";
 import { createResponseStore, type ResponseStore } from "../faces/responses/store.ts";
 import { messagesRoutes, rootProbeRouter } from "../faces/anthropic/route.ts";
 import { createModelResolver } from "../models/catalog.ts";
-import { countInputTokens } from "../upstream/mock/tokens.ts";
+import { billedInputTokens } from "../upstream/mock/tool-prompt.ts";
 import { withRetries, type RetryOptions } from "../upstream/retry.ts";
 import type { AppDeps } from "./app.ts";
 import type { GatewayStack } from "./upstream.ts";
@@ -67,7 +67,7 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const routes = countFaceRequests(
     [
       ...openAI.routes,
-      ...messagesRoutes({ ...faceDeps, countInputTokens }),
+      ...messagesRoutes({ ...faceDeps, countInputTokens: billedInputTokens }),
       responsesRoute({ ...faceDeps, store }),
       invokeRoute({ upstream: stack.upstream }),
       ...bedrockRoutes(faceDeps),

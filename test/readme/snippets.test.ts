@@ -8,6 +8,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { loadConfig } from "../../src/config/load.ts";
+import type { ConfigOverrides } from "../../src/config/types.ts";
 import type { Gateway } from "../../src/server/gateway.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
 import { pythonClients, runPython } from "../helpers/python.ts";
@@ -42,6 +45,7 @@ const blocks = codeBlocks(README);
 const ts = blocks.filter((b) => b.lang === "ts");
 const sh = blocks.filter((b) => b.lang === "sh");
 const python = blocks.filter((b) => b.lang === "python");
+const yamlBlocks = blocks.filter((b) => b.lang === "yaml");
 /** Shell blocks that only talk to a running gateway (the others start servers, install, or record). */
 const live = sh.filter(
   (b) => /^(curl|npm run bpg -- (gpu|quota))/m.test(b.code) && !/npm (start|test|install)|&$/m.test(b.code),
@@ -68,8 +72,17 @@ describe("README snippets", () => {
     expect(ts.length).toBeGreaterThanOrEqual(2);
     expect(live.length).toBeGreaterThanOrEqual(3);
     expect(python.length).toBeGreaterThanOrEqual(1);
-    expect(blocks.every((b) => ["ts", "sh", "python"].includes(b.lang))).toBe(true);
+    expect(blocks.filter((b) => !["ts", "sh", "python", "yaml"].includes(b.lang))).toEqual([]);
   });
+
+  it.each(yamlBlocks.map((b) => [b.line, b] as const))(
+    "the YAML block at line %i is a valid configuration fragment",
+    (_line, block) => {
+      const overrides = parseYaml(block.code) as ConfigOverrides;
+      // Validation lists every unknown key or bad value; a fragment that loads is one users can paste.
+      expect(() => loadConfig({ implicitFile: false, env: {}, overrides })).not.toThrow();
+    },
+  );
 
   it("every TypeScript block type-checks under the project's strict settings", async () => {
     const files = ts.map((b) => `readme-line-${b.line}.ts`);

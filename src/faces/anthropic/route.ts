@@ -15,6 +15,7 @@ import { sendJson } from "../../http/send.ts";
 import { createSseWriter } from "../../http/sse.ts";
 import { streamEvents, type EventWriter } from "../../http/stream-events.ts";
 import { resolveAnthropicModel, type AnthropicModel } from "../../models/anthropic-names.ts";
+import type { ModelInfo } from "../../models/catalog.ts";
 import { notFound } from "../../shared/errors.ts";
 import type { InvokeRequest } from "../../upstream/types.ts";
 import { anthropicErrorBody, requestIdOf, writeAnthropicError } from "./errors.ts";
@@ -29,7 +30,7 @@ export interface AnthropicDeps extends FaceDeps {
    * Input tokens of an invoke request, for count_tokens (the proxy has no such call): the simulator's
    * tokenizer, handed in by server/ so the face never imports an upstream implementation.
    */
-  countInputTokens(request: InvokeRequest): number;
+  countInputTokens(request: InvokeRequest, model: ModelInfo): number;
 }
 
 /** Anthropic events as named SSE frames: `event: <type>` then its data; the error is `event: error`. */
@@ -109,7 +110,7 @@ export function messagesRoutes(deps: AnthropicDeps): HotRoute[] {
       const { request } = toInvokeConversation(params, model, systemPrompt);
       x.record.logFields = { model: model.id };
       setFaceHeaders(x, model.id, dropped);
-      sendJson(x.res, { input_tokens: deps.countInputTokens(request) });
+      sendJson(x.res, { input_tokens: deps.countInputTokens(request, model) });
     },
   };
   return [messages, countTokens];

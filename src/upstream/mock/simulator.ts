@@ -40,8 +40,8 @@ import {
 import { createSchemaFaker } from "./schema-data.ts";
 import { compileScripts, type ScriptReply } from "./scripts.ts";
 import type { TeamDirectory } from "./teams.ts";
-import { countInputTokens, countOutputTokens } from "./tokens.ts";
-import { toolPromptTokens } from "./tool-prompt.ts";
+import { countOutputTokens } from "./tokens.ts";
+import { billedInputTokens } from "./tool-prompt.ts";
 
 export interface SimulatorDeps {
   config: Readonly<Config>;
@@ -223,7 +223,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     if (prepared === undefined) {
       digest ??= digestOf(mock.seed, text);
       // Claude's tool-use system prompt is billed as input, as Anthropic documents.
-      const inputTokens = countInputTokens(request) + toolPromptTokens(request, model);
+      const inputTokens = billedInputTokens(request, model);
       prepared = {
         inputTokens,
         outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)),

@@ -4,6 +4,7 @@
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeRequest } from "../types.ts";
 import { normaliseToolChoice } from "./tool-choice.ts";
+import { countInputTokens } from "./tokens.ts";
 
 interface Row {
   /** Matches the Bedrock model id. */
@@ -28,4 +29,9 @@ export function toolPromptTokens(request: InvokeRequest, model: ModelInfo): numb
   if (row === undefined) return 0;
   const kind = normaliseToolChoice(request.tool_choice).kind;
   return kind === "auto" || kind === "none" ? row.autoOrNone : row.anyOrTool;
+}
+
+/** What the simulator bills as input for `request` on `model`: its tokens plus Claude's tool-use prompt. */
+export function billedInputTokens(request: InvokeRequest, model: ModelInfo): number {
+  return countInputTokens(request) + toolPromptTokens(request, model);
 }
