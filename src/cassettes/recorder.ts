@@ -14,6 +14,8 @@ import { cassetteLabel, cassettePath, checkCassetteName } from "./names.ts";
 import { decodeResponse, encodeResponse } from "./responses.ts";
 import { CALLER_DEPENDENT_STATUSES, Scrubber, compileRedactions } from "./scrub.ts";
 import { CassetteStore } from "./store.ts";
+import { RecordingUsage, logUnused, type UnusedRecordings } from "./unused.ts";
+import { GatewayError } from "../shared/errors.ts";
 
 export const CASSETTE_MODES = ["record", "replay", "auto"] as const;
 export type CassetteMode = (typeof CASSETTE_MODES)[number];
@@ -33,6 +35,16 @@ export interface CassetteOptions {
   creator?: string;
   /** Most cassettes kept in memory at once (default `MAX_OPEN_CASSETTES`). */
   maxOpenCassettes?: number;
+  /** replay: a request whose recordings are used up gets a 404 instead of the last one again. */
+  strict?: boolean;
+  /** replay/auto: log the recordings no request used when closing (default true). */
+  reportUnused?: boolean;
+}
+
+/** What withCassettes returns: the decorated upstream plus the unused-recordings report. */
+export interface CassetteClient extends UpstreamClient {
+  /** The recordings no request used so far, per cassette under `recording.dir`. */
+  unused(): Promise<UnusedRecordings>;
 }
 
 /**
@@ -182,8 +194,21 @@ interface Call {
   context: InvokeContext;
 }
 
-export function withCassettes(inner: UpstreamClient, options: CassetteOptions): UpstreamClient {
+/** The strict-replay 404: the request was recorded, but fewer times than it was asked. */
+function usedUp(store: CassetteStore, key: string): GatewayError {
+  const n = store.recordings(key);
+  return new GatewayError(
+    `Every recording of this request in cassette "${store.name}" (${store.label}) was already used ` +
+      `(${n} recorded; replay.strict is on, so the last is not repeated). The code under test made this ` +
+      "call more often than when it was recorded; record again, or turn replay.strict off.",
+    { status: 404, type: "invalid_request_error", code: "cassette_miss", details: { recordings: n } },
+  );
+}
+
+export function withCassettes(inner: UpstreamClient, options: CassetteOptions): CassetteClient {
   const rules = matchRules(options.recording.ignore_fields);
+  const usage = new RecordingUsage();
+  const strict = options.strict === true;
   const patterns = compileRedactions(options.recording.redact_patterns);
   const stores = new Stores(options, rules);
   /** `auto`: the recording in flight per cassette and key, so identical misses call the upstream once. */
@@ -224,11 +249,13 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   }
 
   async function replay(call: Call, teamId: string): Promise<UpstreamResponse> {
-    const recorded = await call.store.next(call.key);
+    const recorded = await call.store.next(call.key, strict);
     if (recorded === undefined) {
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
+      if (strict && call.store.recordings(call.key) > 0) throw usedUp(call.store, call.key);
       throw await cassetteMiss(call.store, call.stored, call.key);
     }
+    usage.note(call.store.name, call.key);
     return decodeResponse(recorded, teamId);
   }
 
@@ -241,10 +268,17 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     const flight = `${call.store.name}\n${call.key}`;
     for (let waits = 0; ; waits++) {
       const recorded = await call.store.next(call.key);
-      if (recorded !== undefined) return decodeResponse(recorded, teamId);
+      if (recorded !== undefined) {
+        usage.note(call.store.name, call.key);
+        return decodeResponse(recorded, teamId);
+      }
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {
-        const recording = record(call, false);
+        // What this call records is used by it.
+        const recording = record(call, false).then((response) => {
+          if (call.store.recordings(call.key) > 0) usage.note(call.store.name, call.key);
+          return response;
+        });
         if (pending !== undefined) return recording;
         const shared = recording.finally(() => flights.delete(flight));
         flights.set(flight, shared);
@@ -286,8 +320,16 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
           return using(name, (store) => auto(prepare(store, request, context), teamId));
       }
     },
+    unused: () => usage.report(options.recording.dir, rules),
     async close() {
       await stores.close();
+      if (mode !== "record" && options.reportUnused !== false) {
+        try {
+          logUnused(logger, await usage.report(options.recording.dir, rules));
+        } catch (error) {
+          logger.warn({ err: error }, "could not report unused recordings");
+        }
+      }
       await inner.close();
     },
   };

@@ -16,6 +16,7 @@ export const DEFAULT_CONFIG: Config = {
     body_limit_bytes: 6 * 1024 * 1024,
     log_level: "info",
     shutdown_timeout_ms: 10_000,
+    journal_size: 200,
   },
   upstream: {
     kind: "live",
@@ -25,6 +26,7 @@ export const DEFAULT_CONFIG: Config = {
     timeout_ms: 120_000,
     retries: 2,
   },
+  replay: { strict: false },
   recording: {
     dir: "fixtures/cassettes",
     cassette: "default",
@@ -39,7 +41,18 @@ export const DEFAULT_CONFIG: Config = {
     time_scale: 1,
     latency: { base_ms: 0, per_output_token_ms: 0 },
     stream_tokens_per_second: 0,
-    faults: { throttle: 0, timeout: 0, server_error: 0, reset: 0, malformed: 0 },
+    faults: {
+      throttle: 0,
+      timeout: 0,
+      server_error: 0,
+      reset: 0,
+      malformed: 0,
+      cut: 0,
+      stream_error: 0,
+      stall: 0,
+      stream_after: 3,
+      stall_ms: 1000,
+    },
     scripts: [],
   },
   models: {

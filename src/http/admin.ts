@@ -21,7 +21,8 @@ export function isLoopback(address: string | undefined): boolean {
   return address === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-export function adminRouter(deps: AdminRouterDeps): Router {
+/** The /admin gate: loopback callers, or a valid `X-Admin-Key` (constant-time compare). */
+export function adminGuard(deps: Pick<AdminRouterDeps, "adminKey" | "remoteAddress">): Router {
   const router = Router();
   const remote = deps.remoteAddress ?? ((req: Request) => req.socket.remoteAddress);
   const expected = deps.adminKey === null || deps.adminKey === "" ? undefined : secretDigest(deps.adminKey);
@@ -38,6 +39,12 @@ export function adminRouter(deps: AdminRouterDeps): Router {
       ),
     );
   });
+  return router;
+}
+
+export function adminRouter(deps: AdminRouterDeps): Router {
+  const router = Router();
+  router.use(adminGuard(deps));
 
   router.get("/admin/teams", (_req, res) => {
     res.json({ object: "list", data: deps.admin.teams(), clock: deps.admin.clock() });

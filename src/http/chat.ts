@@ -12,7 +12,7 @@ import { streamEvents, type EventWriter } from "./stream-events.ts";
 import { sendJson } from "./send.ts";
 import { apiKeyCheck } from "./auth.ts";
 import { createSseWriter } from "./sse.ts";
-import { invokeAnswers, invokeContextOf, setBedrockHeaders, streamPacing, type FaceDeps } from "./face.ts";
+import { invokeAnswers, invokeContextOf, setBedrockHeaders, streamOptionsOf, type FaceDeps } from "./face.ts";
 import type { ChatCompletionChunk } from "../openai/types.ts";
 
 /** The chat completions face needs only what every face needs. */
@@ -50,10 +50,10 @@ export function chatRoute(deps: ChatDeps): HotRoute {
     toolEmulation: config.translation.tool_emulation,
     maxN: config.translation.max_n,
   };
-  const pace = streamPacing(deps);
 
   return {
     paths: ["/v1/chat/completions"],
+    face: "chat",
     authorize: apiKeyCheck(config.server.api_keys),
     async handle(x) {
       const params = parseChatCompletionCreateParams(x.body);
@@ -89,7 +89,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
       await streamEvents(
         chunkWriter(x),
         toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
-        { textOf: chunkText, pace, signal: abort.signal, logger: deps.logger, requestId: x.record.requestId },
+        streamOptionsOf(x, context, deps, chunkText),
       );
     },
   };

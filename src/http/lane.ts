@@ -9,6 +9,7 @@ import type { Logger } from "../shared/logger.ts";
 import type { GatewayError } from "../shared/errors.ts";
 import { failRequest } from "./errors.ts";
 import { pathOf, type HotRoute } from "./exchange.ts";
+import type { RequestJournal } from "./journal.ts";
 import type { OpenRecord } from "./request-context.ts";
 
 export interface HotLaneDeps {
@@ -17,6 +18,8 @@ export interface HotLaneDeps {
   checkBrowser(req: IncomingMessage, res: ServerResponse): GatewayError | undefined;
   readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown>;
   logger: Logger;
+  /** Notes every request of every face (GET /admin/requests). */
+  journal?: RequestJournal;
 }
 
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -79,6 +82,7 @@ export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: Se
       const refusal = deps.checkBrowser(req, res) ?? route.authorize?.(req);
       if (refusal !== undefined) throw refusal;
       const body = await deps.readJsonBody(req, res);
+      record.body = body;
       await route.handle({ req, res, path, params, body, record });
     } catch (error) {
       failRequest(deps.logger, res, path, record, error, route.writeError);
@@ -91,6 +95,7 @@ export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: Se
     if (entry === undefined) return false;
     const record: OpenRecord = { requestId: "" };
     deps.trackRequest(req, res, record, () => entry.label);
+    deps.journal?.watch(record, entry.route.face ?? entry.label, pathOf(req.url), entry.params);
     // The route's own spelling of the path, so errors on /PROD/invoke/ keep the proxy's shapes too.
     serve(entry.route, req, res, entry.label, entry.params, record).catch((error: unknown) => {
       // Rendering the error itself failed: nothing sensible can be written any more.

@@ -9,6 +9,7 @@ import { browserCheck, browserGuard, type BrowserCheck } from "../http/browser-g
 import { errorMiddleware, notFoundHandler } from "../http/errors.ts";
 import type { HotRoute } from "../http/exchange.ts";
 import { healthRouter } from "../http/health.ts";
+import type { RequestJournal } from "../http/journal.ts";
 import { createHotLane } from "../http/lane.ts";
 import { requestContext, requestTracker, type RequestTracker } from "../http/request-context.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -29,6 +30,8 @@ export interface AppDeps {
   routers?: Router[];
   /** POST routes served by the hot lane (chat completions, invoke). */
   routes?: HotRoute[];
+  /** Notes every hot-lane request (GET /admin/requests). */
+  journal?: RequestJournal;
 }
 
 /** What createApp returns: a plain Node request listener (`http.createServer(app)`, `supertest(app)`). */
@@ -80,6 +83,7 @@ export function createApp(deps: AppDeps): App {
     checkBrowser: shared.checkBrowser,
     readJsonBody: shared.readJsonBody,
     logger: deps.logger,
+    ...(deps.journal === undefined ? {} : { journal: deps.journal }),
   });
   return function handleRequest(req, res) {
     if (!serveHot(req, res)) app(req, res);

@@ -3,6 +3,8 @@
 import type { Router } from "express";
 import type { Config } from "../config/types.ts";
 import { adminRouter } from "../http/admin.ts";
+import { controlsRouter } from "../http/controls.ts";
+import { RequestJournal } from "../http/journal.ts";
 import { gpuRouter } from "../http/gpu.ts";
 import type { HotRoute } from "../http/exchange.ts";
 import { invokePreflightRouter, invokeRoute } from "../http/invoke.ts";
@@ -22,11 +24,13 @@ export function retryPolicyFor(config: Readonly<Config>): RetryOptions {
   return config.mode === "replay" ? { retries, baseDelayMs: 0, maxDelayMs: 0 } : { retries };
 }
 
-export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream"> & { stack: UpstreamStack };
+export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream" | "journal"> & { stack: UpstreamStack };
 
 export interface Surfaces {
   routers: Router[];
   routes: HotRoute[];
+  /** What the hot lane notes every face's requests in, and /admin/requests reads. */
+  journal: RequestJournal;
 }
 
 export function createSurfaces(deps: SurfaceDeps): Surfaces {
@@ -42,6 +46,15 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   const openAI = openAISurface(faceDeps);
   const routes = [...openAI.routes, invokeRoute({ upstream: stack.upstream })];
   const routers = [openAI.router, invokePreflightRouter()];
+  const journal = new RequestJournal(config.server.journal_size, deps.clock);
+  const controls = { adminKey: config.server.admin_key, journal };
+  routers.push(
+    controlsRouter({
+      ...controls,
+      ...(stack.stubs === undefined ? {} : { stubs: stack.stubs }),
+      ...(stack.unusedRecordings === undefined ? {} : { unusedRecordings: stack.unusedRecordings }),
+    }),
+  );
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
     const quota = stack.quota;
@@ -50,5 +63,5 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
     );
     routers.push(adminRouter({ admin: stack.accounting.admin, adminKey: config.server.admin_key }));
   }
-  return { routers, routes };
+  return { routers, routes, journal };
 }
