@@ -58,7 +58,12 @@ export class RecordingUsage {
 export function logUnused(logger: Logger, report: UnusedRecordings): void {
   for (const c of report.cassettes) {
     logger.warn(
-      { cassette: c.cassette, unused: c.unused.length, recordings: c.recordings, entries: c.unused.map((u) => u.entry) },
+      {
+        cassette: c.cassette,
+        unused: c.unused.length,
+        recordings: c.recordings,
+        entries: c.unused.map((u) => u.entry),
+      },
       "recordings no request used",
     );
   }

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { loadConfig, type Env } from "../config/load.ts";
 import type { CliIo } from "./program.ts";
 
-interface ClientFlags {
+export interface ClientFlags {
   url?: string;
   config?: string;
   team?: string;
@@ -19,9 +19,16 @@ export class CliRequestError extends Error {}
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /** The gateway's URL and the key it wants (its first server.api_keys entry, if it has any). */
-function target(flags: ClientFlags, env: Env): { url: string; apiKey: string | undefined } {
+function target(
+  flags: ClientFlags,
+  env: Env,
+): { url: string; apiKey: string | undefined; adminKey: string | null } {
   const { config } = loadConfig({ file: flags.config, env, overrides: {} });
-  return { url: baseUrl(flags, config.server), apiKey: config.server.api_keys[0] };
+  return {
+    url: baseUrl(flags, config.server),
+    apiKey: config.server.api_keys[0],
+    adminKey: config.server.admin_key,
+  };
 }
 
 function baseUrl(flags: ClientFlags, server: { host: string; port: number }): string {
@@ -36,7 +43,8 @@ function baseUrl(flags: ClientFlags, server: { host: string; port: number }): st
   return `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
 }
 
-async function call(
+/** One JSON request to a running gateway; a failure is a one-line CliRequestError. */
+export async function call(
   flags: ClientFlags,
   env: Env,
   method: string,
@@ -47,6 +55,9 @@ async function call(
   const url = `${gateway.url}${path}`;
   const headers: Record<string, string> = { accept: "application/json" };
   if (gateway.apiKey !== undefined) headers.authorization = `Bearer ${gateway.apiKey}`;
+  // A gateway on another host answers /admin only with its admin key.
+  if (path.startsWith("/admin/") && gateway.adminKey !== null && gateway.adminKey !== "")
+    headers["x-admin-key"] = gateway.adminKey;
   if (flags.team !== undefined || flags.token !== undefined) {
     if (flags.team === undefined || flags.token === undefined)
       throw new CliRequestError("--team and --token go together.");
@@ -135,7 +146,7 @@ function instanceTable(rows: readonly InstanceRow[]): string[] {
   );
 }
 
-function addClientOptions(command: Command): Command {
+export function addClientOptions(command: Command): Command {
   return command
     .option("--url <url>", "gateway URL (default: http://<server.host>:<server.port> from the config)")
     .option("-c, --config <file>", "config file to read the default URL from")

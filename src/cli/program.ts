@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Env } from "../config/load.ts";
 import { MODES, type ConfigOverrides } from "../config/types.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { registerGpuCommands } from "./gpu.ts";
+import { registerStubCommands } from "./stubs.ts";
 import { addCassetteCommands } from "./cassettes.ts";
 import { serve } from "./serve.ts";
 import { releaseYoungGeneration } from "./heap.ts";
@@ -37,6 +38,7 @@ interface ServeFlags {
   cassette?: string;
   seed?: number;
   logLevel?: string;
+  strict?: boolean;
 }
 
 function flagsToOverrides(flags: ServeFlags): ConfigOverrides {
@@ -50,6 +52,7 @@ function flagsToOverrides(flags: ServeFlags): ConfigOverrides {
   if (flags.cassetteDir !== undefined) recording.dir = flags.cassetteDir;
   if (flags.cassette !== undefined) recording.cassette = flags.cassette;
   if (flags.seed !== undefined) overrides.mock = { seed: flags.seed };
+  if (flags.strict === true) overrides.replay = { strict: true };
   if (Object.keys(server).length > 0) overrides.server = server;
   if (Object.keys(recording).length > 0) overrides.recording = recording;
   return overrides as ConfigOverrides;
@@ -79,6 +82,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     .option("-c, --config <file>", "config file (default: ./config.yaml, or $BPG_CONFIG)")
     .option("--cassette-dir <dir>", "where cassettes live (default: fixtures/cassettes)")
     .option("--cassette <name>", "cassette used when a request names none (default: default)")
+    .option("--strict", "replay: a request whose recordings are used up gets 404 instead of the last again")
     .option(
       "--seed <n>",
       "simulator seed: same request + seed = same answer (default: 0)",
@@ -106,6 +110,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     });
 
   registerGpuCommands(program, env, io, onExit);
+  registerStubCommands(program, env, io, onExit);
   addCassetteCommands(program, env, io, onExit);
   // One-shot commands (a 10,000-entry cassette verified, say) get V8's default young generation back.
   program.hook("preAction", (_program, action) => {

@@ -75,7 +75,9 @@ export function redactBody(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redactBody(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = SECRET_KEYS.has(key.toLowerCase().replaceAll("-", "_")) ? "[REDACTED]" : redactBody(inner, depth + 1);
+    out[key] = SECRET_KEYS.has(key.toLowerCase().replaceAll("-", "_"))
+      ? "[REDACTED]"
+      : redactBody(inner, depth + 1);
   }
   return out;
 }
@@ -124,7 +126,8 @@ export class RequestJournal {
   /** Have `record` noted when its response closes. */
   watch(record: RequestRecord, face: string, path: string, params: Readonly<Record<string, string>>): void {
     if (this.#size === 0) return;
-    record.onDone = (status, ms) => this.#add({ record, face, path, params, status, ms, at: this.#clock.now() });
+    record.onDone = (status, ms) =>
+      this.#add({ record, face, path, params, status, ms, at: this.#clock.now() });
   }
 
   #add(noted: Noted): void {

@@ -43,11 +43,14 @@ export interface StreamOptions<E> {
 
 /** The error event of an `error:<n>` fault, as a real upstream failure mid-stream would be reported. */
 export function injectedStreamError(after: number): GatewayError {
-  return new GatewayError(`The stream was interrupted after ${after} events (injected fault error:${after}).`, {
-    status: 500,
-    type: "api_error",
-    code: "stream_interrupted",
-  });
+  return new GatewayError(
+    `The stream was interrupted after ${after} events (injected fault error:${after}).`,
+    {
+      status: 500,
+      type: "api_error",
+      code: "stream_interrupted",
+    },
+  );
 }
 
 /** Open `writer`, send every event (paced), and end it — with the face's error event if anything fails. */

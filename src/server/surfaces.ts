@@ -24,7 +24,9 @@ export function retryPolicyFor(config: Readonly<Config>): RetryOptions {
   return config.mode === "replay" ? { retries, baseDelayMs: 0, maxDelayMs: 0 } : { retries };
 }
 
-export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream" | "journal"> & { stack: UpstreamStack };
+export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream" | "journal"> & {
+  stack: UpstreamStack;
+};
 
 export interface Surfaces {
   routers: Router[];

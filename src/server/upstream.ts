@@ -121,7 +121,13 @@ function modeStack(deps: UpstreamDeps): UpstreamStack {
       // Replay never touches the network, so it does not even build a base.
       const base = mode === "replay" ? { upstream: NO_UPSTREAM } : baseStack(deps);
       const strict = config.replay.strict;
-      const cassettes = withCassettes(base.upstream, { mode, recording: config.recording, clock, logger, strict });
+      const cassettes = withCassettes(base.upstream, {
+        mode,
+        recording: config.recording,
+        clock,
+        logger,
+        strict,
+      });
       return {
         ...base,
         upstream: cassettes,

@@ -51,7 +51,7 @@ describe("mid-stream faults on /v1 with the openai SDK", () => {
     const { chunks, error } = await stream({ "X-Mock-Fault": "error:3" });
     expect(chunks).toHaveLength(3);
     expect(error).toBeInstanceOf(OpenAI.APIError);
-    expect((error as OpenAI.APIError).message).toMatch(/interrupted after 3 events/);
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toMatch(/interrupted after 3 events/);
   });
 
   test("stall:<n>:<ms> pauses after n chunks, then the stream ends normally", async () => {

@@ -3,7 +3,6 @@
 import { rmSync } from "node:fs";
 import OpenAI from "openai";
 import { afterAll, describe, expect, test } from "vitest";
-import type { Gateway } from "../../src/server/gateway.ts";
 import { captureLog, startTestGateway } from "../helpers/gateway.ts";
 import { tempDir } from "../helpers/cassettes.ts";
 
@@ -20,7 +19,10 @@ describe("the request journal", () => {
     const gw = await startTestGateway({ mode: "mock", mock: { teams } });
     try {
       const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: `alpha:${SECRET}`, maxRetries: 0 });
-      await sdk.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+      await sdk.chat.completions.create({
+        model: "gpt-4o-mini",
+        messages: [{ role: "user", content: "hi" }],
+      });
       await sdk.chat.completions.create(
         { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
         { headers: { "X-Team-ID": "alpha", "X-API-Token": SECRET } },
@@ -132,7 +134,7 @@ describe("strict replay and the unused-recordings report", () => {
           continue;
         }
         expect(second).toBeInstanceOf(OpenAI.NotFoundError);
-        const error = second as OpenAI.NotFoundError;
+        const error = second as InstanceType<typeof OpenAI.NotFoundError>;
         expect(error.code).toBe("cassette_miss");
         expect(error.message).toMatch(/already used \(1 recorded; replay\.strict is on/);
         expect(gw.requests()[0]).toMatchObject({ status: 404, error: "cassette_miss", cassette: "loop" });

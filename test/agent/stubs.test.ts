@@ -147,8 +147,12 @@ describe("stub lifetime and scope", () => {
   test("`times` expires: the call after the last answered is the simulator's own", async () => {
     gw.stubs.add({ match: { last_user: "^ping$" }, reply: { text: "stubbed pong" }, times: 2 });
     const ask = async () =>
-      (await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ping" }] }))
-        .choices[0]!.message.content;
+      (
+        await client.chat.completions.create({
+          model: "gpt-4o-mini",
+          messages: [{ role: "user", content: "ping" }],
+        })
+      ).choices[0]!.message.content;
     expect(await ask()).toBe("stubbed pong");
     expect(gw.stubs.list()[0]).toMatchObject({ calls: 1, remaining: 1 });
     expect(await ask()).toBe("stubbed pong");
@@ -182,8 +186,12 @@ describe("stub lifetime and scope", () => {
     gw.stubs.add({ id: "old", reply: { text: "old" } });
     gw.stubs.add({ id: "new", reply: { text: "new" } });
     const ask = async () =>
-      (await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }))
-        .choices[0]!.message.content;
+      (
+        await client.chat.completions.create({
+          model: "gpt-4o-mini",
+          messages: [{ role: "user", content: "hi" }],
+        })
+      ).choices[0]!.message.content;
     expect(await ask()).toBe("new");
     expect((await fetch(`${gw.url}/admin/stubs/new`, { method: "DELETE" })).status).toBe(200);
     expect(await ask()).toBe("old");
@@ -201,7 +209,7 @@ describe("stub lifetime and scope", () => {
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as OpenAI.APIError).message).toMatch(/stubbed/);
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toMatch(/stubbed/);
     expect(gw.requests()[0]).toMatchObject({ status: 400, stub: expect.stringMatching(/^stub-\d+$/) });
   });
 
@@ -215,7 +223,9 @@ describe("stub lifetime and scope", () => {
     const body = (await res.json()) as { error: { message: string; code: string } };
     expect(body.error.code).toBe("invalid_stub");
     expect(body.error.message).toMatch(/reply: must be exactly one of/);
-    expect(() => gw.stubs.add({ match: { last_user: "(" }, reply: { text: "x" } })).toThrow(/regular expression/);
+    expect(() => gw.stubs.add({ match: { last_user: "(" }, reply: { text: "x" } })).toThrow(
+      /regular expression/,
+    );
     expect(gw.stubs.list()).toEqual([]);
   });
 });

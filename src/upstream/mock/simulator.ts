@@ -81,7 +81,12 @@ function scripted(script: ScriptReply, rng: Rng, maxTokens: number): Answer | Up
   if ("text" in script && script.text !== undefined) content.push({ type: "text", text: script.text });
   const calls = "tool_calls" in script ? script.tool_calls : "tool_call" in script ? [script.tool_call] : [];
   for (const call of calls) {
-    content.push({ type: "tool_use", id: `toolu_bdrk_01${base62Text(rng, 22)}`, name: call.name, input: call.input });
+    content.push({
+      type: "tool_use",
+      id: `toolu_bdrk_01${base62Text(rng, 22)}`,
+      name: call.name,
+      input: call.input,
+    });
   }
   const outputTokens = countOutputTokens(content);
   return { content, outputTokens: calls.length > 0 ? Math.min(outputTokens, maxTokens) : outputTokens };

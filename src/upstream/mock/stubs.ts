@@ -97,7 +97,11 @@ export function createStubRegistry(): StubRegistry & StubMatcher {
   return {
     add(definition) {
       if (!validate(definition))
-        throw invalidRequest(`Invalid stub: ${problems(validate.errors ?? []).join("; ")}`, null, "invalid_stub");
+        throw invalidRequest(
+          `Invalid stub: ${problems(validate.errors ?? []).join("; ")}`,
+          null,
+          "invalid_stub",
+        );
       const match = definition.match ?? {};
       let test: MatchTest;
       try {
@@ -107,7 +111,11 @@ export function createStubRegistry(): StubRegistry & StubMatcher {
       }
       const id = definition.id ?? `stub-${next++}`;
       if (!stubs.has(id) && stubs.size >= MAX_STUBS)
-        throw invalidRequest(`At most ${MAX_STUBS} stubs at once: DELETE /admin/stubs first.`, null, "too_many_stubs");
+        throw invalidRequest(
+          `At most ${MAX_STUBS} stubs at once: DELETE /admin/stubs first.`,
+          null,
+          "too_many_stubs",
+        );
       const sequence = definition.sequence ?? (definition.reply === undefined ? [] : [definition.reply]);
       const stub: Stub = {
         id,
