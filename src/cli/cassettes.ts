@@ -246,10 +246,10 @@ export function addCassetteCommands(
   env: Env,
   io: CliIo,
   onExit: (code: number) => void,
-): void {
+): Command {
   const cassettes = program
     .command("cassettes")
-    .description("inspect recorded cassettes: list | show NAME | verify | cost | unused")
+    .description("inspect recorded cassettes: list | show NAME | verify | cost | unused | drift")
     .option("-c, --config <file>", "config file (default: ./config.yaml, or $BPG_CONFIG)")
     .option("--cassette-dir <dir>", "where cassettes live (default: recording.dir)");
   const flags = (): Flags => cassettes.opts<Flags>();
@@ -299,4 +299,5 @@ export function addCassetteCommands(
     }
     onExit(0);
   });
+  return cassettes;
 }

@@ -7,17 +7,33 @@ import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { registerGpuCommands } from "./gpu.ts";
 import { registerStubCommands } from "./stubs.ts";
 import { addCassetteCommands } from "./cassettes.ts";
+import { addDriftCommand } from "./drift.ts";
 import { serve } from "./serve.ts";
 import { releaseYoungGeneration } from "./heap.ts";
 
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Ask a yes/no question (before spending live budget); absent or not a terminal: no. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/** A yes/no question on the terminal; a piped stdin never says yes. */
+async function confirmOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 const defaultIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  confirm: confirmOnTerminal,
 };
 
 function integerIn(min: number, max: number, what: string) {
@@ -111,7 +127,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
 
   registerGpuCommands(program, env, io, onExit);
   registerStubCommands(program, env, io, onExit);
-  addCassetteCommands(program, env, io, onExit);
+  addDriftCommand(addCassetteCommands(program, env, io, onExit), env, io, onExit);
   // One-shot commands (a 10,000-entry cassette verified, say) get V8's default young generation back.
   program.hook("preAction", (_program, action) => {
     if (action !== serveCommand) releaseYoungGeneration();
