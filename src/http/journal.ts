@@ -38,6 +38,8 @@ export interface JournalFilter {
 
 interface Noted {
   record: RequestRecord;
+  /** The redacted body, made when the entry was noted (large bodies: they are not kept whole). */
+  body?: unknown;
   face: string;
   path: string;
   params: Readonly<Record<string, string>>;
@@ -45,6 +47,13 @@ interface Noted {
   ms: number;
   at: number;
 }
+
+/**
+ * Bodies up to this size are kept as received and redacted when read (nothing on the request path);
+ * larger ones (images, documents) are redacted — their long strings cut — when noted, so a full journal
+ * never holds hundreds of megabytes of request bodies.
+ */
+const KEPT_BODY_BYTES = 64 * 1024;
 
 /** Body keys whose values are credentials (lower-cased, `-` as `_`): never shown. */
 const SECRET_KEYS = new Set([
@@ -107,7 +116,7 @@ function entryOf(noted: Noted): JournalEntry {
     cost_usd: record.costUsd ?? 0,
     ms: Math.round(noted.ms * 1000) / 1000,
     stream: body?.stream === true || noted.path.endsWith("stream"),
-    body: redactBody(record.body),
+    body: "body" in noted ? noted.body : redactBody(record.body),
   };
 }
 

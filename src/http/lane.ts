@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../shared/logger.ts";
 import type { GatewayError } from "../shared/errors.ts";
 import { failRequest } from "./errors.ts";
-import { pathOf, type HotRoute } from "./exchange.ts";
+import { headerOf, pathOf, type HotRoute } from "./exchange.ts";
 import type { RequestJournal } from "./journal.ts";
 import type { OpenRecord } from "./request-context.ts";
 
@@ -95,7 +95,13 @@ export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: Se
     if (entry === undefined) return false;
     const record: OpenRecord = { requestId: "" };
     deps.trackRequest(req, res, record, () => entry.label);
-    deps.journal?.watch(record, entry.route.face ?? entry.label, pathOf(req.url), entry.params);
+    deps.journal?.watch(
+      record,
+      entry.route.face ?? entry.label,
+      pathOf(req.url),
+      entry.params,
+      headerOf(req, "content-length"),
+    );
     // The route's own spelling of the path, so errors on /PROD/invoke/ keep the proxy's shapes too.
     serve(entry.route, req, res, entry.label, entry.params, record).catch((error: unknown) => {
       // Rendering the error itself failed: nothing sensible can be written any more.
