@@ -132,11 +132,23 @@ export class RequestJournal {
     this.#clock = clock;
   }
 
-  /** Have `record` noted when its response closes. */
-  watch(record: RequestRecord, face: string, path: string, params: Readonly<Record<string, string>>): void {
+  /** Have `record` noted when its response closes; `bytes` is the body's declared length, if any. */
+  watch(
+    record: RequestRecord,
+    face: string,
+    path: string,
+    params: Readonly<Record<string, string>>,
+    bytes: string | undefined,
+  ): void {
     if (this.#size === 0) return;
-    record.onDone = (status, ms) =>
-      this.#add({ record, face, path, params, status, ms, at: this.#clock.now() });
+    record.onDone = (status, ms) => {
+      const noted: Noted = { record, face, path, params, status, ms, at: this.#clock.now() };
+      if (bytes === undefined || !(Number(bytes) <= KEPT_BODY_BYTES)) {
+        noted.body = redactBody(record.body);
+        delete record.body;
+      }
+      this.#add(noted);
+    };
   }
 
   #add(noted: Noted): void {
