@@ -1,5 +1,13 @@
 // The package's public API: in-process use for tests and CI fixture servers (CONTRACT §1).
-export { startGateway, listenGateway, type Gateway, type StartGatewayOptions } from "./server/gateway.ts";
+export {
+  startGateway,
+  listenGateway,
+  type Gateway,
+  type GatewayStubs,
+  type StartGatewayOptions,
+} from "./server/gateway.ts";
+export type { JournalEntry, JournalFilter } from "./http/journal.ts";
+export type { StubDefinition, StubView, ScriptReply, ScriptMatch, ScriptToolCall } from "./upstream/stubs.ts";
 export { createApp, type App, type AppDeps } from "./server/app.ts";
 export { loadConfig, ConfigError, type LoadConfigOptions } from "./config/load.ts";
 export type { Config, ConfigOverrides, Mode } from "./config/types.ts";

@@ -3,18 +3,22 @@
 // so one recording serves /prod/invoke, /v1/chat/completions and streaming alike.
 import type { Config } from "../config/types.ts";
 import type { Clock } from "../shared/clock.ts";
+import { GatewayError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
-import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { unauthorizedReply } from "../upstream/credentials.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
-import { matchRules, requestKey, type MatchRules } from "./canonical.ts";
+import { matchRules, requestKey } from "./canonical.ts";
 import { CASSETTE_IO_TIMEOUT_MS, withinDeadline } from "./deadline.ts";
 import { cassetteMiss } from "./miss.ts";
-import { cassetteLabel, cassettePath, checkCassetteName } from "./names.ts";
+import { cassetteLabel, checkCassetteName } from "./names.ts";
 import { decodeResponse, encodeResponse } from "./responses.ts";
 import { CALLER_DEPENDENT_STATUSES, Scrubber, compileRedactions } from "./scrub.ts";
-import { CassetteStore } from "./store.ts";
+import { Stores } from "./open-stores.ts";
+import type { CassetteStore } from "./store.ts";
+import { RecordingUsage, logUnused, type UnusedRecordings } from "./unused.ts";
+
+export { MAX_OPEN_CASSETTES } from "./open-stores.ts";
 
 export const CASSETTE_MODES = ["record", "replay", "auto"] as const;
 export type CassetteMode = (typeof CASSETTE_MODES)[number];
@@ -38,145 +42,22 @@ export interface CassetteOptions {
   ioTimeoutMs?: number;
   /** Told of each hit (replayed), miss (nothing recorded) and record (an exchange written): /metrics. */
   onOutcome?: (outcome: CassetteOutcome) => void;
+  /** replay: a request whose recordings are used up gets a 404 instead of the last one again. */
+  strict?: boolean;
+  /** replay/auto: log the recordings no request used when closing (default true). */
+  reportUnused?: boolean;
+}
+
+/** What withCassettes returns: the decorated upstream plus the unused-recordings report. */
+export interface CassetteClient extends UpstreamClient {
+  /** The recordings no request used so far, per cassette under `recording.dir`. */
+  unused(): Promise<UnusedRecordings>;
 }
 
 export type CassetteOutcome = "hit" | "miss" | "record";
 
-/**
- * Every distinct `X-Cassette` opens a store holding its whole file, so they are bounded: past this many,
- * the least recently used idle store (no request using it, no write pending) is flushed and closed.
- * A closed cassette that is used again is reloaded from disk, its replay order starting afresh.
- */
-export const MAX_OPEN_CASSETTES = 64;
-
 /** How often an `auto` miss waits for an identical miss in flight before asking the upstream anyway. */
 const MAX_FLIGHT_WAITS = 16;
-
-interface OpenCassette {
-  store: Promise<CassetteStore>;
-  /** Set once `store` has loaded. */
-  loaded?: CassetteStore;
-  /** Requests using the store right now: it is never closed under them. */
-  users: number;
-}
-
-interface Lease {
-  store: CassetteStore;
-  release(): void;
-}
-
-/** Opens each cassette once and hands the same store to every request, keeping at most `capacity` open. */
-class Stores {
-  /** Least recently used first. */
-  readonly #open = new Map<string, OpenCassette>();
-  /** Closings (flush, then let go of the file) that `close()` must still wait for. */
-  readonly #closing = new Set<Promise<void>>();
-  readonly #options: CassetteOptions;
-  readonly #rules: MatchRules;
-  readonly #capacity: number;
-
-  constructor(options: CassetteOptions, rules: MatchRules) {
-    this.#options = options;
-    this.#rules = rules;
-    this.#capacity = Math.max(1, options.maxOpenCassettes ?? MAX_OPEN_CASSETTES);
-  }
-
-  async acquire(name: string): Promise<Lease> {
-    let open = this.#open.get(name);
-    // A file rewritten in place under an idle store: read it again.
-    if (open?.loaded?.stale === true && open.users === 0 && !open.loaded.writing) {
-      this.#close(name, open.loaded);
-      open = undefined;
-    }
-    if (open === undefined) {
-      const { recording, clock, creator } = this.#options;
-      const opening: OpenCassette = {
-        store: CassetteStore.open({
-          name,
-          file: cassettePath(recording.dir, name),
-          label: cassetteLabel(recording.dir, name),
-          rules: this.#rules,
-          clock,
-          creator: creator ?? `${PACKAGE_NAME} ${VERSION}`,
-        }),
-        users: 0,
-      };
-      // A broken file is reported on every request until it is fixed, not cached forever.
-      opening.store.then(
-        (store) => (opening.loaded = store),
-        () => this.#forget(name, opening),
-      );
-      open = opening;
-    } else {
-      this.#open.delete(name);
-    }
-    this.#open.set(name, open);
-    open.users++;
-    this.#evict();
-    let store: CassetteStore;
-    try {
-      store = await open.store;
-    } catch (error) {
-      open.users--;
-      throw error;
-    }
-    // Replay never writes, and any name opens a store: one for a missing file is not kept.
-    if (this.#options.mode === "replay" && !store.exists) this.#forget(name, open);
-    const held = open;
-    let released = false;
-    return {
-      store,
-      release: () => {
-        if (released) return;
-        released = true;
-        held.users--;
-        this.#evict();
-      },
-    };
-  }
-
-  #forget(name: string, open: OpenCassette): void {
-    if (this.#open.get(name) === open) this.#open.delete(name);
-  }
-
-  /** Close least recently used idle stores until at most `capacity` are open (busy ones wait their turn). */
-  #evict(): void {
-    for (const [name, open] of this.#open) {
-      if (this.#open.size <= this.#capacity) return;
-      const store = open.loaded;
-      if (open.users > 0 || store === undefined || store.writing) continue;
-      this.#close(name, store);
-    }
-  }
-
-  /** Stop handing out `store`; it lets go of its file once its writes are done. */
-  #close(name: string, store: CassetteStore): void {
-    this.#open.delete(name);
-    const closed: Promise<void> = store
-      .close()
-      .catch(() => undefined)
-      .finally(() => this.#closing.delete(closed));
-    this.#closing.add(closed);
-  }
-
-  /**
-   * Wait for every write, and close every idle store (a later request opens its cassette afresh). One
-   * still in use by a request is only flushed: its file is let go of when it is collected.
-   */
-  async close(): Promise<void> {
-    const settled = await Promise.allSettled(
-      [...this.#open].map(async ([name, open]) => [name, open, await open.store] as const),
-    );
-    const flushes: Array<Promise<void>> = [];
-    for (const s of settled) {
-      if (s.status !== "fulfilled") continue;
-      const [name, open, store] = s.value;
-      if (open.users === 0 && !store.writing && this.#open.get(name) === open) this.#close(name, store);
-      else flushes.push(store.flush());
-    }
-    await Promise.all([...flushes, ...this.#closing]);
-  }
-}
 
 /** One request on its way through the recorder. */
 interface Call {
@@ -189,8 +70,21 @@ interface Call {
   context: InvokeContext;
 }
 
-export function withCassettes(inner: UpstreamClient, options: CassetteOptions): UpstreamClient {
+/** The strict-replay 404: the request was recorded, but fewer times than it was asked. */
+function usedUp(store: CassetteStore, key: string): GatewayError {
+  const n = store.recordings(key);
+  return new GatewayError(
+    `Every recording of this request in cassette "${store.name}" (${store.label}) was already used ` +
+      `(${n} recorded; replay.strict is on, so the last is not repeated). The code under test made this ` +
+      "call more often than when it was recorded; record again, or turn replay.strict off.",
+    { status: 404, type: "invalid_request_error", code: "cassette_miss", details: { recordings: n } },
+  );
+}
+
+export function withCassettes(inner: UpstreamClient, options: CassetteOptions): CassetteClient {
   const rules = matchRules(options.recording.ignore_fields);
+  const usage = new RecordingUsage();
+  const strict = options.strict === true;
   const patterns = compileRedactions(options.recording.redact_patterns);
   const stores = new Stores(options, rules);
   /** `auto`: the recording in flight per cassette and key, so identical misses call the upstream once. */
@@ -233,17 +127,19 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
     return response;
   }
 
-  const next = (call: Call): ReturnType<CassetteStore["next"]> =>
-    withinDeadline(call.store.next(call.key), ioTimeoutMs, `Reading cassette ${call.store.label}`);
+  const next = (call: Call, strictly = false): ReturnType<CassetteStore["next"]> =>
+    withinDeadline(call.store.next(call.key, strictly), ioTimeoutMs, `Reading cassette ${call.store.label}`);
 
   async function replay(call: Call, teamId: string): Promise<UpstreamResponse> {
-    const recorded = await next(call);
+    const recorded = await next(call, strict);
     if (recorded === undefined) {
       tell("miss");
       logger.info({ cassette: call.store.name, key: call.key.slice(0, 19), outcome: "miss" }, "cassette");
+      if (strict && call.store.recordings(call.key) > 0) throw usedUp(call.store, call.key);
       throw await cassetteMiss(call.store, call.stored, call.key);
     }
     tell("hit");
+    usage.note(call.store.name, call.key);
     return decodeResponse(recorded, teamId);
   }
 
@@ -258,12 +154,17 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
       const recorded = await next(call);
       if (recorded !== undefined) {
         tell("hit");
+        usage.note(call.store.name, call.key);
         return decodeResponse(recorded, teamId);
       }
       const pending = flights.get(flight);
       if (pending === undefined || waits >= MAX_FLIGHT_WAITS) {
         tell("miss");
-        const recording = record(call, false);
+        // What this call records is used by it.
+        const recording = record(call, false).then((response) => {
+          if (call.store.recordings(call.key) > 0) usage.note(call.store.name, call.key);
+          return response;
+        });
         if (pending !== undefined) return recording;
         const shared = recording.finally(() => flights.delete(flight));
         flights.set(flight, shared);
@@ -319,8 +220,16 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
           return using(name, (store) => auto(prepare(store, request, context), teamId));
       }
     },
+    unused: () => usage.report(options.recording.dir, rules),
     async close() {
       await stores.close();
+      if (mode !== "record" && options.reportUnused !== false) {
+        try {
+          logUnused(logger, await usage.report(options.recording.dir, rules));
+        } catch (error) {
+          logger.warn({ err: error }, "could not report unused recordings");
+        }
+      }
       await inner.close();
     },
   };

@@ -489,16 +489,23 @@ export class CassetteStore {
     this.#replaySize -= kept.size;
   }
 
+  /** How many recordings `key` has. */
+  recordings(key: string): number {
+    const found = this.#index.get(key);
+    return found === undefined ? 0 : typeof found === "number" ? 1 : found.length;
+  }
+
   /**
    * The response of the next recording for `key`: identical requests get their recordings in order, then
-   * the last repeats.
+   * the last repeats (`strict`: then none).
    */
-  async next(key: string): Promise<StoredResponse | undefined> {
+  async next(key: string, strict = false): Promise<StoredResponse | undefined> {
     const found = this.#index.get(key);
     if (found === undefined) return undefined;
     // Counted before any read, so concurrent identical requests get successive recordings.
     const served = this.#served.get(key) ?? 0;
     this.#served.set(key, served + 1);
+    if (strict && served >= this.recordings(key)) return undefined;
     const position = typeof found === "number" ? found : found[Math.min(served, found.length - 1)];
     return position === undefined ? undefined : this.#response(position);
   }

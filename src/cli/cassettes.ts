@@ -18,6 +18,8 @@ import { CassetteStore } from "../cassettes/store.ts";
 import { findModel } from "../models/catalog.ts";
 import { systemClock } from "../shared/clock.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
+import type { UnusedRecordings } from "../cassettes/unused.ts";
+import { addClientOptions, call, type ClientFlags } from "./gpu.ts";
 import type { CliIo } from "./program.ts";
 import { formatTable } from "./table.ts";
 
@@ -236,10 +238,10 @@ export function addCassetteCommands(
   env: Env,
   io: CliIo,
   onExit: (code: number) => void,
-): void {
+): Command {
   const cassettes = program
     .command("cassettes")
-    .description("inspect recorded cassettes: list | show NAME | verify | cost")
+    .description("inspect recorded cassettes: list | show NAME | verify | cost | unused | drift")
     .option("-c, --config <file>", "config file (default: ./config.yaml, or $BPG_CONFIG)")
     .option("--cassette-dir <dir>", "where cassettes live (default: recording.dir)");
   const flags = (): Flags => cassettes.opts<Flags>();
@@ -274,4 +276,20 @@ export function addCassetteCommands(
       const recording = recordingConfig(env, flags());
       onExit(cost(await reports(recording, names), io));
     });
+  addClientOptions(
+    cassettes
+      .command("unused")
+      .description("the recordings no request used so far, asked of a running replay/auto gateway"),
+  ).action(async (options: ClientFlags) => {
+    const report = (await call(options, env, "GET", "/admin/cassettes/unused")) as UnusedRecordings;
+    if (report.total_unused === 0) io.out("Every recording was used.");
+    for (const c of report.cassettes) {
+      io.out(
+        `${c.cassette}: ${plural(c.unused.length, "recording", "recordings")} of ${c.recordings} unused`,
+      );
+      for (const u of c.unused) io.out(`  entry ${u.entry}  ${u.model ?? "?"}  ${u.key}`);
+    }
+    onExit(0);
+  });
+  return cassettes;
 }

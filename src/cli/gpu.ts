@@ -19,9 +19,16 @@ export class CliRequestError extends Error {}
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /** The gateway's URL and the key it wants (its first server.api_keys entry, if it has any). */
-function target(flags: ClientFlags, env: Env): { url: string; apiKey: string | undefined } {
+function target(
+  flags: ClientFlags,
+  env: Env,
+): { url: string; apiKey: string | undefined; adminKey: string | null } {
   const { config } = loadConfig({ file: flags.config, env, overrides: {} });
-  return { url: baseUrl(flags, config.server), apiKey: config.server.api_keys[0] };
+  return {
+    url: baseUrl(flags, config.server),
+    apiKey: config.server.api_keys[0],
+    adminKey: config.server.admin_key,
+  };
 }
 
 function baseUrl(flags: ClientFlags, server: { host: string; port: number }): string {
@@ -36,6 +43,7 @@ function baseUrl(flags: ClientFlags, server: { host: string; port: number }): st
   return `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
 }
 
+/** One JSON request to a running gateway; a failure is a one-line CliRequestError. */
 export async function call(
   flags: ClientFlags,
   env: Env,
@@ -47,6 +55,9 @@ export async function call(
   const url = `${gateway.url}${path}`;
   const headers: Record<string, string> = { accept: "application/json" };
   if (gateway.apiKey !== undefined) headers.authorization = `Bearer ${gateway.apiKey}`;
+  // A gateway on another host answers /admin only with its admin key.
+  if (path.startsWith("/admin/") && gateway.adminKey !== null && gateway.adminKey !== "")
+    headers["x-admin-key"] = gateway.adminKey;
   if (flags.team !== undefined || flags.token !== undefined) {
     if (flags.team === undefined || flags.token === undefined)
       throw new CliRequestError("--team and --token go together.");

@@ -6,7 +6,9 @@ import { MODES, type ConfigOverrides } from "../config/types.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import { registerGpuCommands } from "./gpu.ts";
 import { registerQuotaCommand } from "./quota.ts";
+import { registerStubCommands } from "./stubs.ts";
 import { addCassetteCommands } from "./cassettes.ts";
+import { addDriftCommand } from "./drift.ts";
 import { serve } from "./serve.ts";
 
 export interface CliIo {
@@ -14,12 +16,27 @@ export interface CliIo {
   err: (line: string) => void;
   /** stdout is a terminal: request logs are printed for a person rather than as JSON. */
   tty?: boolean;
+  /** Ask a yes/no question (before spending live budget); absent or not a terminal: no. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/** A yes/no question on the terminal; a piped stdin never says yes. */
+async function confirmOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 const defaultIo: CliIo = {
   tty: process.stdout.isTTY,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  confirm: confirmOnTerminal,
 };
 
 function integerIn(min: number, max: number, what: string) {
@@ -40,6 +57,7 @@ interface ServeFlags {
   cassette?: string;
   seed?: number;
   logLevel?: string;
+  strict?: boolean;
 }
 
 function flagsToOverrides(flags: ServeFlags): ConfigOverrides {
@@ -53,6 +71,7 @@ function flagsToOverrides(flags: ServeFlags): ConfigOverrides {
   if (flags.cassetteDir !== undefined) recording.dir = flags.cassetteDir;
   if (flags.cassette !== undefined) recording.cassette = flags.cassette;
   if (flags.seed !== undefined) overrides.mock = { seed: flags.seed };
+  if (flags.strict === true) overrides.replay = { strict: true };
   if (Object.keys(server).length > 0) overrides.server = server;
   if (Object.keys(recording).length > 0) overrides.recording = recording;
   return overrides as ConfigOverrides;
@@ -82,6 +101,7 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
     .option("-c, --config <file>", "config file (default: ./config.yaml, or $BPG_CONFIG)")
     .option("--cassette-dir <dir>", "where cassettes live (default: fixtures/cassettes)")
     .option("--cassette <name>", "cassette used when a request names none (default: default)")
+    .option("--strict", "replay: a request whose recordings are used up gets 404 instead of the last again")
     .option(
       "--seed <n>",
       "simulator seed: same request + seed = same answer (default: 0)",
@@ -110,7 +130,8 @@ export function buildProgram(env: Env, io: CliIo, onExit: (code: number) => void
 
   registerGpuCommands(program, env, io, onExit);
   registerQuotaCommand(program, env, io, onExit);
-  addCassetteCommands(program, env, io, onExit);
+  registerStubCommands(program, env, io, onExit);
+  addDriftCommand(addCassetteCommands(program, env, io, onExit), env, io, onExit);
   // `bpg --help` explains every flag: serve is the default command, so its options belong on the front page.
   program.addHelpText("after", () => {
     const help = serveCommand.createHelp();

@@ -21,19 +21,25 @@ const nullableString: Schema = { type: ["string", "null"] };
 const rate: Schema = { type: "number", minimum: 0, maximum: 1 };
 const stringList: Schema = { type: "array", items: nonEmpty };
 
-const scriptRule: Schema = object(
-  {
-    match: object({ model: string, team: string, last_user: string, tool: string }, []),
-    reply: {
-      oneOf: [
-        object({ text: string }),
-        object({ tool_call: object({ name: nonEmpty, input: { type: "object" } }) }),
-        object({ error: object({ status: integer(400, 599), body: {} }) }),
-      ],
-    },
-  },
-  ["reply"],
-);
+const match: Schema = object({ model: string, team: string, last_user: string, tool: string }, []);
+const toolCall: Schema = object({ name: nonEmpty, input: { type: "object" } });
+/** Every reply kind may add a pause and a mid-stream fault. */
+const extras: Record<string, Schema> = {
+  delay_ms: integer(0, 600_000),
+  fault: { type: "string", pattern: "^(cut:\\d{1,6}|error:\\d{1,6}|stall:\\d{1,6}:\\d{1,6})$" },
+};
+const replyOf = (properties: Record<string, Schema>, required: string[]): Schema =>
+  object({ ...properties, ...extras }, required);
+export const SCRIPT_REPLY_SCHEMA: Schema = {
+  oneOf: [
+    replyOf({ text: string }, ["text"]),
+    replyOf({ tool_call: toolCall }, ["tool_call"]),
+    replyOf({ tool_calls: { type: "array", minItems: 1, items: toolCall }, text: string }, ["tool_calls"]),
+    replyOf({ error: object({ status: integer(400, 599), body: {} }) }, ["error"]),
+  ],
+};
+export const SCRIPT_MATCH_SCHEMA = match;
+const scriptRule: Schema = object({ match, reply: SCRIPT_REPLY_SCHEMA }, ["reply"]);
 
 export const CONFIG_SCHEMA: Schema = object({
   mode: { enum: [...MODES] },
@@ -46,6 +52,7 @@ export const CONFIG_SCHEMA: Schema = object({
     body_limit_bytes: integer(1024),
     log_level: { enum: [...LOG_LEVELS] },
     shutdown_timeout_ms: integer(0),
+    journal_size: integer(0, 100_000),
   }),
   upstream: object({
     kind: { enum: [...UPSTREAM_KINDS] },
@@ -55,6 +62,7 @@ export const CONFIG_SCHEMA: Schema = object({
     timeout_ms: integer(1),
     retries: integer(0, 10),
   }),
+  replay: object({ strict: { type: "boolean" } }),
   recording: object({
     dir: nonEmpty,
     cassette: { type: "string", pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]+$" },
@@ -81,7 +89,18 @@ export const CONFIG_SCHEMA: Schema = object({
     time_scale: { type: "number", exclusiveMinimum: 0 },
     latency: object({ base_ms: integer(0), per_output_token_ms: { type: "number", minimum: 0 } }),
     stream_tokens_per_second: { type: "number", minimum: 0 },
-    faults: object({ throttle: rate, timeout: rate, server_error: rate, reset: rate, malformed: rate }),
+    faults: object({
+      throttle: rate,
+      timeout: rate,
+      server_error: rate,
+      reset: rate,
+      malformed: rate,
+      cut: rate,
+      stream_error: rate,
+      stall: rate,
+      stream_after: integer(0, 100_000),
+      stall_ms: integer(0, 600_000),
+    }),
     scripts: { type: "array", items: scriptRule },
     backend: {
       oneOf: [

@@ -24,6 +24,40 @@ export interface FaultRates {
   server_error: number;
   reset: number;
   malformed: number;
+  /** Mid-stream faults: the stream drops, ends with an error event, or pauses after `stream_after` events. */
+  cut: number;
+  stream_error: number;
+  stall: number;
+  stream_after: number;
+  stall_ms: number;
+}
+
+export interface ScriptToolCall {
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** What any reply may add: a pause before it is sent, and a mid-stream fault for the faces' streams. */
+export interface ScriptReplyExtras {
+  delay_ms?: number;
+  /** `cut:<n>`, `error:<n>` or `stall:<n>:<ms>` (CONTRACT §5 "Mid-stream faults"). */
+  fault?: string;
+}
+
+/** A scripted answer: text, one or several tool calls (optionally after some text), or a raw error. */
+export type ScriptReply = (
+  | { text: string }
+  | { tool_call: ScriptToolCall }
+  | { tool_calls: ScriptToolCall[]; text?: string }
+  | { error: { status: number; body: unknown } }
+) &
+  ScriptReplyExtras;
+
+export interface ScriptMatch {
+  model?: string;
+  team?: string;
+  last_user?: string;
+  tool?: string;
 }
 
 /** `mock.backend`: an OpenAI-compatible server that writes the text of mock answers. */
@@ -37,11 +71,8 @@ export interface MockBackendConfig {
 
 /** A scripted simulator reply (WireMock-style stub): first matching rule wins. */
 export interface ScriptRule {
-  match: { model?: string; team?: string; last_user?: string; tool?: string };
-  reply:
-    | { text: string }
-    | { tool_call: { name: string; input: Record<string, unknown> } }
-    | { error: { status: number; body: unknown } };
+  match: ScriptMatch;
+  reply: ScriptReply;
 }
 
 export interface Config {
@@ -56,6 +87,8 @@ export interface Config {
     body_limit_bytes: number;
     log_level: LogLevel;
     shutdown_timeout_ms: number;
+    /** Entries kept by the request journal (GET /admin/requests); 0 turns it off. */
+    journal_size: number;
   };
   upstream: {
     kind: UpstreamKind;
@@ -64,6 +97,10 @@ export interface Config {
     api_token: string | null;
     timeout_ms: number;
     retries: number;
+  };
+  replay: {
+    /** A request whose recordings are used up fails (404) instead of repeating the last one. */
+    strict: boolean;
   };
   recording: {
     dir: string;

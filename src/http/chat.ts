@@ -15,7 +15,7 @@ import {
   invokeContextOf,
   resolveModel,
   setBedrockHeaders,
-  streamPacing,
+  streamOptionsOf,
   type FaceDeps,
 } from "./face.ts";
 import type { ChatCompletionChunk } from "../openai/types.ts";
@@ -55,10 +55,10 @@ export function chatRoute(deps: ChatDeps): HotRoute {
     toolEmulation: config.translation.tool_emulation,
     maxN: config.translation.max_n,
   };
-  const pace = streamPacing(deps);
 
   return {
     paths: ["/v1/chat/completions"],
+    face: "chat",
     async handle(x) {
       const params = parseChatCompletionCreateParams(x.body);
       const model = resolveModel(deps.models, params.model);
@@ -86,7 +86,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
       await streamEvents(
         chunkWriter(x),
         toChunks(completion, { includeUsage: params.stream_options?.include_usage === true }),
-        { textOf: chunkText, pace, signal: abort.signal, logger: deps.logger, requestId: x.record.requestId },
+        streamOptionsOf(x, context, deps, chunkText),
       );
     },
   };

@@ -133,7 +133,8 @@ const OTHER_OPENAI_APIS: readonly [RegExp, string][] = [
   [
     /^\/(gpu|admin)(\/|$)/,
     "GPU notebooks (/gpu) and /admin are served only when the simulator is the upstream (mode mock, or " +
-      "record/replay/auto with upstream.kind mock); the README lists their routes.",
+      "record/replay/auto with upstream.kind mock), except /admin/requests and /admin/cassettes/unused; " +
+      "the README lists their routes.",
   ],
 ];
 

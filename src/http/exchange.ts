@@ -3,9 +3,14 @@
 // log record — nothing Express adds — so they run without Express's per-request cost.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayError } from "../shared/errors.ts";
+import type { InvokeTrace } from "../upstream/types.ts";
 
-/** What the access-log line of a request reports beyond method, path, status and time. */
-export interface RequestRecord {
+/**
+ * What the access-log line and the request journal report beyond method, path, status and time. It is
+ * also the request's `InvokeTrace`: the upstream layers note on it the stub that answered, a mid-stream
+ * fault and the cost.
+ */
+export interface RequestRecord extends InvokeTrace {
   readonly requestId: string;
   /** Added to the access-log line (model, n, stream). */
   logFields?: Record<string, unknown>;
@@ -13,6 +18,13 @@ export interface RequestRecord {
   errorCode?: string;
   /** Called once if the response closes before it finished (the client went away). */
   onClientGone?: () => void;
+  /** The caller's team and `X-Cassette`, for the journal (set by the invoke context). */
+  team?: string;
+  cassette?: string;
+  /** The parsed request body, for the journal (set by the hot lane). */
+  body?: unknown;
+  /** Called once when the response closes, finished or not, with its status and duration. */
+  onDone?: (status: number, ms: number) => void;
 }
 
 export interface Exchange {
@@ -42,6 +54,8 @@ export interface HotRoute {
   readonly patterns?: readonly RegExp[];
   /** The name the access log and metrics use for pattern routes (default: the pattern's source). */
   readonly label?: string;
+  /** The face's name in the request journal (`chat`, `invoke`, `messages`, …; default: the path). */
+  readonly face?: string;
   /** Checked before the body is read (e.g. server.api_keys on /v1): a refusal costs no body parse. */
   readonly authorize?: (req: IncomingMessage) => Error | undefined;
   /**

@@ -25,6 +25,7 @@ import type { LazyAbort } from "./cancel.ts";
 import { resolveCredentials } from "./credentials.ts";
 import type { Exchange } from "./exchange.ts";
 import { ExchangeInvokeContext } from "./invoke-context.ts";
+import type { StreamOptions } from "./stream-events.ts";
 
 /** What a face needs from the composition root (server/surfaces.ts). */
 export interface FaceDeps {
@@ -64,8 +65,13 @@ export async function invokeAnswer(
 ): Promise<InvokeResponse> {
   const response = await deps.upstream.invoke(request, context);
   if (response.status < 200 || response.status >= 300) throw errorFromUpstream(response);
-  // Its cost is counted where the upstream is composed (upstream/cost-metric.ts), for every surface.
-  return invokeResponseOf(response);
+  // Its cost is counted where the upstream is composed (server/cost-metric.ts), for every surface; the
+  // request's trace (the journal) notes it here.
+  const answer = invokeResponseOf(response);
+  const cost = answer.metadata.cost_usd;
+  if (context.trace !== undefined && typeof cost === "number" && Number.isFinite(cost) && cost > 0)
+    context.trace.costUsd = (context.trace.costUsd ?? 0) + cost;
+  return answer;
 }
 
 /** `n` upstream calls of one request (n > 1 choices); when one fails, its siblings are cancelled and awaited. */
@@ -117,4 +123,36 @@ export function streamPacing(
 /** Wait, or stop waiting as soon as the client leaves (the listener is removed either way). */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return delay(ms, undefined, { signal }).catch(() => undefined);
+}
+
+/**
+ * The options of a face's stream walk (`streamEvents`): pacing, the client going away, and the request's
+ * mid-stream fault with the way to cut this connection. Faces take them from here so every face gets the
+ * same faults.
+ */
+export function streamOptionsOf<E>(
+  x: Exchange,
+  context: ExchangeInvokeContext,
+  deps: Pick<FaceDeps, "logger" | "streamTokensPerSecond">,
+  textOf: (event: E) => string,
+): StreamOptions<E> {
+  return {
+    textOf,
+    pace: streamPacing(deps),
+    signal: context.abort.signal,
+    logger: deps.logger,
+    requestId: x.record.requestId,
+    fault: context.streamFault,
+    cut: () => cutConnection(x),
+  };
+}
+
+/**
+ * Drop the connection mid-answer, as a failing network would: what was written goes out first (the
+ * writers cork a tick's frames), then the response is destroyed without its end.
+ */
+async function cutConnection(x: Exchange): Promise<void> {
+  x.record.errorCode = "stream_cut";
+  await new Promise((resolve) => setImmediate(resolve));
+  x.res.destroy();
 }

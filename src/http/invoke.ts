@@ -32,10 +32,19 @@ export function invokePreflightRouter(): Router {
   return router;
 }
 
+const COST = /"cost_usd"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/;
+
+/** The answer's cost, for the journal: a scan for one key, since the body goes back unparsed. */
+function noteCost(ctx: ExchangeInvokeContext, body: string): void {
+  const cost = COST.exec(body)?.[1];
+  if (cost !== undefined) ctx.trace.costUsd = Number(cost);
+}
+
 /** POST /prod/invoke and POST /invoke, a face of the pipeline. */
 export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
   return {
     paths: PATHS,
+    face: "invoke",
     async handle(x) {
       const { res } = x;
       res.setHeader("Access-Control-Allow-Origin", "*");
@@ -71,6 +80,7 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
       if (res.getHeader("content-type") === undefined) res.setHeader("content-type", "application/json");
       if (res.getHeader("x-amzn-requestid") === undefined) res.setHeader("x-amzn-RequestId", ctx.requestId);
       res.statusCode = answer.status;
+      if (answer.status >= 200 && answer.status < 300) noteCost(ctx, answer.body);
       endWith(res, answer.body);
     },
   };

@@ -10,6 +10,7 @@ import type { Logger } from "../shared/logger.ts";
 import { answerPreflight, type BrowserCheck } from "./browser-guard.ts";
 import { failRequest } from "./errors.ts";
 import { headerOf, pathOf, type HotRoute } from "./exchange.ts";
+import type { RequestJournal } from "./journal.ts";
 import type { OpenRecord, RequestTracker } from "./request-context.ts";
 import { createRouteTable } from "./route-table.ts";
 
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Handlers still working (bpg_inference_in_flight): up when a face takes a request, down when it settles. */
   inFlight?: { inc(): void; dec(): void };
+  /** Notes every request of every face (GET /admin/requests). */
+  journal?: RequestJournal;
 }
 
 /**
@@ -69,6 +72,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       const refusal = admit(req, res, label, route);
       if (refusal !== undefined) throw refusal;
       const body = await deps.readJsonBody(req, res);
+      record.body = body;
       await route.handle({ req, res, path: label, params, body, record });
     } catch (error) {
       failRequest(deps.logger, res, label, record, error, route.writeError);
@@ -105,6 +109,13 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       return;
     }
     deps.track(req, res, record, () => entry.label);
+    deps.journal?.watch(
+      record,
+      entry.route.face ?? entry.label,
+      pathOf(req.url),
+      entry.params,
+      headerOf(req, "content-length"),
+    );
     deps.inFlight?.inc();
     // The route's own spelling of the path, so errors on /PROD/invoke/ keep the proxy's shapes too.
     serveFace(entry.route, req, res, entry.label, entry.params, record)

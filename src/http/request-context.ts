@@ -88,6 +88,7 @@ export function requestTracker(deps: RequestContextDeps) {
       const cut = finished ? undefined : whyCut(req, res, record);
       const status = finished || res.headersSent ? res.statusCode : (cut?.status ?? res.statusCode);
       count(method, routeOf(), status, ms / 1000);
+      record.onDone?.(status, ms);
       accessLog(status, () => {
         // Only what is worth reading: `aborted` and `error` appear when they happened.
         const line: Record<string, unknown> = {

@@ -3,8 +3,9 @@
 // messages); this walk is the one place that paces events, stops when the client leaves, and turns a
 // failure after the first byte into the face's own error event. Per-stream behaviour every face must
 // share (mid-stream faults, shutdown) belongs here, not in the faces.
-import type { GatewayError } from "../shared/errors.ts";
+import { GatewayError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
+import type { StreamFault } from "../upstream/stream-faults.ts";
 import { toGatewayError } from "./errors.ts";
 import { sleep } from "./face.ts";
 
@@ -31,6 +32,25 @@ export interface StreamOptions<E> {
   signal: AbortSignal;
   logger: Logger;
   requestId: string;
+  /**
+   * A mid-stream fault to inject (CONTRACT §5): `ExchangeInvokeContext.streamFault` — the X-Mock-Fault
+   * header, a stub's reply or the simulator's fault rates.
+   */
+  fault?: StreamFault | undefined;
+  /** Drops the connection without an end (the `cut` fault); face.ts `streamOptionsOf` gives one. */
+  cut?: () => Promise<void>;
+}
+
+/** The error event of an `error:<n>` fault, as a real upstream failure mid-stream would be reported. */
+export function injectedStreamError(after: number): GatewayError {
+  return new GatewayError(
+    `The stream was interrupted after ${after} events (injected fault error:${after}).`,
+    {
+      status: 500,
+      type: "api_error",
+      code: "stream_interrupted",
+    },
+  );
 }
 
 /** Open `writer`, send every event (paced), and end it — with the face's error event if anything fails. */
@@ -40,18 +60,44 @@ export async function streamEvents<E>(
   options: StreamOptions<E>,
 ): Promise<void> {
   writer.open();
+  const { fault } = options;
+  let sent = 0;
   try {
     for (const event of events) {
       if (writer.closed) return;
+      if (fault !== undefined && sent === fault.after && (await injectFault(writer, fault, options))) return;
       await writer.send(event);
+      sent++;
       const ms = options.pace?.(options.textOf(event)) ?? 0;
       if (ms > 0) await sleep(ms, options.signal);
     }
+    // A fault placed at or past the last event still happens, before the normal end.
+    if (fault !== undefined && sent <= fault.after && (await injectFault(writer, fault, options))) return;
     writer.done();
   } catch (error) {
     const typed = toGatewayError(error);
     if (typed.code === "internal_error")
       options.logger.error({ err: error, requestId: options.requestId }, "stream failed");
     writer.fail(typed);
+  }
+}
+
+/** Act on a mid-stream fault; true when the stream is over (cut, or ended with the error event). */
+async function injectFault<E>(
+  writer: EventWriter<E>,
+  fault: StreamFault,
+  options: StreamOptions<E>,
+): Promise<boolean> {
+  switch (fault.kind) {
+    case "stall":
+      await sleep(fault.ms, options.signal);
+      return false;
+    case "error":
+      writer.fail(injectedStreamError(fault.after));
+      return true;
+    case "cut":
+      if (options.cut === undefined) writer.fail(injectedStreamError(fault.after));
+      else await options.cut();
+      return true;
   }
 }

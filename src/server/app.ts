@@ -11,6 +11,7 @@ import type { HotRoute } from "../http/exchange.ts";
 import { healthRouter } from "../http/health.ts";
 import { createPipeline } from "../http/pipeline.ts";
 import { requestTracker } from "../http/request-context.ts";
+import type { RequestJournal } from "../http/journal.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -29,6 +30,8 @@ export interface AppDeps {
   routers?: Router[];
   /** The faces: POST routes the pipeline serves (chat completions, invoke, …). */
   routes?: HotRoute[];
+  /** Notes every hot-lane request (GET /admin/requests). */
+  journal?: RequestJournal;
 }
 
 /** What createApp returns: a plain Node request listener (`http.createServer(app)`, `supertest(app)`). */
@@ -91,5 +94,6 @@ export function createApp(deps: AppDeps): App {
     readJsonBody: jsonBodyReader(deps.config.server.body_limit_bytes),
     logger: deps.logger,
     inFlight: deps.metrics.inferenceInFlight,
+    ...(deps.journal === undefined ? {} : { journal: deps.journal }),
   });
 }

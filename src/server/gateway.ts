@@ -17,6 +17,9 @@ import { createUpstream } from "./upstream.ts";
 import { startupWarnings, writableDirs } from "./warnings.ts";
 import { checkWritableDir } from "../shared/dirs.ts";
 import type { UpstreamClient } from "../upstream/types.ts";
+import type { JournalEntry, JournalFilter } from "../http/journal.ts";
+import { notFound } from "../shared/errors.ts";
+import type { StubDefinition, StubView } from "../upstream/stubs.ts";
 
 // Not `import { createServer } from "node:http"`: importing a built-in as ESM evaluates every export of
 // node:http, and its lazy WebSocket/MessageEvent getters load Node's bundled undici (+12 MiB RSS, ~20 ms
@@ -47,8 +50,24 @@ export interface Gateway {
   readonly logger: Logger;
   /** What will fail unless the user acts (e.g. live mode without credentials); logged at startup. */
   readonly warnings: readonly string[];
+  /** Run-time stubs, as POST/GET/DELETE /admin/stubs (mock mode, or record/auto on the simulator). */
+  readonly stubs: GatewayStubs;
+  /** The request journal, newest first (GET /admin/requests): every face's requests as received. */
+  requests(filter?: JournalFilter): JournalEntry[];
+  /** Empty the journal (or forget one cassette's entries); returns how many went. */
+  clearRequests(cassette?: string): number;
   /** Stop accepting, let in-flight requests finish (up to server.shutdown_timeout_ms), flush state. */
   close(): Promise<void>;
+}
+
+/** `gw.stubs`: the typed side of /admin/stubs. */
+export interface GatewayStubs {
+  /** Add a stub (or replace the one with the same id); a bad definition throws a 400 GatewayError. */
+  add(definition: StubDefinition): StubView;
+  list(): StubView[];
+  remove(id: string): boolean;
+  /** Remove every stub, or those scoped to one cassette. */
+  clear(cassette?: string): number;
 }
 
 function toOverrides(options: StartGatewayOptions): ConfigOverrides {
@@ -138,6 +157,19 @@ export async function listenGateway(
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
+  const registry = (): NonNullable<typeof stack.stubs> => {
+    if (stack.stubs === undefined)
+      throw notFound("Run-time stubs need the simulator: mode mock, or record/auto with upstream.kind mock.");
+    return stack.stubs;
+  };
+  const stubs: GatewayStubs = {
+    add: (definition) => registry().add(definition),
+    list: () => registry().list(),
+    remove: (id) => registry().remove(id),
+    clear: (cassette) => registry().clear(cassette),
+  };
+  const { journal } = surfaces;
+
   let closing: Promise<void> | undefined;
   return {
     url: `http://${hostForUrl}:${address.port}`,
@@ -146,6 +178,9 @@ export async function listenGateway(
     server,
     logger,
     warnings,
+    stubs,
+    requests: (filter) => journal.list(filter),
+    clearRequests: (cassette) => journal.clear(cassette),
     close() {
       if (closing === undefined) {
         // HTTP/2 sessions are not the HTTP/1.1 server's to drain: GOAWAY now, cut them at the deadline.

@@ -7,6 +7,8 @@ import { dashboardRouter } from "../dashboard/router.ts";
 import { bedrockRoutes } from "../faces/bedrock/route.ts";
 import { adminRouter } from "../http/admin.ts";
 import { countFaceRequests } from "../http/face-count.ts";
+import { controlsRouter } from "../http/controls.ts";
+import { RequestJournal } from "../http/journal.ts";
 import { gpuRouter } from "../http/gpu.ts";
 import type { HotRoute } from "../http/exchange.ts";
 import { invokePreflightRouter, invokeRoute } from "../http/invoke.ts";
@@ -31,11 +33,15 @@ export function retryPolicyFor(config: Readonly<Config>): RetryOptions {
   return config.mode === "replay" ? { retries, baseDelayMs: 0, maxDelayMs: 0 } : { retries };
 }
 
-export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream"> & { stack: GatewayStack };
+export type SurfaceDeps = Omit<AppDeps, "routers" | "routes" | "upstream" | "journal"> & {
+  stack: GatewayStack;
+};
 
 export interface Surfaces {
   routers: Router[];
   routes: HotRoute[];
+  /** What the hot lane notes every face's requests in, and /admin/requests reads. */
+  journal: RequestJournal;
 }
 
 /** Stored Responses API answers, kept in the simulator's state file when it has one. */
@@ -88,6 +94,15 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
       ...(stack.accounting === undefined ? {} : { gpu: stack.accounting.gpu }),
     }),
   );
+  const journal = new RequestJournal(config.server.journal_size, deps.clock);
+  const controls = { adminKey: config.server.admin_key, journal };
+  routers.push(
+    controlsRouter({
+      ...controls,
+      ...(stack.stubs === undefined ? {} : { stubs: stack.stubs }),
+      ...(stack.unusedRecordings === undefined ? {} : { unusedRecordings: stack.unusedRecordings }),
+    }),
+  );
   if (stack.quota !== undefined) routers.push(quotaRouter({ config, quota: stack.quota }));
   if (stack.accounting !== undefined && stack.quota !== undefined) {
     const quota = stack.quota;
@@ -96,5 +111,5 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
     );
     routers.push(adminRouter({ admin: stack.accounting.admin, adminKey: config.server.admin_key }));
   }
-  return { routers, routes };
+  return { routers, routes, journal };
 }

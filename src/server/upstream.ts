@@ -11,6 +11,9 @@ import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { createSimulator } from "../upstream/mock/simulator.ts";
+import { createStubRegistry } from "../upstream/mock/stubs.ts";
+import type { StubRegistry } from "../upstream/stubs.ts";
+import type { UnusedRecordings } from "../cassettes/unused.ts";
 import { createTeamDirectory } from "../upstream/mock/teams.ts";
 import type { QuotaService } from "../upstream/quota.ts";
 import { withQuotaMemory } from "../upstream/quota-memory.ts";
@@ -39,6 +42,10 @@ export interface UpstreamStack {
   accounting?: Accounting;
   /** Authentication and `remaining_quota` lookups for /quota and /gpu (the simulator). */
   quota?: QuotaService;
+  /** Run-time stubs (/admin/stubs, `gw.stubs`): wherever the simulator answers. */
+  stubs?: StubRegistry;
+  /** The recordings no request used so far, per cassette (replay and auto). */
+  unusedRecordings?: () => Promise<UnusedRecordings>;
 }
 
 /** The stack as the gateway serves it: with the budget board the dashboard, gauges and alerts read. */
@@ -68,11 +75,13 @@ function liveStack(deps: UpstreamDeps): UpstreamStack {
 }
 
 /** The simulator with its accounting (clock, ledger, GPU fleet, state file) and team directory. */
-function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
+function simulatorStack(deps: UpstreamDeps): Required<Omit<UpstreamStack, "unusedRecordings">> {
   const { config, ids, logger } = deps;
   const accounting = createAccounting({ config, clock: deps.clock, logger });
   const teams = createTeamDirectory(config.mock.teams);
+  const stubs = createStubRegistry();
   const simulator = createSimulator({
+    stubs,
     config,
     clock: accounting.clock,
     ids,
@@ -80,7 +89,7 @@ function simulatorStack(deps: UpstreamDeps): Required<UpstreamStack> {
     teams,
     logger,
   });
-  return { upstream: closingAccounting(simulator, accounting), accounting, quota: simulator };
+  return { upstream: closingAccounting(simulator, accounting), accounting, quota: simulator, stubs };
 }
 
 /**
@@ -140,15 +149,19 @@ function modeStack(deps: UpstreamDeps): UpstreamStack {
       const { config, clock, logger } = deps;
       // Replay never touches the network, so it does not even build a base.
       const base = mode === "replay" ? { upstream: NO_UPSTREAM } : baseStack(deps);
+      const strict = config.replay.strict;
+      const cassettes = withCassettes(base.upstream, {
+        mode,
+        recording: config.recording,
+        clock,
+        logger,
+        strict,
+        onOutcome: (outcome) => deps.metrics.cassetteRequests.inc(outcome, () => ({ outcome })),
+      });
       return {
         ...base,
-        upstream: withCassettes(base.upstream, {
-          mode,
-          recording: config.recording,
-          clock,
-          logger,
-          onOutcome: (outcome) => deps.metrics.cassetteRequests.inc(outcome, () => ({ outcome })),
-        }),
+        upstream: cassettes,
+        ...(mode === "record" ? {} : { unusedRecordings: () => cassettes.unused() }),
       };
     }
   }

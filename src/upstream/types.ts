@@ -93,12 +93,27 @@ export interface InvokeContext {
   choice?: number;
   signal?: AbortSignal;
   /**
+   * What the layers that answer a call report back to the request (the journal, the stream walk): one
+   * object per request, shared by its retries and choices. Absent where nobody listens.
+   */
+  trace?: InvokeTrace;
+  /**
    * Have `listener.handleEvent()` called if the client goes away (at once if it has). Cheaper than
    * `signal` for a caller that only needs the call: no AbortController per request. Listeners are kept
    * for the rest of the request. When both are given they must tell the same thing (one LazyAbort
    * behind both): a client that offers this listens here, not to `signal`.
    */
   onClientGone?(listener: ClientGoneListener): void;
+}
+
+/** What an upstream layer tells the request about how it answered (all optional, last writer wins). */
+export interface InvokeTrace {
+  /** The id of the run-time stub that answered (`/admin/stubs`). */
+  stub?: string;
+  /** A mid-stream fault the answer carries (`cut:<n>`, `error:<n>`, `stall:<n>:<ms>`), for the stream walk. */
+  streamFault?: string;
+  /** Upstream cost of the request's answers so far, in USD. */
+  costUsd?: number;
 }
 
 export interface ClientGoneListener {

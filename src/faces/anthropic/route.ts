@@ -8,7 +8,7 @@ import {
   invokeAnswer,
   invokeContextOf,
   setBedrockHeaders,
-  streamPacing,
+  streamOptionsOf,
   type FaceDeps,
 } from "../../http/face.ts";
 import { sendJson } from "../../http/send.ts";
@@ -69,11 +69,11 @@ function setFaceHeaders(x: Exchange, modelId: string, dropped: readonly string[]
 
 export function messagesRoutes(deps: AnthropicDeps): HotRoute[] {
   const { config } = deps;
-  const pace = streamPacing(deps);
   const systemPrompt = config.translation.system_prompt;
 
   const messages: HotRoute = {
     paths: ["/v1/messages"],
+    face: "messages",
     writeError: writeAnthropicError,
     async handle(x) {
       const { params, dropped } = parseMessageCreateParams(x.body);
@@ -91,18 +91,17 @@ export function messagesRoutes(deps: AnthropicDeps): HotRoute[] {
         sendJson(x.res, message);
         return;
       }
-      await streamEvents(eventWriter(x), toStreamEvents(message), {
-        textOf: eventText,
-        pace,
-        signal: context.abort.signal,
-        logger: deps.logger,
-        requestId: x.record.requestId,
-      });
+      await streamEvents(
+        eventWriter(x),
+        toStreamEvents(message),
+        streamOptionsOf(x, context, deps, eventText),
+      );
     },
   };
 
   const countTokens: HotRoute = {
     paths: ["/v1/messages/count_tokens"],
+    face: "messages",
     writeError: writeAnthropicError,
     async handle(x) {
       const { params, dropped } = parseCountTokensParams(x.body);

@@ -7,10 +7,11 @@ import {
   invokeAnswer,
   invokeContextOf,
   setBedrockHeaders,
-  streamPacing,
+  streamOptionsOf,
   type FaceDeps,
 } from "../../http/face.ts";
 import type { Exchange, HotRoute } from "../../http/exchange.ts";
+import type { ExchangeInvokeContext } from "../../http/invoke-context.ts";
 import { sendJson } from "../../http/send.ts";
 import { streamEvents } from "../../http/stream-events.ts";
 import type { ModelInfo } from "../../models/catalog.ts";
@@ -48,7 +49,6 @@ function setInvocationHeaders(res: ServerResponse, answer: InvokeResponse): void
 
 export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
   const options: ConverseOptions = { systemPrompt: deps.config.translation.system_prompt };
-  const pace = streamPacing(deps);
 
   /** Parse → one upstream call, with the headers every answer carries; the rest is the operation's. */
   async function call(x: Exchange, toInvoke: (model: ModelInfo) => InvokeRequest) {
@@ -58,23 +58,17 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
     const context = invokeContextOf(x, deps.config);
     const answer = await invokeAnswer(deps, request, context);
     setBedrockHeaders(x.res, answer.metadata.cost_usd, answer.metadata);
-    return { model, request, answer, signal: context.abort.signal };
+    return { model, request, answer, context };
   }
 
   function stream(
     x: Exchange,
     operation: "converse" | "invoke",
     events: BedrockEvent[],
-    signal: AbortSignal,
+    context: ExchangeInvokeContext,
   ) {
     const writer = eventStreamWriter(x.res, x.record.requestId, operation);
-    return streamEvents(writer, events, {
-      textOf: eventText,
-      pace,
-      signal,
-      logger: deps.logger,
-      requestId: x.record.requestId,
-    });
+    return streamEvents(writer, events, streamOptionsOf(x, context, deps, eventText));
   }
 
   const handlers: Record<Operation, (x: Exchange) => Promise<void>> = {
@@ -92,7 +86,7 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
     },
     async "invoke-with-response-stream"(x) {
       const body = nativeBody(x.body);
-      const { model, request, answer, signal } = await call(x, (m) =>
+      const { model, request, answer, context } = await call(x, (m) =>
         NATIVE_FAMILIES[m.family.id].toInvoke(body, m, options),
       );
       const native = NATIVE_FAMILIES[model.family.id].toStreamEvents(answer, {
@@ -105,7 +99,7 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
         type: "chunk",
         payload: { bytes: Buffer.from(JSON.stringify(e)).toString("base64") },
       }));
-      await stream(x, "invoke", events, signal);
+      await stream(x, "invoke", events, context);
     },
     async converse(x) {
       const { model, request, answer } = await call(x, (m) => converseToInvoke(x.body, m, options));
@@ -113,14 +107,15 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
       sendJson(x.res, invokeToConverse(answer, request, model));
     },
     async "converse-stream"(x) {
-      const { model, request, answer, signal } = await call(x, (m) => converseToInvoke(x.body, m, options));
-      await stream(x, "converse", converseStreamEvents(invokeToConverse(answer, request, model)), signal);
+      const { model, request, answer, context } = await call(x, (m) => converseToInvoke(x.body, m, options));
+      await stream(x, "converse", converseStreamEvents(invokeToConverse(answer, request, model)), context);
     },
   };
 
   return (Object.keys(handlers) as Operation[]).map((operation) => ({
     paths: [],
     patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
+    face: operation.startsWith("converse") ? "converse" : "bedrock-invoke",
     label: `/model/{modelId}/${operation}`,
     writeError: writeBedrockError,
     handle: handlers[operation],

@@ -7,7 +7,7 @@ import {
   invokeContextOf,
   resolveModel,
   setBedrockHeaders,
-  streamPacing,
+  streamOptionsOf,
   type FaceDeps,
 } from "../../http/face.ts";
 import { sendJson } from "../../http/send.ts";
@@ -69,9 +69,9 @@ function translate(
 
 export function responsesRoute(deps: ResponsesDeps): HotRoute {
   const { config, store } = deps;
-  const pace = streamPacing(deps);
   return {
     paths: ["/v1/responses"],
+    face: "responses",
     async handle(x) {
       const params = parseResponseCreateParams(x.body);
       const model = resolveModel(deps.models, params.model);
@@ -95,13 +95,7 @@ export function responsesRoute(deps: ResponsesDeps): HotRoute {
       await streamEvents(
         responseEventWriter(x, pendingResponse(params, identity)),
         toStreamEvents(response),
-        {
-          textOf: eventText,
-          pace,
-          signal: context.abort.signal,
-          logger: deps.logger,
-          requestId: x.record.requestId,
-        },
+        streamOptionsOf(x, context, deps, eventText),
       );
     },
   };

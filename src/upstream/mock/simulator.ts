@@ -16,6 +16,7 @@ import { clientClosed, upstreamReset } from "../errors.ts";
 import { rememberParsedAnswer } from "../invoke-response.ts";
 import type { QuotaService } from "../quota.ts";
 import type {
+  InvokeContentBlock,
   InvokeContext,
   InvokeRequest,
   InvokeResponse,
@@ -39,6 +40,7 @@ import {
 } from "./request-checks.ts";
 import { createSchemaFaker } from "./schema-data.ts";
 import { compileScripts, type ScriptReply } from "./scripts.ts";
+import type { StubMatcher } from "./stubs.ts";
 import type { TeamDirectory } from "./teams.ts";
 import { countOutputTokens } from "./tokens.ts";
 import { billedInputTokens } from "./tool-prompt.ts";
@@ -51,6 +53,8 @@ export interface SimulatorDeps {
   budget: Budget;
   teams: TeamDirectory;
   logger: Logger;
+  /** Run-time stubs (POST /admin/stubs), tried before `mock.scripts`. */
+  stubs?: StubMatcher;
 }
 
 export type Simulator = UpstreamClient & QuotaService;
@@ -79,20 +83,22 @@ function allowed(team: MockTeamConfig, requested: string): boolean {
   return list.some((entry) => entry === requested || (findModel(entry)?.id ?? entry) === target);
 }
 
+/** The answer a script or stub reply gives (its delay and stream fault are the caller's business). */
 function scripted(script: ScriptReply, rng: Rng, maxTokens: number): Answer | UpstreamResponse {
   if ("error" in script) return reply.jsonReply(script.error.status, script.error.body);
-  if ("text" in script)
-    return {
-      content: [{ type: "text", text: script.text }],
-      outputTokens: countOutputTokens([{ type: "text", text: script.text }]),
-    };
-  const block = {
-    type: "tool_use" as const,
-    id: `toolu_bdrk_01${base62Text(rng, 22)}`,
-    name: script.tool_call.name,
-    input: script.tool_call.input,
-  };
-  return { content: [block], outputTokens: Math.min(countOutputTokens([block]), maxTokens) };
+  const content: InvokeContentBlock[] = [];
+  if ("text" in script && script.text !== undefined) content.push({ type: "text", text: script.text });
+  const calls = "tool_calls" in script ? script.tool_calls : "tool_call" in script ? [script.tool_call] : [];
+  for (const call of calls) {
+    content.push({
+      type: "tool_use",
+      id: `toolu_bdrk_01${base62Text(rng, 22)}`,
+      name: call.name,
+      input: call.input,
+    });
+  }
+  const outputTokens = countOutputTokens(content);
+  return { content, outputTokens: calls.length > 0 ? Math.min(outputTokens, maxTokens) : outputTokens };
 }
 
 /** Simulated upstream time; a client that hangs up meanwhile is not charged. */
@@ -120,6 +126,7 @@ function faultReply(fault: Fault): UpstreamResponse | undefined {
     case "malformed":
       return malformed();
     case "slow":
+    case "stream":
       return undefined;
   }
 }
@@ -235,12 +242,38 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     return prepared;
   }
 
+  /**
+   * A run-time stub's answer, when one matches: ahead of the answer cache, since a stub's sequence and
+   * `times` make the same request answer differently from one call to the next.
+   */
+  function stubbed(
+    request: InvokeRequest,
+    context: InvokeContext,
+    team: MockTeamConfig,
+    model: ModelInfo,
+    text: string,
+  ): { outcome: Answer | UpstreamResponse; delayMs: number; inputTokens: number; seed: number } | undefined {
+    const hit = deps.stubs?.match(request, team.team_id, lastUserText(request), context.cassette);
+    if (hit === undefined) return undefined;
+    if (context.trace !== undefined) {
+      context.trace.stub = hit.id;
+      if (hit.reply.fault !== undefined) context.trace.streamFault = hit.reply.fault;
+    }
+    const { seed } = digestOf(mock.seed, text);
+    const inputTokens = billedInputTokens(request, model);
+    const outcome =
+      bedrockProblem(request, model) ?? scripted(hit.reply, createRng(seed), request.max_tokens);
+    return { outcome, delayMs: hit.reply.delay_ms ?? 0, inputTokens, seed };
+  }
+
   async function invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
     const admitted = admit(request, context);
     if ("status" in admitted) return admitted;
     const { team, forced } = admitted;
     const fault = forced ?? drawFault();
     if (fault !== undefined) logger.debug({ requestId: context.requestId, fault: fault.kind }, "mock fault");
+    // A mid-stream fault leaves the answer alone: the stream walk acts on it.
+    if (fault?.kind === "stream" && context.trace !== undefined) context.trace.streamFault = fault.value;
     const failed = fault === undefined ? undefined : faultReply(fault);
     if (failed !== undefined) return failed;
 
@@ -251,16 +284,23 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     // Choices of one n > 1 request differ, as sampled answers would; each stays deterministic.
     const text = JSON.stringify(request);
     const choice = context.choice ?? 0;
-    const prepared = prepare(request, team, model, choice === 0 ? text : `${text}\0${choice}`);
+    const keyText = choice === 0 ? text : `${text}\0${choice}`;
+    const stub = stubbed(request, context, team, model, keyText);
+    const prepared = stub ?? prepare(request, team, model, keyText);
     const { inputTokens, seed } = prepared;
-    if (!("content" in prepared.outcome))
+    const delayMs = stub?.delayMs ?? 0;
+    if (!("content" in prepared.outcome)) {
+      if (delayMs > 0) await wait(delayMs, context.signal);
       return { ...prepared.outcome, headers: { ...prepared.outcome.headers } };
-    // Only a configured local model makes the answer wait on I/O; the default path stays synchronous.
+    }
+    // Only a configured local model makes the answer wait on I/O (never for a stub's scripted reply).
     const result =
-      backend === undefined ? prepared.outcome : await written(request, team, prepared.outcome, context);
+      backend === undefined || stub !== undefined
+        ? prepared.outcome
+        : await written(request, team, prepared.outcome, context);
 
     const { base_ms: base, per_output_token_ms: perToken } = mock.latency;
-    const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + base + perToken * result.outputTokens;
+    const waitMs = (fault?.kind === "slow" ? fault.ms : 0) + delayMs + base + perToken * result.outputTokens;
     if (waitMs > 0) await wait(waitMs, context.signal);
     // Without simulated latency, report a stable made-up upstream time so replies are byte-stable.
     const latencyMs = waitMs > 0 ? waitMs : 250 + createRng(seed ^ 0x9e3779b9).next() * 1250;

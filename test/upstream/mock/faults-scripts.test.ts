@@ -53,7 +53,9 @@ describe("X-Mock-Fault", () => {
   it("an unknown value is a 400 listing the allowed ones", async () => {
     const res = await faulted("banana");
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/throttle, timeout, 500, reset, malformed or slow:<ms>/);
+    expect(res.body.error).toMatch(
+      /throttle, timeout, 500, reset, malformed, slow:<ms> .* or cut:<n>, error:<n> or stall:<n>:<ms>/,
+    );
   });
 
   it("credentials are still checked first", async () => {

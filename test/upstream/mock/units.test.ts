@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { normaliseToolChoice, relatedTool, relatedTools } from "../../../src/upstream/mock/tool-choice.ts";
 import { asksForJson } from "../../../src/upstream/mock/conversation.ts";
+import { DEFAULT_CONFIG } from "../../../src/config/defaults.ts";
 import { faultDraw, parseFault } from "../../../src/upstream/mock/faults.ts";
 import { topicWords } from "../../../src/upstream/mock/prose.ts";
 import { shortModelName, structuredSchema } from "../../../src/upstream/mock/request-checks.ts";
@@ -33,8 +34,14 @@ describe("parseFault", () => {
 
 describe("faultDraw", () => {
   it("never faults with zero rates and always with a rate of 1", () => {
-    const none = faultDraw({ throttle: 0, timeout: 0, server_error: 0, reset: 0, malformed: 0 }, 1);
-    const all = faultDraw({ throttle: 0, timeout: 0, server_error: 0, reset: 0, malformed: 1 }, 1);
+    const none = faultDraw(
+      { ...DEFAULT_CONFIG.mock.faults, throttle: 0, timeout: 0, server_error: 0, reset: 0, malformed: 0 },
+      1,
+    );
+    const all = faultDraw(
+      { ...DEFAULT_CONFIG.mock.faults, throttle: 0, timeout: 0, server_error: 0, reset: 0, malformed: 1 },
+      1,
+    );
     for (let i = 0; i < 50; i++) {
       expect(none()).toBeUndefined();
       expect(all()).toEqual({ kind: "malformed" });
@@ -42,7 +49,10 @@ describe("faultDraw", () => {
   });
 
   it("draws roughly the configured share", () => {
-    const draw = faultDraw({ throttle: 0.25, timeout: 0, server_error: 0, reset: 0, malformed: 0 }, 7);
+    const draw = faultDraw(
+      { ...DEFAULT_CONFIG.mock.faults, throttle: 0.25, timeout: 0, server_error: 0, reset: 0, malformed: 0 },
+      7,
+    );
     let hits = 0;
     for (let i = 0; i < 4000; i++) if (draw() !== undefined) hits++;
     expect(hits).toBeGreaterThan(800);

@@ -1,0 +1,57 @@
+// The request journal on its own: a ring of the newest entries, redaction, and large bodies not kept whole.
+import { describe, expect, it } from "vitest";
+import type { RequestRecord } from "../../src/http/exchange.ts";
+import { RequestJournal, redactBody } from "../../src/http/journal.ts";
+import { ManualClock } from "../../src/shared/clock.ts";
+
+function note(journal: RequestJournal, id: string, body: unknown, bytes: string | undefined): RequestRecord {
+  const record: RequestRecord = { requestId: id, body };
+  journal.watch(record, "chat", "/v1/chat/completions", {}, bytes);
+  record.onDone?.(200, 1.5);
+  return record;
+}
+
+describe("RequestJournal", () => {
+  it("keeps the newest `size` entries, newest first", () => {
+    const journal = new RequestJournal(2, new ManualClock(0));
+    for (const id of ["a", "b", "c"]) note(journal, id, {}, "2");
+    expect(journal.list().map((e) => e.id)).toEqual(["c", "b"]);
+    expect(journal.list({ limit: 1 }).map((e) => e.id)).toEqual(["c"]);
+    expect(journal.clear()).toBe(2);
+    expect(journal.list()).toEqual([]);
+  });
+
+  it("redacts credential keys at any depth and shortens long strings", () => {
+    const body = {
+      api_token: "t",
+      nested: [{ Authorization: "Bearer x", "X-Api-Key": "k", max_tokens: 5 }],
+      text: "y".repeat(5000),
+    };
+    expect(redactBody(body)).toEqual({
+      api_token: "[REDACTED]",
+      nested: [{ Authorization: "[REDACTED]", "X-Api-Key": "[REDACTED]", max_tokens: 5 }],
+      text: `${"y".repeat(2000)}…[5000 chars]`,
+    });
+  });
+
+  it("does not keep a large body (or one of unknown length) whole", () => {
+    const journal = new RequestJournal(5, new ManualClock(0));
+    const big = note(journal, "big", { image: "z".repeat(100_000) }, String(200_000));
+    const chunked = note(journal, "chunked", { api_token: "secret" }, undefined);
+    const small = note(journal, "small", { api_token: "secret" }, "20");
+    expect(big.body).toBeUndefined();
+    expect(chunked.body).toBeUndefined();
+    expect(small.body).toEqual({ api_token: "secret" }); // kept as received, redacted when read
+    const [s, c, b] = journal.list();
+    expect(s?.body).toEqual({ api_token: "[REDACTED]" });
+    expect(c?.body).toEqual({ api_token: "[REDACTED]" });
+    expect((b?.body as { image: string }).image).toHaveLength(2000 + "…[100000 chars]".length);
+  });
+
+  it("size 0 keeps nothing", () => {
+    const journal = new RequestJournal(0, new ManualClock(0));
+    const record = note(journal, "a", {}, "2");
+    expect(record.onDone).toBeUndefined();
+    expect(journal.list()).toEqual([]);
+  });
+});
