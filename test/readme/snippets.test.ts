@@ -42,9 +42,13 @@ export function codeBlocks(markdown: string): Block[] {
 }
 
 const blocks = codeBlocks(README);
-const ts = blocks.filter((b) => b.lang === "ts");
+// Test files the README shows (a vitest suite, a pytest module) run under their own runners, in
+// test/agent/readme-example.test.ts and test/agent/python.test.ts; every other block runs here.
+const isTestFile = (b: Block): boolean => /from "vitest"|^import pytest/m.test(b.code);
+const ts = blocks.filter((b) => b.lang === "ts" && !isTestFile(b));
 const sh = blocks.filter((b) => b.lang === "sh");
-const python = blocks.filter((b) => b.lang === "python");
+const python = blocks.filter((b) => b.lang === "python" && !isTestFile(b));
+const jsonBlocks = blocks.filter((b) => b.lang === "json");
 const yamlBlocks = blocks.filter((b) => b.lang === "yaml");
 /** Shell blocks that only talk to a running gateway (the others start servers, install, or record). */
 const live = sh.filter(
@@ -72,7 +76,11 @@ describe("README snippets", () => {
     expect(ts.length).toBeGreaterThanOrEqual(2);
     expect(live.length).toBeGreaterThanOrEqual(3);
     expect(python.length).toBeGreaterThanOrEqual(1);
-    expect(blocks.filter((b) => !["ts", "sh", "python", "yaml"].includes(b.lang))).toEqual([]);
+    expect(blocks.filter((b) => !["ts", "sh", "python", "yaml", "json"].includes(b.lang))).toEqual([]);
+  });
+
+  it.each(jsonBlocks.map((b) => [b.line, b] as const))("the JSON block at line %i parses", (_line, block) => {
+    expect(() => JSON.parse(block.code) as unknown).not.toThrow();
   });
 
   it.each(yamlBlocks.map((b) => [b.line, b] as const))(
