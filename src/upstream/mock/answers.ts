@@ -6,7 +6,7 @@ import { asksForJson, endsWithToolResult, lastUserText } from "./conversation.ts
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
-import type { SchemaFaker } from "./schema-data.ts";
+import { answerRoom, type SchemaFaker } from "./schema-data.ts";
 import { ANSWER_OBJECT, schemaFromPrompt } from "./prompt-schema.ts";
 import { structuredSchema } from "./request-checks.ts";
 import { countOutputTokens, truncateToTokens } from "./tokens.ts";
@@ -145,8 +145,19 @@ function toolCalls(
   const content: InvokeContentBlock[] = [];
   for (const tool of chosen) {
     const index = tools.indexOf(tool);
-    const outcome = faker.fake(tool.input_schema, rng.seed());
+    const outcome = faker.fake(tool.input_schema, rng.seed(), answerRoom(maxTokens));
     if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
+    // An input longer than max_tokens allows: the model is stopped while writing it (Claude then
+    // returns the tool_use block with what it has, here nothing) and no further call is made.
+    if (outcome.cut !== undefined) {
+      content.push({
+        type: "tool_use",
+        id: `toolu_bdrk_01${base62Text(rng, 22)}`,
+        name: tool.name,
+        input: {},
+      });
+      return { content, outputTokens: maxTokens };
+    }
     const input = outcome.value;
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
       return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
@@ -167,15 +178,21 @@ function structuredAnswer(
   rng: Rng,
   maxTokens: number,
 ): Answer | UpstreamResponse {
-  const outcome = faker.fake(schema, rng.seed());
+  const outcome = faker.fake(schema, rng.seed(), answerRoom(maxTokens));
   if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
-  return jsonText(outcome.value, maxTokens);
+  return jsonText(outcome, maxTokens);
 }
 
-/** Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller. */
-function jsonText(value: unknown, maxTokens: number): Answer {
-  const cut = truncateToTokens(JSON.stringify(value), maxTokens);
-  return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
+/**
+ * Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller.
+ * A value too long to build (`cut`) arrives as its first characters, and the model ran out of tokens.
+ */
+function jsonText(outcome: { value: unknown; cut?: string | undefined }, maxTokens: number): Answer {
+  const cut = truncateToTokens(outcome.cut ?? JSON.stringify(outcome.value), maxTokens);
+  return {
+    content: [{ type: "text", text: cut.text }],
+    outputTokens: outcome.cut === undefined ? cut.tokens : maxTokens,
+  };
 }
 
 /** `{type: "object"}` and nothing else: JSON mode, any object (json_object arrives like this). */
@@ -194,10 +211,11 @@ function isAnyObject(schema: unknown): boolean {
  */
 function jsonModeAnswer(request: InvokeRequest, faker: SchemaFaker, rng: Rng): Answer | UpstreamResponse {
   const seed = rng.seed();
-  let outcome = faker.fake(schemaFromPrompt(request), seed);
-  if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed);
+  const room = answerRoom(request.max_tokens);
+  let outcome = faker.fake(schemaFromPrompt(request), seed, room);
+  if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed, room);
   if (!outcome.ok) return validationError(`response_format: ${outcome.reason}`);
-  return jsonText(outcome.value, request.max_tokens);
+  return jsonText(outcome, request.max_tokens);
 }
 
 /** The simulated model's answer, or the Bedrock error it would raise. */
