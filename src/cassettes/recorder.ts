@@ -10,7 +10,8 @@ import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 import { matchRules, requestKey, type MatchRules } from "./canonical.ts";
 import { cassetteMiss } from "./miss.ts";
-import { cassetteLabel, cassettePath, checkCassetteName } from "./names.ts";
+import { sweepDeadTempFiles } from "../shared/temp-files.ts";
+import { cassetteLabel, cassettePath, checkCassetteName, staysInside } from "./names.ts";
 import { decodeResponse, encodeResponse } from "./responses.ts";
 import { CALLER_DEPENDENT_STATUSES, Scrubber, compileRedactions } from "./scrub.ts";
 import { CassetteStore } from "./store.ts";
@@ -33,6 +34,8 @@ export interface CassetteOptions {
   creator?: string;
   /** Most cassettes kept in memory at once (default `MAX_OPEN_CASSETTES`). */
   maxOpenCassettes?: number;
+  /** Credentials from the configuration, redacted from every recording besides the caller's own. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -83,15 +86,20 @@ class Stores {
     }
     if (open === undefined) {
       const { recording, clock, creator } = this.#options;
+      const file = cassettePath(recording.dir, name);
       const opening: OpenCassette = {
-        store: CassetteStore.open({
-          name,
-          file: cassettePath(recording.dir, name),
-          label: cassetteLabel(recording.dir, name),
-          rules: this.#rules,
-          clock,
-          creator: creator ?? `${PACKAGE_NAME} ${VERSION}`,
-        }),
+        // Lexically inside the directory is not enough: a symlink in it may point anywhere.
+        store: staysInside(recording.dir, file, name).then(() =>
+          CassetteStore.open({
+            name,
+            file,
+            label: cassetteLabel(recording.dir, name),
+            rules: this.#rules,
+            clock,
+            creator: creator ?? `${PACKAGE_NAME} ${VERSION}`,
+            lock: this.#options.mode !== "replay",
+          }),
+        ),
         users: 0,
       };
       // A broken file is reported on every request until it is fixed, not cached forever.
@@ -189,6 +197,11 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   /** `auto`: the recording in flight per cassette and key, so identical misses call the upstream once. */
   const flights = new Map<string, Promise<UpstreamResponse>>();
   const { clock, logger, mode } = options;
+  if (mode !== "replay") {
+    // What a recorder killed mid-write left (store.ts names temps `.<file>.<pid>.<hex>.tmp`).
+    const swept = sweepDeadTempFiles(options.recording.dir, /^\..+\.ya?ml\.(\d+)\.[0-9a-f]+\.tmp$/, true);
+    if (swept > 0) logger.info({ swept }, "removed temp files of recorders that no longer run");
+  }
 
   /** Why an answer is not stored: it depends on the caller, or (`auto`) it is transient. */
   function notStored(response: UpstreamResponse, keepTransient: boolean): boolean {
@@ -255,7 +268,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   }
 
   function prepare(store: CassetteStore, request: InvokeRequest, context: InvokeContext): Call {
-    const scrubber = new Scrubber(context.credentials, patterns);
+    const scrubber = new Scrubber(context.credentials, patterns, options.secrets);
     const stored = scrubber.request(request);
     return { store, key: requestKey(stored, rules), stored, scrubber, request, context };
   }

@@ -94,6 +94,13 @@ function withQuota(stack: UpstreamStack): UpstreamStack {
   return { ...stack, upstream: remembering, quota: remembering };
 }
 
+/** Every credential the configuration holds: none may reach a cassette, whatever its length. */
+function configuredSecrets(config: Readonly<Config>): string[] {
+  const tokens = config.mock.teams.map((team) => team.api_token);
+  if (config.upstream.api_token !== null) tokens.push(config.upstream.api_token);
+  return tokens;
+}
+
 export function createUpstream(deps: UpstreamDeps): UpstreamStack {
   return withQuota(modeStack(deps));
 }
@@ -113,7 +120,13 @@ function modeStack(deps: UpstreamDeps): UpstreamStack {
       const base = mode === "replay" ? { upstream: NO_UPSTREAM } : baseStack(deps);
       return {
         ...base,
-        upstream: withCassettes(base.upstream, { mode, recording: config.recording, clock, logger }),
+        upstream: withCassettes(base.upstream, {
+          mode,
+          recording: config.recording,
+          clock,
+          logger,
+          secrets: configuredSecrets(config),
+        }),
       };
     }
   }
