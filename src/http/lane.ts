@@ -10,6 +10,7 @@ import type { GatewayError } from "../shared/errors.ts";
 import { failRequest } from "./errors.ts";
 import { pathOf, type HotRoute } from "./exchange.ts";
 import type { OpenRecord } from "./request-context.ts";
+import { withOpenStreams, type OpenStreams } from "./stream-events.ts";
 
 export interface HotLaneDeps {
   routes: readonly HotRoute[];
@@ -17,6 +18,8 @@ export interface HotLaneDeps {
   checkBrowser(req: IncomingMessage, res: ServerResponse): GatewayError | undefined;
   readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown>;
   logger: Logger;
+  /** Where the streams of this server's handlers register (ended with an error frame at shutdown). */
+  streams?: OpenStreams;
 }
 
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -79,7 +82,11 @@ export function createHotLane(deps: HotLaneDeps): (req: IncomingMessage, res: Se
       const refusal = deps.checkBrowser(req, res) ?? route.authorize?.(req);
       if (refusal !== undefined) throw refusal;
       const body = await deps.readJsonBody(req, res);
-      await route.handle({ req, res, path, params, body, record });
+      const exchange = { req, res, path, params, body, record };
+      const streams = deps.streams;
+      await (streams === undefined
+        ? route.handle(exchange)
+        : withOpenStreams(streams, () => route.handle(exchange)));
     } catch (error) {
       failRequest(deps.logger, res, path, record, error, route.writeError);
     }

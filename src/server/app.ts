@@ -10,6 +10,7 @@ import { errorMiddleware, notFoundHandler } from "../http/errors.ts";
 import type { HotRoute } from "../http/exchange.ts";
 import { healthRouter } from "../http/health.ts";
 import { createHotLane } from "../http/lane.ts";
+import type { OpenStreams } from "../http/stream-events.ts";
 import { requestContext, requestTracker, type RequestTracker } from "../http/request-context.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
@@ -29,6 +30,8 @@ export interface AppDeps {
   routers?: Router[];
   /** POST routes served by the hot lane (chat completions, invoke). */
   routes?: HotRoute[];
+  /** The server's open streams, ended with their face's error frame at the shutdown deadline. */
+  streams?: OpenStreams;
 }
 
 /** What createApp returns: a plain Node request listener (`http.createServer(app)`, `supertest(app)`). */
@@ -80,6 +83,7 @@ export function createApp(deps: AppDeps): App {
     checkBrowser: shared.checkBrowser,
     readJsonBody: shared.readJsonBody,
     logger: deps.logger,
+    ...(deps.streams === undefined ? {} : { streams: deps.streams }),
   });
   return function handleRequest(req, res) {
     if (!serveHot(req, res)) app(req, res);

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from "../shared/clock.ts";
 import { randomIds, type IdSource } from "../shared/ids.ts";
 import { createLogger, type Logger } from "../shared/logger.ts";
 import { createMetrics } from "../shared/metrics.ts";
+import { OpenStreams } from "../http/stream-events.ts";
 import { createApp } from "./app.ts";
 import { drain } from "./drain.ts";
 import { createSurfaces } from "./surfaces.ts";
@@ -75,7 +76,8 @@ export async function listenGateway(
   const stack = createUpstream({ config, clock, ids, logger, metrics });
   const upstream = stack.upstream;
   const surfaces = createSurfaces({ config, stack, logger, metrics, ids, clock });
-  const app = createApp({ config, upstream, logger, metrics, ids, clock, ...surfaces });
+  const streams = new OpenStreams();
+  const app = createApp({ config, upstream, logger, metrics, ids, clock, streams, ...surfaces });
   const server = createServer({ keepAliveTimeout: 65_000 }, app);
 
   try {
@@ -101,7 +103,10 @@ export async function listenGateway(
     server,
     logger,
     close() {
-      closing ??= drain(server, config.server.shutdown_timeout_ms).then(() => upstream.close());
+      closing ??= drain(server, config.server.shutdown_timeout_ms, () => {
+        const ended = streams.failAll();
+        if (ended > 0) logger.warn({ streams: ended }, "shutdown deadline: open streams ended with an error");
+      }).then(() => upstream.close());
       return closing;
     },
   };
