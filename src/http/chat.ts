@@ -3,6 +3,7 @@
 // HTTP errors (the one error renderer, via the hot lane); after it, the writer's error frame.
 import { parseChatCompletionCreateParams } from "../openai/parse.ts";
 import { notFound } from "../shared/errors.ts";
+import { quoteUser } from "./log-path.ts";
 import { toInvokeRequest } from "../translation/request.ts";
 import { toChatCompletion } from "../translation/response.ts";
 import { toChunks } from "../translation/stream.ts";
@@ -60,7 +61,7 @@ export function chatRoute(deps: ChatDeps): HotRoute {
       const model = deps.models.resolve(params.model);
       if (model === undefined) {
         throw notFound(
-          `The model '${params.model}' does not exist. GET /v1/models lists the models and aliases served.`,
+          `The model ${quoteUser(params.model)} does not exist. GET /v1/models lists the models and aliases served.`,
           "model_not_found",
           "model",
         );

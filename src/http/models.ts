@@ -4,6 +4,7 @@ import { Router } from "express";
 import { MODELS, type ModelInfo, type ModelResolver } from "../models/catalog.ts";
 import type { OpenAIModel } from "../openai/types.ts";
 import { notFound } from "../shared/errors.ts";
+import { quoteUser } from "./log-path.ts";
 
 /** Release date from the id when it has one (`…-20240307-…`), else a fixed date: deterministic output. */
 function created(id: string): number {
@@ -47,7 +48,7 @@ export function modelsRouter(deps: { models: ModelResolver }): Router {
     const model = deps.models.resolve(id);
     if (model === undefined) {
       throw notFound(
-        `The model '${id}' does not exist. GET /v1/models lists the models and aliases served.`,
+        `The model ${quoteUser(id)} does not exist. GET /v1/models lists the models and aliases served.`,
         "model_not_found",
         "model",
       );

@@ -67,9 +67,16 @@ function expressApp(deps: AppDeps, shared: SharedSteps): Express {
   return app;
 }
 
+/** Every credential the configuration holds (the access log redacts them from paths). */
+function configuredCredentials(config: Readonly<Config>): string[] {
+  const tokens = [...config.server.api_keys, ...config.mock.teams.map((team) => team.api_token)];
+  if (config.upstream.api_token !== null) tokens.push(config.upstream.api_token);
+  return tokens;
+}
+
 export function createApp(deps: AppDeps): App {
   const shared: SharedSteps = {
-    track: requestTracker(deps),
+    track: requestTracker({ ...deps, credentials: configuredCredentials(deps.config) }),
     checkBrowser: browserCheck({
       host: deps.config.server.host,
       allowedOrigins: deps.config.server.allowed_origins,
