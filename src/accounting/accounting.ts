@@ -1,9 +1,12 @@
 // createAccounting(options): the simulator's money and time in one bundle — the clock, the ledger, the
 // GPU fleet, the admin controls and (with `mock.state: <path>`) the state file. The composition root
 // builds one per simulator and calls close() on shutdown, which writes the final state.
+import { basename, dirname, resolve } from "node:path";
 import type { Config } from "../config/types.ts";
 import type { Clock } from "../shared/clock.ts";
 import { GatewayError, invalidRequest, notFound } from "../shared/errors.ts";
+import { acquireFileLock } from "../shared/file-lock.ts";
+import { sweepDeadTempFiles } from "../shared/temp-files.ts";
 import type { Logger } from "../shared/logger.ts";
 import { createSimulatorClock, type SimulatorClock } from "./clock.ts";
 import { GpuFleet } from "./gpu.ts";
@@ -70,7 +73,21 @@ const MAX_ADVANCE_SECONDS = 366 * 24 * 3600;
 export function createAccounting(options: AccountingOptions): Accounting {
   const { mock } = options.config;
   const statePath = mock.state === "memory" ? null : mock.state;
-  const saved = statePath === null ? undefined : readStateFile(statePath);
+  // One owner per state file: a second gateway on it would count only its own requests and the last
+  // writer would win. The lock is taken before reading, and held until close() has written.
+  const lock = statePath === null ? undefined : acquireFileLock(statePath, "gateway state file");
+  if (statePath !== null) {
+    // Temps of a writer killed between write and rename (state.ts names them `<file>.<pid>.<hex>.tmp`).
+    const own = basename(statePath).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    sweepDeadTempFiles(dirname(resolve(statePath)), new RegExp(`^${own}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`));
+  }
+  let saved: StateDocument | undefined;
+  try {
+    saved = statePath === null ? undefined : readStateFile(statePath);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 
   const clock = createSimulatorClock({
     mode: mock.clock,
@@ -229,7 +246,7 @@ export function createAccounting(options: AccountingOptions): Accounting {
     close: () => {
       spend.sample(); // the final state holds spend up to the last moment
       spend.close();
-      return writer?.close() ?? Promise.resolve();
+      return (writer?.close() ?? Promise.resolve()).finally(() => lock?.release());
     },
   };
 }

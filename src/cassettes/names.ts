@@ -1,6 +1,7 @@
 // Cassette names come from a request header, so they are hostile input: only a conservative alphabet,
 // no `..`, no absolute paths, and the resolved file must still sit inside `recording.dir`.
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstat, realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { invalidRequest } from "../shared/errors.ts";
 
 const NAME = /^[A-Za-z0-9._/-]{1,200}$/;
@@ -42,6 +43,51 @@ export function cassettePath(dir: string, name: string): string {
     );
   }
   return file;
+}
+
+function inside(root: string, file: string): boolean {
+  const rel = relative(root, file);
+  return !(rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).includes(".."));
+}
+
+/**
+ * Resolve symlinks (`realpath`) along a cassette's path and refuse it unless it still lands inside
+ * `dir`: `X-Cassette: linkdir/escaped` through a symlink already in the directory wrote outside it.
+ * The file and its folders need not exist yet; what does exist is resolved.
+ */
+export async function staysInside(dir: string, file: string, name: string): Promise<void> {
+  let root: string;
+  try {
+    root = await realpath(resolve(dir));
+  } catch {
+    return; // no directory yet: nothing in it can be a symlink
+  }
+  let probe = file;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      if (inside(root, join(await realpath(probe), ...rest))) return;
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") break;
+      // A dangling symlink is refused too: its target may be created outside later.
+      if (
+        probe === dirname(probe) ||
+        (await lstat(probe).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
+      rest.unshift(basename(probe));
+      probe = dirname(probe);
+    }
+  }
+  throw invalidRequest(
+    `Cassette name ${JSON.stringify(name.slice(0, 100))} leads outside the cassette directory (through a symbolic link).`,
+    "X-Cassette",
+    "invalid_cassette_name",
+  );
 }
 
 /**

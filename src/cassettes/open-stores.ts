@@ -2,7 +2,7 @@
 // `MAX_OPEN_CASSETTES` at a time (the least recently used idle one is flushed and closed past that).
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import type { MatchRules } from "./canonical.ts";
-import { cassetteLabel, cassettePath } from "./names.ts";
+import { cassetteLabel, cassettePath, staysInside } from "./names.ts";
 import type { CassetteOptions } from "./recorder.ts";
 import { CassetteStore } from "./store.ts";
 
@@ -51,15 +51,20 @@ export class Stores {
     }
     if (open === undefined) {
       const { recording, clock, creator } = this.#options;
+      const file = cassettePath(recording.dir, name);
       const opening: OpenCassette = {
-        store: CassetteStore.open({
-          name,
-          file: cassettePath(recording.dir, name),
-          label: cassetteLabel(recording.dir, name),
-          rules: this.#rules,
-          clock,
-          creator: creator ?? `${PACKAGE_NAME} ${VERSION}`,
-        }),
+        // Lexically inside the directory is not enough: a symlink in it may point anywhere.
+        store: staysInside(recording.dir, file, name).then(() =>
+          CassetteStore.open({
+            name,
+            file,
+            label: cassetteLabel(recording.dir, name),
+            rules: this.#rules,
+            clock,
+            creator: creator ?? `${PACKAGE_NAME} ${VERSION}`,
+            lock: this.#options.mode !== "replay",
+          }),
+        ),
         users: 0,
       };
       // A broken file is reported on every request until it is fixed, not cached forever.

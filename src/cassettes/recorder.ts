@@ -11,6 +11,7 @@ import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } f
 import { matchRules, requestKey } from "./canonical.ts";
 import { CASSETTE_IO_TIMEOUT_MS, withinDeadline } from "./deadline.ts";
 import { cassetteMiss } from "./miss.ts";
+import { sweepDeadTempFiles } from "../shared/temp-files.ts";
 import { cassetteLabel, checkCassetteName } from "./names.ts";
 import { decodeResponse, encodeResponse } from "./responses.ts";
 import { CALLER_DEPENDENT_STATUSES, Scrubber, compileRedactions } from "./scrub.ts";
@@ -46,6 +47,8 @@ export interface CassetteOptions {
   strict?: boolean;
   /** replay/auto: log the recordings no request used when closing (default true). */
   reportUnused?: boolean;
+  /** Credentials from the configuration, redacted from every recording besides the caller's own. */
+  secrets?: readonly string[];
 }
 
 /** What withCassettes returns: the decorated upstream plus the unused-recordings report. */
@@ -92,6 +95,11 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   const { clock, logger, mode } = options;
   const ioTimeoutMs = options.ioTimeoutMs ?? CASSETTE_IO_TIMEOUT_MS;
   const tell = options.onOutcome ?? (() => {});
+  if (mode !== "replay") {
+    // What a recorder killed mid-write left (store.ts names temps `.<file>.<pid>.<hex>.tmp`).
+    const swept = sweepDeadTempFiles(options.recording.dir, /^\..+\.ya?ml\.(\d+)\.[0-9a-f]+\.tmp$/, true);
+    if (swept > 0) logger.info({ swept }, "removed temp files of recorders that no longer run");
+  }
 
   /** Why an answer is not stored: it depends on the caller, or (`auto`) it is transient. */
   function notStored(response: UpstreamResponse, keepTransient: boolean): boolean {
@@ -175,7 +183,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   }
 
   function prepare(store: CassetteStore, request: InvokeRequest, context: InvokeContext): Call {
-    const scrubber = new Scrubber(context.credentials, patterns);
+    const scrubber = new Scrubber(context.credentials, patterns, options.secrets);
     const stored = scrubber.request(request);
     return { store, key: requestKey(stored, rules), stored, scrubber, request, context };
   }

@@ -39,14 +39,20 @@ export const REDACTED = "[REDACTED]";
 export const TEAM_PLACEHOLDER = "<team_id>";
 
 /**
- * Credentials this long are also replaced inside longer strings; shorter ones (team "demo") only where
- * a whole value equals them, so ordinary words are not mangled.
+ * Credentials this long are replaced wherever they appear. Shorter ones are replaced where they stand
+ * alone — not inside a longer word, so team "demo" leaves "demonstration" intact — and a short team id
+ * only where a whole value equals it (its placeholder is filled back on replay). An upstream that echoed
+ * a 6-character token wrote it to the cassette verbatim before.
  */
 const MIN_SUBSTRING_SECRET = 8;
 
-function replaceSecret(text: string, secret: string, by: string, json: boolean): string {
+function replaceSecret(text: string, secret: string, by: string, json: boolean, standalone = false): string {
   const needle = json ? JSON.stringify(secret).slice(1, -1) : secret;
   if (secret.length >= MIN_SUBSTRING_SECRET) return text.replaceAll(needle, () => by);
+  if (standalone) {
+    const escaped = needle.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    return text.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, "g"), () => by);
+  }
   if (json) return text.replaceAll(`"${needle}"`, () => `"${by}"`);
   return text === secret ? by : text;
 }
@@ -66,12 +72,20 @@ export function compileRedactions(patterns: readonly string[]): RegExp[] {
 
 export class Scrubber {
   readonly #teamId: string | undefined;
-  readonly #apiToken: string | undefined;
+  readonly #tokens: readonly string[];
   readonly #patterns: readonly RegExp[];
 
-  constructor(credentials: Credentials | undefined, patterns: readonly RegExp[]) {
+  /** `configured`: credentials from the configuration (upstream token, simulated teams' tokens). */
+  constructor(
+    credentials: Credentials | undefined,
+    patterns: readonly RegExp[],
+    configured: readonly string[] = [],
+  ) {
     this.#teamId = credentials?.teamId === "" ? undefined : credentials?.teamId;
-    this.#apiToken = credentials?.apiToken === "" ? undefined : credentials?.apiToken;
+    // Longest first: a token that contains another is replaced whole.
+    this.#tokens = [...new Set([credentials?.apiToken ?? "", ...configured])]
+      .filter((token) => token !== "")
+      .sort((a, b) => b.length - a.length);
     this.#patterns = patterns;
   }
 
@@ -106,7 +120,7 @@ export class Scrubber {
   /** Scrub free text: a whole string value, or a raw body (`json`: the text is JSON, so match escaped). */
   text(text: string, json = false): string {
     let out = text;
-    if (this.#apiToken !== undefined) out = replaceSecret(out, this.#apiToken, REDACTED, json);
+    for (const token of this.#tokens) out = replaceSecret(out, token, REDACTED, json, true);
     if (this.#teamId !== undefined) out = replaceSecret(out, this.#teamId, TEAM_PLACEHOLDER, json);
     for (const pattern of this.#patterns) out = out.replace(pattern, REDACTED);
     return out;

@@ -27,6 +27,7 @@ import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { GatewayError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
+import { acquireFileLock, FileLockedError, type FileLock } from "../shared/file-lock.ts";
 import { diffPaths, matchForm, requestKey, type MatchRules, type PathDifference } from "./canonical.ts";
 import {
   FORMAT_NAME,
@@ -109,6 +110,11 @@ export interface StoreOptions {
   rehash?: boolean;
   /** How many ms of work the closest-match search does between event-loop turns (default 10). */
   searchSliceMs?: number;
+  /**
+   * Hold `<file>.lock` from load to close (record/auto): another process recording the same cassette
+   * would rewrite it from its own copy and drop this one's entries. Default false (replay, the CLI).
+   */
+  lock?: boolean;
 }
 
 /** A file system error without the absolute path Node puts in its message ("EACCES: permission denied"). */
@@ -117,6 +123,10 @@ function reason(error: unknown): string {
   if (code === undefined)
     return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
   return syscall === undefined ? code : `${code} (${syscall})`;
+}
+
+function cassetteFail(message: string, code: string, status: number): never {
+  throw new GatewayError(message, { status, type: "api_error", code });
 }
 
 function processAlive(pid: number): boolean {
@@ -250,6 +260,7 @@ export class CassetteStore {
   readonly #entryReads = new Map<number, Promise<StoredResponse>>();
   #chain: Promise<void> = Promise.resolve();
   #swept = false;
+  #lock: FileLock | undefined;
   #queued: Promise<void> | undefined;
   #writes = 0;
 
@@ -263,6 +274,7 @@ export class CassetteStore {
   /** Load (or start) a cassette. Throws a clear GatewayError for unreadable or unknown-version files. */
   static async open(options: StoreOptions): Promise<CassetteStore> {
     const store = new CassetteStore(options);
+    if (options.lock === true) store.#lock = store.#takeLock();
     let fd: number;
     try {
       // O_NONBLOCK: a FIFO at the cassette's name is refused as "not a regular file" instead of
@@ -270,6 +282,7 @@ export class CassetteStore {
       fd = await openFile(options.file, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return store;
+      store.#lock?.release();
       throw store.#unreadable(error);
     }
     store.#use(fd);
@@ -277,10 +290,26 @@ export class CassetteStore {
       await store.#load(fd);
     } catch (error) {
       store.#release();
+      store.#lock?.release();
       throw error instanceof GatewayError ? error : store.#unreadable(error);
     }
     store.#exists = true;
     return store;
+  }
+
+  #takeLock(): FileLock {
+    try {
+      return acquireFileLock(this.file, "recording cassettes");
+    } catch (error) {
+      if (!(error instanceof FileLockedError)) throw this.#unreadable(error);
+      const { pid, host, since } = error.holder;
+      return cassetteFail(
+        `Cassette ${this.label} is being recorded by another gateway (process ${pid} on ${host}, since ${since}); ` +
+          "record each cassette from one process, or give this one another X-Cassette name.",
+        "cassette_locked",
+        409,
+      );
+    }
   }
 
   #unreadable(error: unknown): GatewayError {
@@ -648,6 +677,7 @@ export class CassetteStore {
     await this.flush();
     this.#closed = true;
     this.#release();
+    this.#lock?.release();
   }
 
   #nextHeader(): CassetteHeader {

@@ -7,6 +7,7 @@ import { GatewayError, internalError, invalidRequest, notFound } from "../shared
 import type { Logger } from "../shared/logger.ts";
 import type { OpenAIErrorBody } from "../openai/types.ts";
 import { sendJson } from "./send.ts";
+import { pathRedactor } from "./log-path.ts";
 
 /** The proxy-compatible surface answers errors the way the real proxy does (PROXY.md "Errors"). */
 export function isProxySurface(path: string): boolean {
@@ -138,11 +139,14 @@ const OTHER_OPENAI_APIS: readonly [RegExp, string][] = [
   ],
 ];
 
+/** The 404 quotes the path back: never a credential pasted into it, never a megabyte of it. */
+const redactPath = pathRedactor([]);
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   const hint = OTHER_OPENAI_APIS.find(([pattern]) => pattern.test(req.path))?.[1];
   next(
     notFound(
-      `Unknown route: ${req.method} ${req.path}. ${hint ?? "See GET /healthz and the README for the routes served."}`,
+      `Unknown route: ${req.method} ${redactPath(req.path)}. ${hint ?? "See GET /healthz and the README for the routes served."}`,
       "unknown_route",
     ),
   );

@@ -11,6 +11,7 @@ import { answerPreflight, type BrowserCheck } from "./browser-guard.ts";
 import { failRequest } from "./errors.ts";
 import { headerOf, pathOf, type HotRoute } from "./exchange.ts";
 import type { RequestJournal } from "./journal.ts";
+import { withOpenStreams, type OpenStreams } from "./stream-events.ts";
 import type { OpenRecord, RequestTracker } from "./request-context.ts";
 import { createRouteTable } from "./route-table.ts";
 
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   inFlight?: { inc(): void; dec(): void };
   /** Notes every request of every face (GET /admin/requests). */
   journal?: RequestJournal;
+  /** Where the streams of this server's faces register (ended with their error frame at shutdown). */
+  streams?: OpenStreams;
 }
 
 /**
@@ -73,7 +76,11 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       if (refusal !== undefined) throw refusal;
       const body = await deps.readJsonBody(req, res);
       record.body = body;
-      await route.handle({ req, res, path: label, params, body, record });
+      const exchange = { req, res, path: label, params, body, record };
+      const streams = deps.streams;
+      await (streams === undefined
+        ? route.handle(exchange)
+        : withOpenStreams(streams, () => route.handle(exchange)));
     } catch (error) {
       failRequest(deps.logger, res, label, record, error, route.writeError);
     }

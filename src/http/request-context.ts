@@ -7,6 +7,7 @@ import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { createAccessLog } from "./access-log.ts";
 import { headerOf, pathOf, type RequestRecord } from "./exchange.ts";
+import { pathRedactor } from "./log-path.ts";
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const CLIENT_CLOSED = 499;
@@ -16,6 +17,8 @@ export interface RequestContextDeps {
   ids: IdSource;
   logger: Logger;
   metrics: Metrics;
+  /** Credentials the configuration holds: never written to the log, even pasted into a path. */
+  credentials?: readonly string[];
 }
 
 /** A RequestRecord whose id is filled in by the tracker. */
@@ -65,6 +68,7 @@ function whyCut(
 export function requestTracker(deps: RequestContextDeps) {
   const count = requestMetrics(deps.metrics);
   const accessLog = createAccessLog(deps.logger);
+  const redactPath = pathRedactor(deps.credentials ?? []);
 
   return function trackRequest(
     req: IncomingMessage,
@@ -94,7 +98,7 @@ export function requestTracker(deps: RequestContextDeps) {
         const line: Record<string, unknown> = {
           requestId,
           method,
-          path: pathOf(req.url),
+          path: redactPath(pathOf(req.url)),
           status,
           ms: Math.round(ms * 1000) / 1000,
         };

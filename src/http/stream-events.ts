@@ -3,11 +3,56 @@
 // messages); this walk is the one place that paces events, stops when the client leaves, and turns a
 // failure after the first byte into the face's own error event. Per-stream behaviour every face must
 // share (mid-stream faults, shutdown) belongs here, not in the faces.
+//
+// Shutdown: the lane runs every handler inside its server's `OpenStreams` (`withOpenStreams`), and each
+// walk registers there while it streams. At the shutdown deadline the server calls `failAll`: every
+// open stream ends with its face's error event (CONTRACT §3: a mid-stream error is an error frame) and
+// a complete response, instead of a connection reset — whatever face it belongs to.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { GatewayError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { StreamFault } from "../upstream/stream-faults.ts";
 import { toGatewayError } from "./errors.ts";
 import { sleep } from "./face.ts";
+
+/** The streams one server has open; `failAll` ends each with its face's error event. */
+export class OpenStreams {
+  readonly #cuts = new Set<(error: GatewayError) => void>();
+
+  /** Register a stream's cut; returns its unregistration. */
+  add(cut: (error: GatewayError) => void): () => void {
+    this.#cuts.add(cut);
+    return () => this.#cuts.delete(cut);
+  }
+
+  get size(): number {
+    return this.#cuts.size;
+  }
+
+  /** End every open stream with `error` (default: the gateway is shutting down); returns how many. */
+  failAll(error: GatewayError = shuttingDown()): number {
+    const cuts = [...this.#cuts];
+    this.#cuts.clear();
+    for (const cut of cuts) cut(error);
+    return cuts.length;
+  }
+}
+
+/** What a stream still open at the shutdown deadline ends with. */
+export function shuttingDown(): GatewayError {
+  return new GatewayError("The gateway is shutting down: the stream was ended at the shutdown deadline.", {
+    status: 503,
+    type: "api_error",
+    code: "server_shutting_down",
+  });
+}
+
+const current = new AsyncLocalStorage<OpenStreams>();
+
+/** Run a request's handler so the streams it opens are `streams`' (the lane does, for every face). */
+export function withOpenStreams<T>(streams: OpenStreams, run: () => T): T {
+  return current.run(streams, run);
+}
 
 /** A face's stream framing. */
 export interface EventWriter<E> {
@@ -59,44 +104,65 @@ export async function streamEvents<E>(
   events: Iterable<E>,
   options: StreamOptions<E>,
 ): Promise<void> {
+  let ended = false;
+  const cut = new AbortController();
+  const fail = (error: GatewayError): void => {
+    if (ended) return;
+    ended = true;
+    cut.abort();
+    writer.fail(error);
+  };
+  const unregister = current.getStore()?.add(fail);
+  const signal = AbortSignal.any([options.signal, cut.signal]);
   writer.open();
   const { fault } = options;
   let sent = 0;
   try {
     for (const event of events) {
-      if (writer.closed) return;
-      if (fault !== undefined && sent === fault.after && (await injectFault(writer, fault, options))) return;
+      if (writer.closed || ended) return;
+      if (fault !== undefined && sent === fault.after && (await injectFault(fault, options, fail, signal)))
+        return;
       await writer.send(event);
       sent++;
       const ms = options.pace?.(options.textOf(event)) ?? 0;
-      if (ms > 0) await sleep(ms, options.signal);
+      if (ms > 0) await sleep(ms, signal);
     }
+    if (ended) return;
     // A fault placed at or past the last event still happens, before the normal end.
-    if (fault !== undefined && sent <= fault.after && (await injectFault(writer, fault, options))) return;
+    if (fault !== undefined && sent <= fault.after && (await injectFault(fault, options, fail, signal)))
+      return;
+    if (ended) return;
+    ended = true;
     writer.done();
   } catch (error) {
     const typed = toGatewayError(error);
     if (typed.code === "internal_error")
       options.logger.error({ err: error, requestId: options.requestId }, "stream failed");
-    writer.fail(typed);
+    fail(typed);
+  } finally {
+    unregister?.();
   }
 }
 
-/** Act on a mid-stream fault; true when the stream is over (cut, or ended with the error event). */
+/**
+ * Act on a mid-stream fault; true when the stream is over (cut, or ended with the error event). `fail`
+ * ends the stream once (the shutdown deadline cannot write a second error after it).
+ */
 async function injectFault<E>(
-  writer: EventWriter<E>,
   fault: StreamFault,
   options: StreamOptions<E>,
+  fail: (error: GatewayError) => void,
+  signal: AbortSignal,
 ): Promise<boolean> {
   switch (fault.kind) {
     case "stall":
-      await sleep(fault.ms, options.signal);
+      await sleep(fault.ms, signal);
       return false;
     case "error":
-      writer.fail(injectedStreamError(fault.after));
+      fail(injectedStreamError(fault.after));
       return true;
     case "cut":
-      if (options.cut === undefined) writer.fail(injectedStreamError(fault.after));
+      if (options.cut === undefined) fail(injectedStreamError(fault.after));
       else await options.cut();
       return true;
   }

@@ -1,5 +1,6 @@
 // "Did you mean …" for an unknown model name: the closest aliases and ids by edit distance, plus any id
 // that contains what was typed (`claude-3-haiku` → `us.anthropic.claude-3-haiku-20240307-v1:0`).
+import { quoteUser } from "../shared/quote.ts";
 
 /** Levenshtein distance, one row at a time. */
 function distance(a: string, b: string): number {
@@ -37,5 +38,5 @@ export function closestNames(typed: string, names: readonly string[], max = 3): 
 export function unknownModelMessage(typed: string, names: readonly string[]): string {
   const close = closestNames(typed, names);
   const hint = close.length === 0 ? "" : ` Did you mean ${close.map((n) => `'${n}'`).join(", ")}?`;
-  return `The model '${typed}' does not exist.${hint} GET /v1/models lists the models and aliases served.`;
+  return `The model ${quoteUser(typed)} does not exist.${hint} GET /v1/models lists the models and aliases served.`;
 }

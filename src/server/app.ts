@@ -12,6 +12,7 @@ import { healthRouter } from "../http/health.ts";
 import { createPipeline } from "../http/pipeline.ts";
 import { requestTracker } from "../http/request-context.ts";
 import type { RequestJournal } from "../http/journal.ts";
+import type { OpenStreams } from "../http/stream-events.ts";
 import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -32,6 +33,8 @@ export interface AppDeps {
   routes?: HotRoute[];
   /** Notes every hot-lane request (GET /admin/requests). */
   journal?: RequestJournal;
+  /** The server's open streams, ended with their face's error frame at the shutdown deadline. */
+  streams?: OpenStreams;
 }
 
 /** What createApp returns: a plain Node request listener (`http.createServer(app)`, `supertest(app)`). */
@@ -48,6 +51,13 @@ function controlPlane(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;
+}
+
+/** Every credential the configuration holds (the access log redacts them from paths). */
+function configuredCredentials(config: Readonly<Config>): string[] {
+  const tokens = [...config.server.api_keys, ...config.mock.teams.map((team) => team.api_token)];
+  if (config.upstream.api_token !== null) tokens.push(config.upstream.api_token);
+  return tokens;
 }
 
 /** A copy of `proto` (Express's request or response methods) on top of `base`. */
@@ -85,7 +95,7 @@ export function createApp(deps: AppDeps): App {
       if (req.httpVersionMajor < 2) control(req, res);
       else (http2Control ??= expressOverHttp2(deps))(req, res);
     },
-    track: requestTracker(deps),
+    track: requestTracker({ ...deps, credentials: configuredCredentials(deps.config) }),
     checkBrowser: browserCheck({
       host: deps.config.server.host,
       allowedOrigins: deps.config.server.allowed_origins,
@@ -95,5 +105,6 @@ export function createApp(deps: AppDeps): App {
     logger: deps.logger,
     inFlight: deps.metrics.inferenceInFlight,
     ...(deps.journal === undefined ? {} : { journal: deps.journal }),
+    ...(deps.streams === undefined ? {} : { streams: deps.streams }),
   });
 }

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from "../shared/clock.ts";
 import { randomIds, type IdSource } from "../shared/ids.ts";
 import { createLogger, type Logger } from "../shared/logger.ts";
 import { createMetrics } from "../shared/metrics.ts";
+import { OpenStreams } from "../http/stream-events.ts";
 import { createApp } from "./app.ts";
 import { drain } from "./drain.ts";
 import { acceptHttp2 } from "./h2c.ts";
@@ -104,9 +105,10 @@ export async function shutDown(
   upstream: UpstreamClient,
   timeoutMs: number,
   logger: Logger,
+  atDeadline?: () => void,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  await drain(server, timeoutMs);
+  await drain(server, timeoutMs, atDeadline);
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<"gave up">((resolve) => {
     timer = setTimeout(() => resolve("gave up"), Math.max(FLUSH_FLOOR_MS, deadline - Date.now()));
@@ -136,7 +138,8 @@ export async function listenGateway(
   const stack = createUpstream({ config, clock, ids, logger, metrics });
   const upstream = stack.upstream;
   const surfaces = createSurfaces({ config, stack, logger, metrics, ids, clock });
-  const app = createApp({ config, upstream, logger, metrics, ids, clock, ...surfaces });
+  const streams = new OpenStreams();
+  const app = createApp({ config, upstream, logger, metrics, ids, clock, streams, ...surfaces });
   const server = createServer({ keepAliveTimeout: 65_000 }, app);
   const http2 = acceptHttp2(server, app as never);
 
@@ -187,9 +190,11 @@ export async function listenGateway(
         http2.close();
         const cut = setTimeout(() => http2.destroy(), config.server.shutdown_timeout_ms);
         cut.unref();
-        closing = shutDown(server, upstream, config.server.shutdown_timeout_ms, logger).finally(() =>
-          clearTimeout(cut),
-        );
+        closing = shutDown(server, upstream, config.server.shutdown_timeout_ms, logger, () => {
+          const ended = streams.failAll();
+          if (ended > 0)
+            logger.warn({ streams: ended }, "shutdown deadline: open streams ended with an error");
+        }).finally(() => clearTimeout(cut));
       }
       return closing;
     },

@@ -112,6 +112,13 @@ function withQuota(stack: UpstreamStack): UpstreamStack {
   return { ...stack, upstream: remembering, quota: remembering };
 }
 
+/** Every credential the configuration holds: none may reach a cassette, whatever its length. */
+function configuredSecrets(config: Readonly<Config>): string[] {
+  const tokens = config.mock.teams.map((team) => team.api_token);
+  if (config.upstream.api_token !== null) tokens.push(config.upstream.api_token);
+  return tokens;
+}
+
 export function createUpstream(deps: UpstreamDeps): GatewayStack {
   const stack = withQuota(modeStack(deps));
   // Every surface's spend, counted here once (bpg_cost_usd_total), as the ledger behind /quota sees it.
@@ -156,6 +163,7 @@ function modeStack(deps: UpstreamDeps): UpstreamStack {
         clock,
         logger,
         strict,
+        secrets: configuredSecrets(config),
         onOutcome: (outcome) => deps.metrics.cassetteRequests.inc(outcome, () => ({ outcome })),
       });
       return {

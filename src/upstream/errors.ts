@@ -139,12 +139,13 @@ export function upstreamUnreachable(detail: string, cause?: unknown): GatewayErr
  * The upstream dropped the connection mid-request (a real reset, or `X-Mock-Fault: reset`). On /v1 it
  * is a retryable 502; the /prod/invoke surface mirrors it by destroying the client's socket.
  */
-export function upstreamReset(): GatewayError {
+export function upstreamReset(cause?: unknown): GatewayError {
   return new GatewayError("The upstream proxy closed the connection without answering (connection reset).", {
     status: 502,
     type: "api_error",
     code: "upstream_reset",
     shouldRetry: true,
+    ...(cause === undefined ? {} : { cause }),
   });
 }
 

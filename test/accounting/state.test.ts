@@ -62,6 +62,8 @@ describe("state file", () => {
     await crashed.flush();
     base.advance(HOUR_MS);
     crashed.budget.quota("demo"); // billed in memory, never written: the process dies here (no close)
+    // What the next process finds of a dead one's lock: stale, taken over (test/server/state-lock.test.ts).
+    rmSync(join(dir, "nested", "state.json.lock"));
 
     base.advance(HOUR_MS);
     const restarted = open(base);

@@ -10,7 +10,13 @@ import type { Logger } from "../../shared/logger.ts";
 import type { Metrics } from "../../shared/metrics.ts";
 import { PACKAGE_NAME, VERSION } from "../../shared/version.ts";
 import { noCredentialsReply } from "../credentials.ts";
-import { clientClosed, upstreamMalformed, upstreamTimeout, upstreamUnreachable } from "../errors.ts";
+import {
+  clientClosed,
+  upstreamMalformed,
+  upstreamReset,
+  upstreamTimeout,
+  upstreamUnreachable,
+} from "../errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
 
 export interface LiveClientOptions {
@@ -203,6 +209,8 @@ function timeUp(exchange: UpstreamCall): void {
 }
 
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+/** undici's "other side closed" (UND_ERR_SOCKET) and the kernel's resets, once connected. */
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
 function transportError(error: unknown, timedOut: boolean, timeoutMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
@@ -210,6 +218,9 @@ function transportError(error: unknown, timedOut: boolean, timeoutMs: number): G
   if (timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
     return upstreamTimeout(timeoutMs, error);
   }
+  // Connected, then dropped without an answer: a reset (CONTRACT: `upstream_reset`), not unreachable.
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if ([code, causeCode].some((c) => typeof c === "string" && RESET_CODES.has(c))) return upstreamReset(error);
   return upstreamUnreachable(typeof code === "string" ? code : "connection failed", error);
 }
 
@@ -315,7 +326,13 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
           throw clientClosed(error);
         }
         const typed = transportError(error, exchange.stoppedBy === TIMED_OUT, timeoutMs);
-        count(typed.code === "upstream_timeout" ? "timeout" : "unreachable");
+        count(
+          typed.code === "upstream_timeout"
+            ? "timeout"
+            : typed.code === "upstream_reset"
+              ? "reset"
+              : "unreachable",
+        );
         logger.warn(
           { requestId: context.requestId, code: typed.code, ms: Math.round(performance.now() - started) },
           "upstream failed",

@@ -10,7 +10,7 @@ import { obey } from "./obey.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
-import type { SchemaFaker } from "./schema-data.ts";
+import { answerRoom, type SchemaFaker } from "./schema-data.ts";
 import {
   askedIn,
   conversationText,
@@ -116,18 +116,28 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
   return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
 }
 
+/**
+ * The inputs of the chosen tools. `cut`: an input longer than max_tokens allows, so the model is stopped
+ * while writing it (Claude then returns the tool_use block with what it has, here nothing) and no further
+ * call is made.
+ */
 function toolInputs(
   chosen: readonly InvokeTool[],
   tools: readonly InvokeTool[],
   faker: SchemaFaker,
   rng: Rng,
   text: string,
-): { inputs: Record<string, unknown>[] } | UpstreamResponse {
+  maxTokens: number,
+): { inputs: Record<string, unknown>[]; cut?: true } | UpstreamResponse {
   const inputs: Record<string, unknown>[] = [];
   for (const tool of chosen) {
     const index = tools.indexOf(tool);
-    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text);
+    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text, answerRoom(maxTokens));
     if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
+    if (outcome.cut !== undefined) {
+      inputs.push({});
+      return { inputs, cut: true };
+    }
     const input = outcome.value;
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
       return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
@@ -149,14 +159,16 @@ function toolCalls(
     faker,
     rng,
     conversationText(request, askedIn(request)),
+    request.max_tokens,
   );
   if ("status" in made) return made;
-  const content: InvokeContentBlock[] = chosen.map((tool, i) => ({
+  const content: InvokeContentBlock[] = chosen.slice(0, made.inputs.length).map((tool, i) => ({
     type: "tool_use",
     id: `toolu_bdrk_01${base62Text(rng, 22)}`,
     name: tool.name,
     input: made.inputs[i] ?? {},
   }));
+  if (made.cut) return { content, outputTokens: request.max_tokens };
   return { content, outputTokens: Math.min(countOutputTokens(content), request.max_tokens) };
 }
 
@@ -205,7 +217,14 @@ function emulatedAnswer(
   const afterResults = emulatedOutcomes(request).length > 0;
   const chosen = choose(emulated.choice, emulated.tools, request, rng, afterResults);
   if (chosen === undefined || "status" in chosen) return textAnswer(request, model, rng);
-  const made = toolInputs(chosen, emulated.tools, faker, rng, conversationText(request, askedIn(request)));
+  const made = toolInputs(
+    chosen,
+    emulated.tools,
+    faker,
+    rng,
+    conversationText(request, askedIn(request)),
+    request.max_tokens,
+  );
   if ("status" in made) return textAnswer(request, model, rng);
   const text = chosen.map((tool, i) => emulatedCallText(tool.name, made.inputs[i] ?? {})).join("\n");
   const cut = truncateToTokens(text, request.max_tokens);

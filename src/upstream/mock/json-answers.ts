@@ -8,7 +8,7 @@ import { mentionsIn } from "./mentions.ts";
 import { ANSWER_OBJECT, schemaFromPrompt } from "./prompt-schema.ts";
 import type { Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
-import type { SchemaFaker, SchemaOutcome } from "./schema-data.ts";
+import { answerRoom, type SchemaFaker, type SchemaOutcome } from "./schema-data.ts";
 import { truncateToTokens } from "./tokens.ts";
 import { withoutEmulationPrompt } from "./tool-turns.ts";
 
@@ -30,18 +30,25 @@ export function fakeFromPrompt(
   faker: SchemaFaker,
   seed: number,
   text: string,
+  room: number,
 ): SchemaOutcome {
-  const outcome = faker.fake(schema, seed);
-  if (!outcome.ok) return outcome;
+  const outcome = faker.fake(schema, seed, room);
+  if (!outcome.ok || outcome.cut !== undefined) return outcome;
   const validate = faker.validator(schema);
   if (typeof validate === "string") return outcome;
   return { ok: true, value: fillFromPrompt(outcome.value, schema, mentionsIn(text), validate) };
 }
 
-/** Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller. */
-function jsonText(value: unknown, maxTokens: number): Answer {
-  const cut = truncateToTokens(JSON.stringify(value), maxTokens);
-  return { content: [{ type: "text", text: cut.text }], outputTokens: cut.tokens };
+/**
+ * Past max_tokens the JSON is cut like any other text: output_tokens == max_tokens tells the caller.
+ * A value too long to build (`cut`) arrives as its first characters, and the model ran out of tokens.
+ */
+function jsonText(outcome: { value: unknown; cut?: string | undefined }, maxTokens: number): Answer {
+  const cut = truncateToTokens(outcome.cut ?? JSON.stringify(outcome.value), maxTokens);
+  return {
+    content: [{ type: "text", text: cut.text }],
+    outputTokens: outcome.cut === undefined ? cut.tokens : maxTokens,
+  };
 }
 
 export function structuredAnswer(
@@ -50,9 +57,10 @@ export function structuredAnswer(
   faker: SchemaFaker,
   rng: Rng,
 ): Answer | UpstreamResponse {
-  const outcome = fakeFromPrompt(schema, faker, rng.seed(), conversationText(request, askedIn(request)));
+  const text = conversationText(request, askedIn(request));
+  const outcome = fakeFromPrompt(schema, faker, rng.seed(), text, answerRoom(request.max_tokens));
   if (!outcome.ok) return validationError(`response_format.json_schema.schema: ${outcome.reason}`);
-  return jsonText(outcome.value, request.max_tokens);
+  return jsonText(outcome, request.max_tokens);
 }
 
 /** `{type: "object"}` and nothing else: JSON mode, any object (json_object arrives like this). */
@@ -76,8 +84,9 @@ export function jsonModeAnswer(
 ): Answer | UpstreamResponse {
   const seed = rng.seed();
   const text = conversationText(request, askedIn(request));
-  let outcome = fakeFromPrompt(schemaFromPrompt(request), faker, seed, text);
-  if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed);
+  const room = answerRoom(request.max_tokens);
+  let outcome = fakeFromPrompt(schemaFromPrompt(request), faker, seed, text, room);
+  if (!outcome.ok) outcome = faker.fake(ANSWER_OBJECT, seed, room);
   if (!outcome.ok) return validationError(`response_format: ${outcome.reason}`);
-  return jsonText(outcome.value, request.max_tokens);
+  return jsonText(outcome, request.max_tokens);
 }

@@ -18,7 +18,9 @@ const STOPWORDS = new Set(
 
 /** Up to three content words of the user's message, most distinctive (longest) first. */
 export function topicWords(text: string): string[] {
-  const words = text.toLowerCase().match(/[a-z][a-z-]{3,}/g) ?? [];
+  // A "word" past 40 letters is a pasted blob, not a topic: woven into every sentence, 1.5 M of "a"
+  // made each answer megabytes long.
+  const words = (text.toLowerCase().match(/[a-z][a-z-]{3,}/g) ?? []).filter((w) => w.length <= 40);
   const unique = [...new Set(words.filter((w) => !STOPWORDS.has(w)))];
   return unique.sort((a, b) => b.length - a.length || a.localeCompare(b)).slice(0, 3);
 }

@@ -2,19 +2,44 @@
 // disposes. Each schema is compiled once (cached by its canonical text) and every value is checked
 // before it leaves; a few reseeded attempts, then a minimal-instance repair, so nothing invalid is
 // ever returned. Unsatisfiable or broken schemas yield a reason instead of data.
+//
+// Work is bounded by the answer, not by the schema (schema-size.ts): when even the smallest valid
+// value is longer than the answer may be, only the part a model would write before max_tokens is
+// built (`cut`); when the faker could write more than FAKER_MAX_CHARS, the minimal instance is used.
+// Compiled schemas are cached under the SHA-256 of their text, bounded by count and by text size.
+import { createHash } from "node:crypto";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { generateSync, type JsonSchema } from "json-schema-faker";
 import { LRUCache } from "lru-cache";
-import { minimalInstance } from "./minimal-instance.ts";
+import { minimalInstance, minimalPrefix } from "./minimal-instance.ts";
 import { plausibleString } from "./plausible-strings.ts";
+import { boundedForFaker, FAKER_DEFAULT_ITEMS, schemaSize, type SizeBounds } from "./schema-size.ts";
 
-export type SchemaOutcome = { ok: true; value: unknown } | { ok: false; reason: string };
+export type SchemaOutcome =
+  | { ok: true; value: unknown; cut?: undefined }
+  /** The smallest valid value's JSON is longer than the room: its first `room` characters. */
+  | { ok: true; value: undefined; cut: string }
+  | { ok: false; reason: string };
+
+/**
+ * JSON characters an answer of `maxTokens` may hold. Generous (JSON averages 3–4 characters a token),
+ * so only a value that surely cannot fit is cut without being built; capped so no answer costs more.
+ */
+export function answerRoom(maxTokens: number): number {
+  return Math.min(Math.max(1, maxTokens) * 8, MAX_ANSWER_CHARS);
+}
+const MAX_ANSWER_CHARS = 1_000_000;
+/** Beyond this estimate json-schema-faker is not asked (its time grows with what it writes). */
+const FAKER_MAX_CHARS = 100_000;
 
 export interface SchemaFaker {
-  /** A value valid against `schema`, the same for the same schema and seed. */
-  fake(schema: unknown, seed: number): SchemaOutcome;
+  /**
+   * A value valid against `schema`, the same for the same schema and seed, or the start of one when
+   * no valid value fits in `room` JSON characters (default: `answerRoom` of 4096 tokens).
+   */
+  fake(schema: unknown, seed: number, room?: number): SchemaOutcome;
   /** The compiled validator for a schema (cached), or why it cannot be compiled. */
   validator(schema: unknown): ValidateFunction | string;
 }
@@ -27,8 +52,11 @@ export interface SchemaFakerOptions {
 }
 
 interface Entry {
-  /** The schema as the faker sees it (draft-07 tuples rewritten to `prefixItems`). */
+  /** The schema as the faker sees it (draft-07 tuples rewritten to `prefixItems`, maxima capped). */
   schema: Record<string, unknown>;
+  /** The schema's own text length: what the cache charges for the entry. */
+  chars: number;
+  size: SizeBounds;
   validate: ValidateFunction | string;
   /** Results per seed: the same request repeats cheaply (bounded). */
   results: Map<number, SchemaOutcome>;
@@ -43,25 +71,42 @@ const LIMITS: Readonly<Record<string, number>> = {
   minContains: 1000,
 };
 
-/** Why a schema asks for more data than any answer could hold, or undefined. */
-function excessive(node: unknown, depth = 0): string | undefined {
-  if (depth > 64) return "the schema is nested too deeply";
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const why = excessive(item, depth + 1);
+/** Keywords whose value maps names to subschemas: a key there is a name, never a keyword. */
+const NAME_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
+/**
+ * Ajv's compile time grows faster than the schema (1,000 properties: seconds, then a stack overflow):
+ * past this many subschemas a schema is refused rather than compiled.
+ */
+const MAX_SUBSCHEMAS = 300;
+
+/** Why a schema asks for more data than any answer could hold, or cannot be compiled, or undefined. */
+function excessive(root: unknown): string | undefined {
+  let subschemas = 0;
+  const walk = (node: unknown, depth: number, names: boolean): string | undefined => {
+    if (depth > 64) return "JSON schema is too demanding: the schema is nested too deeply";
+    if (Array.isArray(node)) {
+      for (const item of node) {
+        const why = walk(item, depth + 1, false);
+        if (why !== undefined) return why;
+      }
+      return undefined;
+    }
+    if (node === null || typeof node !== "object") return undefined;
+    if (!names && ++subschemas > MAX_SUBSCHEMAS)
+      return `JSON schema is too demanding: more than ${MAX_SUBSCHEMAS} subschemas`;
+    for (const [key, value] of Object.entries(node)) {
+      const limit = names ? undefined : LIMITS[key];
+      if (limit !== undefined && typeof value === "number" && value > limit)
+        return `JSON schema is too demanding: ${key} ${value} exceeds ${limit}`;
+      // Ajv assumes identifiers are strings and throws a TypeError deep inside otherwise.
+      if (!names && (key === "$id" || key === "$anchor") && typeof value !== "string")
+        return `JSON schema is invalid: ${key} must be a string`;
+      const why = walk(value, depth + 1, !names && NAME_MAPS.has(key));
       if (why !== undefined) return why;
     }
     return undefined;
-  }
-  if (node === null || typeof node !== "object") return undefined;
-  for (const [key, value] of Object.entries(node)) {
-    const limit = LIMITS[key];
-    if (limit !== undefined && typeof value === "number" && value > limit)
-      return `${key} ${value} exceeds ${limit}`;
-    const why = excessive(value, depth + 1);
-    if (why !== undefined) return why;
-  }
-  return undefined;
+  };
+  return walk(root, 0, false);
 }
 const RESULTS_PER_SCHEMA = 64;
 
@@ -96,31 +141,43 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   const ajvOptions = { strict: false, allErrors: false, logger: false as const, validateFormats: true };
   const modern = newAjv(new Ajv2020(ajvOptions));
   const legacy = newAjv(new Ajv(ajvOptions));
-  const cache = new LRUCache<string, Entry>({ max: cacheSize });
+  // Compiled validators grow with their schema's text: bound the text held as well as the count.
+  const cache = new LRUCache<string, Entry>({
+    max: cacheSize,
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (entry) => Math.max(1, entry.chars),
+  });
 
   function entryFor(schema: unknown): Entry {
-    const key = JSON.stringify(schema) ?? "undefined";
+    const text = JSON.stringify(schema) ?? "undefined";
+    const key = createHash("sha256").update(text).digest("base64url");
     let entry = cache.get(key);
     if (entry === undefined) {
-      entry = compile(key);
+      entry = compile(text);
       cache.set(key, entry);
     }
     return entry;
   }
 
-  function compile(key: string): Entry {
+  function compile(text: string): Entry {
+    const unusable = (validate: string): Entry => ({
+      schema: {},
+      chars: text.length,
+      size: { min: 0, max: 0 },
+      validate,
+      results: new Map(),
+    });
     // A private copy: neither library may see (or mutate) the caller's object.
-    const parsed: unknown = key === "undefined" ? undefined : JSON.parse(key);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      return { schema: {}, validate: "the schema must be a JSON object", results: new Map() };
-    }
+    const parsed: unknown = text === "undefined" ? undefined : JSON.parse(text);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      return unusable("the schema must be a JSON object");
     const { $schema, ...schema } = parsed as Record<string, unknown>;
+    const problem = excessive(schema);
+    if (problem !== undefined) return unusable(problem);
     const ajv = typeof $schema === "string" && OLD_DRAFTS.test($schema) ? legacy : modern;
     let validate: ValidateFunction | string;
-    const tooDemanding = excessive(schema);
     try {
-      validate =
-        tooDemanding === undefined ? ajv.compile(schema) : `JSON schema is too demanding: ${tooDemanding}`;
+      validate = ajv.compile(schema);
     } catch (error) {
       // Ajv's messages name the offending keyword; an engine failure (stack, memory) says nothing useful.
       validate =
@@ -129,19 +186,25 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
           : `JSON schema is invalid: ${(error as Error).message}`;
     } finally {
       // Our LRU owns compiled schemas: drop Ajv's own registry entry (and any `$id`) so memory stays bounded.
-      ajv.removeSchema(schema);
+      try {
+        ajv.removeSchema(schema);
+      } catch {
+        // Nothing was registered for a schema Ajv could not read.
+      }
     }
-    return { schema: ajv === legacy ? modernTuples(schema) : schema, validate, results: new Map() };
+    const forFaker = boundedForFaker(ajv === legacy ? modernTuples(schema) : schema);
+    return { schema: forFaker, chars: text.length, size: schemaSize(forFaker), validate, results: new Map() };
   }
 
   function generate(entry: Entry, validate: ValidateFunction, seed: number): SchemaOutcome {
-    for (let attempt = 0; attempt < attempts; attempt++) {
+    const fakerAttempts = entry.size.max <= FAKER_MAX_CHARS ? attempts : 0;
+    for (let attempt = 0; attempt < fakerAttempts; attempt++) {
       try {
         const value = generateSync(entry.schema as JsonSchema, {
           seed: (seed + attempt * 7919) >>> 0,
           maxDepth: 8,
           refDepthMax: 3,
-          maxDefaultItems: 3,
+          maxDefaultItems: FAKER_DEFAULT_ITEMS,
           optionalsProbability: 0.7,
           failOnInvalidTypes: false,
           outputTransform: plausibleString,
@@ -151,7 +214,7 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
         // Unsupported construct for the faker: try again, then repair.
       }
     }
-    const repaired = minimalInstance(entry.schema);
+    const repaired = minimalInstance(entry.schema, MAX_ANSWER_CHARS);
     if (repaired.ok && validate(repaired.value)) return { ok: true, value: repaired.value };
     const why = validate.errors?.[0];
     return {
@@ -165,9 +228,13 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
 
   return {
     validator: (schema) => entryFor(schema).validate,
-    fake(schema, seed) {
+    fake(schema, seed, room = answerRoom(4096)) {
       const entry = entryFor(schema);
       if (typeof entry.validate === "string") return { ok: false, reason: entry.validate };
+      // A model asked for more than max_tokens allows writes until the limit stops it. (No finite
+      // instance at all, `Infinity`, is the repair pass's to report.)
+      if (entry.size.min > room && entry.size.min !== Infinity)
+        return { ok: true, value: undefined, cut: minimalPrefix(entry.schema, room) };
       const cached = entry.results.get(seed);
       if (cached !== undefined) return cached;
       const outcome = generate(entry, entry.validate, seed);

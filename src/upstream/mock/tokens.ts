@@ -8,6 +8,7 @@
 // gpt-tokenizer's own cl100k_base module costs ~22 MiB) on first use, not at import: live, replay and
 // the CLI never pay for it.
 import { cl100k } from "./cl100k.ts";
+import { LRUCache } from "lru-cache";
 import type { InvokeContentBlock, InvokeMessage, InvokeRequest } from "../types.ts";
 
 /**
@@ -21,17 +22,40 @@ const LONG_RUN = 256;
 // The lookbehinds let the search skip the inside of short runs: half the time of a bare \S{257,}.
 const LONG_RUNS = new RegExp(`(?<!\\S)\\S{${LONG_RUN + 1},}|(?<!\\s)\\s{${LONG_RUN + 1},}`, "g");
 
-function countTokens(text: string): number {
-  const encoding = cl100k();
-  if (text.length <= LONG_RUN) return encoding.count(text);
-  let total = 0;
+/** The text in pieces BPE can take in bounded time: long runs sliced, the rest between them whole. */
+function* pieces(text: string): Generator<string> {
+  if (text.length <= LONG_RUN) {
+    yield text;
+    return;
+  }
   let last = 0;
   for (const run of text.matchAll(LONG_RUNS)) {
-    total += encoding.count(text.slice(last, run.index));
-    for (let i = 0; i < run[0].length; i += LONG_RUN) total += encoding.count(run[0].slice(i, i + LONG_RUN));
+    if (run.index > last) yield text.slice(last, run.index);
+    for (let i = 0; i < run[0].length; i += LONG_RUN) yield run[0].slice(i, i + LONG_RUN);
     last = run.index + run[0].length;
   }
-  return total + encoding.count(last === 0 ? text : text.slice(last));
+  if (last < text.length) yield last === 0 ? text : text.slice(last);
+}
+
+/**
+ * Counts of whole LONG_RUN slices, which repeat in hostile input ("aaaa…") and are the costly case
+ * (a slice of one repeated letter takes ~2 ms to merge; 1.5 M of them took seconds without this).
+ */
+const sliceCounts = new LRUCache<string, number>({ max: 4096 });
+
+function countTokens(text: string): number {
+  const encoding = cl100k();
+  let total = 0;
+  for (const piece of pieces(text)) {
+    if (piece.length !== LONG_RUN) {
+      total += encoding.count(piece);
+      continue;
+    }
+    let n = sliceCounts.get(piece);
+    if (n === undefined) sliceCounts.set(piece, (n = encoding.count(piece)));
+    total += n;
+  }
+  return total;
 }
 
 /** Images are billed by size; without decoding, approximate from the payload (Anthropic: ~px/750). */
@@ -49,9 +73,12 @@ function blockText(block: InvokeContentBlock, images: { tokens: number }): strin
     case "tool_use":
       return `${block.name} ${JSON.stringify(block.input)}`;
     case "tool_result":
+      // `content` is optional (a tool that returned nothing); the shape check lets it through.
       return typeof block.content === "string"
         ? block.content
-        : block.content.map((b) => blockText(b, images)).join("\n");
+        : Array.isArray(block.content)
+          ? block.content.map((b) => blockText(b, images)).join("\n")
+          : "";
     default:
       return "";
   }
@@ -91,13 +118,26 @@ export function countText(text: string): number {
   return countTokens(text);
 }
 
-/** Cut text to at most `limit` tokens; returns the cut text and its token count. */
+/**
+ * Cut text to at most `limit` tokens; returns the cut text and its token count. Encoded piece by piece
+ * (long runs sliced, as counted) and only as far as the limit: a megabyte of answer costs what the
+ * limit lets through.
+ */
 export function truncateToTokens(
   text: string,
   limit: number,
 ): { text: string; tokens: number; truncated: boolean } {
   const encoding = cl100k();
-  const tokens = encoding.encode(text);
-  if (tokens.length <= limit) return { text, tokens: tokens.length, truncated: false };
-  return { text: encoding.decode(tokens.slice(0, limit)), tokens: limit, truncated: true };
+  let kept = "";
+  let tokens = 0;
+  for (const piece of pieces(text)) {
+    const encoded = encoding.encode(piece);
+    if (tokens + encoded.length > limit) {
+      kept += encoding.decode(encoded.slice(0, limit - tokens));
+      return { text: kept, tokens: limit, truncated: true };
+    }
+    kept += piece;
+    tokens += encoded.length;
+  }
+  return { text, tokens, truncated: false };
 }

@@ -152,12 +152,12 @@ describe("transport failures", () => {
     expect(error).toMatchObject({ status: 504, code: "upstream_timeout", shouldRetry: true });
   });
 
-  test("connection reset → 502 upstream_unreachable", async () => {
+  test("connection reset → 502 upstream_reset (connected, then dropped: not unreachable)", async () => {
     pool()
       .intercept({ path: "/prod/invoke", method: "POST" })
       .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
     const error = await client.invoke(REQUEST, CONTEXT).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 502, code: "upstream_unreachable", shouldRetry: true });
+    expect(error).toMatchObject({ status: 502, code: "upstream_reset", shouldRetry: true });
   });
 
   test("unreachable host (network disabled) → 502 upstream_unreachable", async () => {
@@ -248,7 +248,7 @@ describe("withRetries around the live client", () => {
     const error = await retrying(sleeps)
       .invoke(REQUEST, CONTEXT)
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
+    expect(error).toMatchObject({ status: 502, code: "upstream_reset" });
     expect(sleeps).toHaveLength(2);
   });
 
@@ -347,8 +347,8 @@ describe("over a real socket, through the client's own pool", () => {
     }
   });
 
-  test("a dropped connection → 502 upstream_unreachable, and the next call goes through", async () => {
-    await expect(ask("reset")).rejects.toMatchObject({ status: 502, code: "upstream_unreachable" });
+  test("a dropped connection → 502 upstream_reset, and the next call goes through", async () => {
+    await expect(ask("reset")).rejects.toMatchObject({ status: 502, code: "upstream_reset" });
     expect((await ask("ok")).status).toBe(200);
   });
 
