@@ -92,7 +92,7 @@ describe("startup check of the cassette directory", () => {
 });
 
 describe("cassette I/O failing mid-run", () => {
-  it("a write under a path that cannot be made answers 500 at once, and shutdown completes", async () => {
+  it("a cassette under a path that cannot be made is answered at once (never waited on), and shutdown completes", async () => {
     const dir = temp();
     const gw = await startTestGateway({
       mode: "record",
@@ -100,14 +100,14 @@ describe("cassette I/O failing mid-run", () => {
       recording: { dir },
       server: { log_level: "silent", shutdown_timeout_ms: 2_000 },
     });
-    // After the startup check: part of the directory now leads into /proc, where Node's recursive
-    // mkdir would spin forever.
-    symlinkSync("/proc", join(dir, "proc"));
-    const res = await invoke(gw.url, "proc/cassettes/x");
-    expect(res.status).toBe(500);
-    expect(await res.json()).toMatchObject({
-      error: expect.stringMatching(/^Cannot write cassette .*ENOENT/),
-    });
+    // After the startup check: a file now stands where the cassette's folder would be made. (A symlink
+    // out of the directory, e.g. into /proc, is refused before any I/O: cassette-paths tests.)
+    writeFileSync(join(dir, "blocked"), "");
+    const res = await invoke(gw.url, "blocked/cassettes/x");
+    const body = (await res.json()) as { error: string };
+    // The path check (realpath, issue 19) refuses it before any write is tried.
+    expect(res.status).toBe(400);
+    expect(body.error).toMatch(/^Cassette name "blocked\/cassettes\/x" leads outside the cassette directory/);
     await gw.close();
   });
 
