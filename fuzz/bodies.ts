@@ -67,13 +67,11 @@ const hostileSchema: fc.Arbitrary<unknown> = fc.oneof(
   fc
     .integer({ min: 2, max: 1000 })
     .map((n) => nest(3, (c) => ({ type: "array", minContains: n, contains: c }), { type: "string" })),
-  fc
-    .integer({ min: 1, max: 1000 })
-    .map((n) => ({
-      type: "array",
-      maxItems: n,
-      items: { type: "array", maxItems: n, items: { maxLength: n } },
-    })),
+  fc.integer({ min: 1, max: 1000 }).map((n) => ({
+    type: "array",
+    maxItems: n,
+    items: { type: "array", maxItems: n, items: { maxLength: n } },
+  })),
   fc.integer({ min: 1, max: 1200 }).map((n) => ({
     type: "object",
     properties: Object.fromEntries(
