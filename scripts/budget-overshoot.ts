@@ -1,7 +1,7 @@
 // How far calls in flight together overshoot a budget (README "Budget: checked before, charged after").
 // The simulator, like the proxy, checks the budget on arrival and charges on answer: N concurrent calls
 // all pass the check. Prints one JSON line per concurrency level.
-//   node bench/budget-overshoot.ts
+//   node scripts/budget-overshoot.ts
 import { startGateway } from "../src/server/gateway.ts";
 
 const BUDGET = 0.001;
