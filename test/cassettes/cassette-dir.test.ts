@@ -1,7 +1,7 @@
 // The cassette directory is checked at startup in record/auto mode, and cassette I/O never holds a
 // request or a shutdown (issue 12).
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
