@@ -94,8 +94,8 @@ describe("budget gauges in mock mode", () => {
   });
 
   it("counts requests per face", async () => {
-    expect(await sample(gw, "bpg_face_requests_total", 'face="/v1/chat/completions"')).toBe(1);
-    expect(await sample(gw, "bpg_face_requests_total", 'face="/prod/invoke"')).toBe(1);
+    expect(await sample(gw, "bpg_face_requests_total", 'face="chat"')).toBe(1);
+    expect(await sample(gw, "bpg_face_requests_total", 'face="invoke"')).toBe(1);
   });
 });
 
