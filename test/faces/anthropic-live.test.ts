@@ -2,61 +2,51 @@
 // Claude Code's request reaches the proxy as a plain invoke body — nothing the proxy cannot carry, the
 // system prompt folded into the first user turn, max_tokens capped, the team from TEAM_ID:API_TOKEN — and
 // the proxy's answer (which has no id, stop reason or model) comes back as an Anthropic stream.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
 import { createLogger } from "../../src/shared/logger.ts";
+import {
+  liveUpstream,
+  proxySuccess,
+  startStandInProxy,
+  type StandInProxy,
+} from "../helpers/stand-in-proxy.ts";
 
 const received: Record<string, unknown>[] = [];
-let proxy: Server;
+let proxy: StandInProxy;
 let gw: Gateway;
 
 beforeAll(async () => {
-  proxy = createServer((req, res) => {
-    let text = "";
-    req.on("data", (d: Buffer) => (text += d.toString()));
-    req.on("end", () => {
-      received.push(JSON.parse(text) as Record<string, unknown>);
-      res.setHeader("content-type", "application/json");
-      res.end(
-        JSON.stringify({
-          content: [
-            { type: "text", text: "Let me look." },
-            { type: "tool_use", id: "toolu_bdrk_01abc", name: "Read", input: { file_path: "a.ts" } },
-          ],
-          usage: { input_tokens: 120, output_tokens: 30, total_tokens: 150 },
-          metadata: {
-            team_id: "team_y",
-            model: "us.anthropic.claude-opus-4-20250514-v1:0",
-            cost_usd: 0.00405,
-            latency_ms: 900,
-            remaining_quota: { budget_limit: 50, remaining_budget: 49.99595 },
-          },
-        }),
-      );
-    });
+  proxy = await startStandInProxy((call) => {
+    received.push(call.body);
+    return {
+      body: proxySuccess({
+        content: [
+          { type: "text", text: "Let me look." },
+          { type: "tool_use", id: "toolu_bdrk_01abc", name: "Read", input: { file_path: "a.ts" } },
+        ],
+        usage: { input_tokens: 120, output_tokens: 30, total_tokens: 150 },
+        metadata: {
+          team_id: "team_y",
+          model: "us.anthropic.claude-opus-4-20250514-v1:0",
+          cost_usd: 0.00405,
+          latency_ms: 900,
+          remaining_quota: { budget_limit: 50, remaining_budget: 49.99595 },
+        },
+      }),
+    };
   });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  const { port } = proxy.address() as AddressInfo;
   gw = await startGateway({
     mode: "live",
     port: 0,
     logger: createLogger("silent"),
-    upstream: {
-      kind: "live",
-      url: `http://127.0.0.1:${port}/prod/invoke`,
-      team_id: "team_x",
-      api_token: "tok_x",
-      timeout_ms: 5_000,
-      retries: 0,
-    },
+    upstream: liveUpstream(proxy),
   });
 });
 afterAll(async () => {
   await gw.close();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
 });
 
 test("Claude Code's request reaches the proxy as a plain invoke body; the answer streams back", async () => {

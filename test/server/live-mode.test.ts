@@ -1,78 +1,46 @@
 // The whole composition in live mode: startGateway → createUpstream (live undici client) → /v1 with
 // retries, against a stand-in proxy on 127.0.0.1 (no outside network).
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
 import { createLogger } from "../../src/shared/logger.ts";
+import {
+  liveUpstream,
+  proxySuccess,
+  startStandInProxy,
+  type StandInProxy,
+} from "../helpers/stand-in-proxy.ts";
 
-const received: { body: Record<string, unknown>; headers: IncomingHttpHeaders }[] = [];
 let throttleNext = 0;
-let proxy: Server;
+let proxy: StandInProxy;
+let received: StandInProxy["received"];
 let gw: Gateway;
 
 beforeAll(async () => {
-  proxy = createServer((req, res) => {
-    let text = "";
-    req.on("data", (d: Buffer) => (text += d.toString()));
-    req.on("end", () => {
-      received.push({ body: JSON.parse(text) as Record<string, unknown>, headers: req.headers });
-      res.setHeader("content-type", "application/json");
-      if (throttleNext > 0) {
-        throttleNext--;
-        res.statusCode = 500;
-        res.end(
-          JSON.stringify({
-            error:
-              "Bedrock error: An error occurred (ThrottlingException) when calling the InvokeModel operation: Too many requests",
-          }),
-        );
-        return;
-      }
-      res.end(
-        JSON.stringify({
-          content: [{ type: "text", text: "4" }],
-          usage: { input_tokens: 14, output_tokens: 5, total_tokens: 19 },
-          metadata: {
-            team_id: "team_x",
-            model: "us.anthropic.claude-3-haiku-20240307-v1:0",
-            cost_usd: 1e-5,
-            latency_ms: 5,
-            remaining_quota: {
-              requests_today: 1,
-              tokens_today: 19,
-              llm_cost: 1e-5,
-              gpu_cost: 0,
-              total_cost: 1e-5,
-              budget_limit: 50,
-              remaining_budget: 49.99999,
-              budget_usage_percent: 0.00002,
-            },
-          },
-        }),
-      );
-    });
+  proxy = await startStandInProxy(() => {
+    if (throttleNext > 0) {
+      throttleNext--;
+      return {
+        status: 500,
+        body: {
+          error:
+            "Bedrock error: An error occurred (ThrottlingException) when calling the InvokeModel operation: Too many requests",
+        },
+      };
+    }
+    return { body: proxySuccess() };
   });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  const { port } = proxy.address() as AddressInfo;
+  received = proxy.received;
   gw = await startGateway({
     mode: "live",
     port: 0,
     logger: createLogger("silent"),
-    upstream: {
-      kind: "live",
-      url: `http://127.0.0.1:${port}/prod/invoke`,
-      team_id: "team_x",
-      api_token: "tok_x",
-      timeout_ms: 5_000,
-      retries: 1,
-    },
+    upstream: liveUpstream(proxy, 1),
   });
 });
 afterAll(async () => {
   await gw.close();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
 });
 
 test("the SDK talks to the real proxy through the gateway, which holds the credentials", async () => {
