@@ -3,6 +3,7 @@
 // and whatever answered (simulator, real proxy, cassette). The dashboard's per-model figures and, where
 // no simulator keeps a ledger, the teams' budgets come from here.
 import type { RemainingQuota } from "../shared/remaining-quota.ts";
+import { answerOf } from "../upstream/invoke-response.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 
 /** What one successful answer reported. */
@@ -38,30 +39,6 @@ function quotaOf(value: unknown): RemainingQuota | undefined {
   return QUOTA_KEYS.every((k) => finite(record[k])) ? (value as RemainingQuota) : undefined;
 }
 
-/**
- * The `usage` and `metadata` of an answer. The proxy writes them last (content, usage, metadata), so
- * the tail from the last `"usage"` key is parsed first — the content, often most of the body, is not
- * parsed twice; a body of another shape falls back to a full parse. (Inside JSON strings a quote is
- * always escaped, so `"usage"` can only be a key.)
- */
-function tailOf(body: string): { usage?: unknown; metadata?: unknown } | undefined {
-  const at = body.lastIndexOf('"usage"');
-  if (at > 0) {
-    try {
-      const tail = JSON.parse(`{${body.slice(at)}`) as { usage?: unknown; metadata?: unknown };
-      if (typeof tail === "object" && tail !== null && tail.metadata !== undefined) return tail;
-    } catch {
-      // not the proxy's key order: parse the whole body below
-    }
-  }
-  try {
-    const whole = JSON.parse(body) as unknown;
-    return typeof whole === "object" && whole !== null ? (whole as { usage?: unknown }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A budget refusal's quota (the proxy's 429 carries `remaining_quota`, PROXY.md). */
 function refusal(teamId: string, model: string, body: string): SpendObservation | undefined {
   let parsed: { remaining_quota?: unknown; metadata?: { remaining_quota?: unknown } } | null;
@@ -87,9 +64,11 @@ export function observe(
   if (context.credentials === undefined) return undefined;
   if (response.status === 429) return refusal(context.credentials.teamId, request.model, response.body);
   if (response.status < 200 || response.status >= 300) return undefined;
-  const tail = tailOf(response.body);
-  const usage = tail?.usage as { input_tokens?: unknown; output_tokens?: unknown } | undefined;
-  const metadata = tail?.metadata as { cost_usd?: unknown; remaining_quota?: unknown } | undefined;
+  // The typed answer, parsed once and shared with the faces and the cost metric (an answer the
+  // simulator built in memory is read without being serialised and parsed back).
+  const answer = answerOf(response);
+  const usage = answer?.usage as { input_tokens?: unknown; output_tokens?: unknown } | undefined;
+  const metadata = answer?.metadata as { cost_usd?: unknown; remaining_quota?: unknown } | undefined;
   if (usage === undefined || !finite(usage.input_tokens) || !finite(usage.output_tokens)) return undefined;
   return {
     teamId: context.credentials.teamId,
