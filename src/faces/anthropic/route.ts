@@ -17,6 +17,7 @@ import { streamEvents, type EventWriter } from "../../http/stream-events.ts";
 import { resolveAnthropicModel, type AnthropicModel } from "../../models/anthropic-names.ts";
 import type { ModelInfo } from "../../models/catalog.ts";
 import { notFound } from "../../shared/errors.ts";
+import { quoteUser } from "../../shared/quote.ts";
 import type { InvokeRequest } from "../../upstream/types.ts";
 import { anthropicErrorBody, requestIdOf, writeAnthropicError } from "./errors.ts";
 import { toMessage } from "./from-invoke.ts";
@@ -51,7 +52,7 @@ function resolveModel(deps: FaceDeps, name: string): AnthropicModel {
   const resolved = resolveAnthropicModel(deps.models, name);
   if (resolved === undefined) {
     throw notFound(
-      `model: ${name} is not served. Use a Claude model name (claude-sonnet-4-5, …), a Bedrock id, or an alias (GET /v1/models).`,
+      `model: ${quoteUser(name)} is not served. Use a Claude model name (claude-sonnet-4-5, …), a Bedrock id, or an alias (GET /v1/models).`,
       "model_not_found",
       "model",
     );

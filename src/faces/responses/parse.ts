@@ -3,6 +3,7 @@
 // naming the tool. Keys the proxy cannot use are ignored (IGNORED_KEYS); unknown keys too, as on
 // /v1/chat/completions, because clients add fields of their own.
 import { invalidRequest } from "../../shared/errors.ts";
+import { quoteUser } from "../../shared/quote.ts";
 import {
   type Json,
   isRecord,
@@ -46,7 +47,7 @@ function parseTool(raw: unknown, j: number): ResponseFunctionTool {
   const type = readString(tool.type, `${param}.type`);
   if (type !== "function") {
     throw invalidRequest(
-      `The built-in tool '${type}' is not served: the proxy's models run no OpenAI-hosted tools. Use function tools and run the tool yourself.`,
+      `The built-in tool ${quoteUser(type)} is not served: the proxy's models run no OpenAI-hosted tools. Use function tools and run the tool yourself.`,
       `${param}.type`,
       "unsupported_tool",
     );
@@ -74,7 +75,7 @@ function parseToolChoice(value: unknown): ResponseToolChoice {
   const type = readString(choice.type, "tool_choice.type");
   if (type !== "function") {
     throw invalidRequest(
-      `tool_choice of type '${type}' is not served: only 'none', 'auto', 'required' and {type: 'function', name} are.`,
+      `tool_choice of type ${quoteUser(type)} is not served: only 'none', 'auto', 'required' and {type: 'function', name} are.`,
       "tool_choice.type",
       "unsupported_tool",
     );
