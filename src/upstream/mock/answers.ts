@@ -20,6 +20,7 @@ import {
   structuredAnswer,
 } from "./json-answers.ts";
 import { structuredSchema } from "./request-checks.ts";
+import { plainAnswer } from "./tasks.ts";
 import { countOutputTokens, truncateToTokens } from "./tokens.ts";
 import {
   normaliseToolChoice,
@@ -79,6 +80,9 @@ function spoken(
   const outcomes = lastToolOutcomes(request);
   const evidence = outcomes.length > 0 ? outcomes : emulatedOutcomes(request);
   const instruction = instructionOf(request, asked);
+  const task =
+    evidence.length > 0 ? undefined : plainAnswer(lastUserQuestion(request).trim(), rng, instruction);
+  if (task !== undefined) return { text: task, prose: false };
   if (instruction !== undefined) {
     const context = { rng, topics, prompt: asked, evidence: evidence.map((o) => o.text).join("\n") };
     return { text: obey(instruction, context), prose: false };
