@@ -6,6 +6,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { ServerResponse } from "node:http";
 import type { Config } from "../config/types.ts";
+import { modelByAnthropicName } from "../models/anthropic-names.ts";
 import type { ModelInfo, ModelResolver } from "../models/catalog.ts";
 import { notFound } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -45,9 +46,14 @@ export interface FaceDeps {
   streamTokensPerSecond?: number;
 }
 
-/** The model a request names (a Bedrock id or an alias), or the OpenAI 404 `model_not_found`. */
+/**
+ * The model a request names (a Bedrock id, an alias, or the exact Anthropic API name of a Claude model —
+ * code moved from Anthropic's OpenAI-compatible endpoint keeps its `claude-3-5-haiku-20241022`), or the
+ * OpenAI 404 `model_not_found`. Unknown `claude-*` names are not guessed here: that tier fallback is the
+ * Anthropic face's (CONTRACT §3b).
+ */
 export function resolveModel(models: ModelResolver, name: string): ModelInfo {
-  const model = models.resolve(name);
+  const model = models.resolve(name) ?? modelByAnthropicName(name);
   if (model !== undefined) return model;
   throw notFound(models.unknown(name), "model_not_found", "model");
 }

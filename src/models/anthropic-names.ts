@@ -28,6 +28,11 @@ const BY_NAME: ReadonlyMap<string, ModelInfo> = new Map(
   MODELS.flatMap((m) => anthropicNamesOf(m).map((name) => [name, m] as const)),
 );
 
+/** The model an exact Anthropic API name (`claude-3-5-haiku-20241022`, `claude-sonnet-4-5`) names, if any. */
+export function modelByAnthropicName(name: string): ModelInfo | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
 export type ModelMatch = "alias_or_id" | "anthropic_name" | "tier";
 
 export interface AnthropicModel {
@@ -45,7 +50,7 @@ const TIER = /^claude-(?:.*-)?(opus|sonnet|haiku)(?:-|$)/;
 export function resolveAnthropicModel(resolver: ModelResolver, name: string): AnthropicModel | undefined {
   const direct = resolver.resolve(name);
   if (direct !== undefined) return { model: direct, via: "alias_or_id" };
-  const known = BY_NAME.get(name.toLowerCase());
+  const known = modelByAnthropicName(name);
   if (known !== undefined) return { model: known, via: "anthropic_name" };
   const tier = TIER.exec(name.toLowerCase())?.[1];
   const model = tier === undefined ? undefined : resolver.resolve(`claude-${tier}`);

@@ -585,6 +585,19 @@ describe("errors from real simulator behaviour", () => {
     expect(error.param).toBe("model");
   });
 
+  test("an exact Anthropic API name is served on /v1 (chat and responses); an unknown claude-* name is not", async () => {
+    const chat = await sdk().chat.completions.create({
+      model: "claude-3-5-haiku-20241022",
+      messages: [{ role: "user", content: "Say hello" }],
+    });
+    expect(chat.model).toBe("claude-3-5-haiku-20241022");
+    expect(chat.choices[0]?.message.content).toBe("Hello!");
+    const response = await sdk().responses.create({ model: "claude-sonnet-4-5", input: "Count to 3" });
+    expect(response.output_text).toBe("1, 2, 3");
+    const error = await failure(sdk(), { model: "claude-opus-9-9" });
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
   test("429 budget exhausted → insufficient_quota, NOT retried by the SDK", async () => {
     const before = sent;
     const error = await failure(sdk({ apiKey: "broke:broke-token", maxRetries: 3 }));
