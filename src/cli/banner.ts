@@ -1,5 +1,5 @@
 // What `bpg serve` prints once listening: the first line (URL, mode, storage, config — scripts grep
-// "listening on"), then what a newcomer needs next: the base URL for OpenAI clients, the simulated
+// "listening on"), then what a newcomer needs next: the base URL for OpenAI, Anthropic and Bedrock clients, the simulated
 // teams' credentials for /prod/invoke (they are made up, not secrets), and where cassettes and state live.
 import { resolve } from "node:path";
 import type { Config } from "../config/types.ts";
@@ -53,6 +53,8 @@ export function startupBanner(config: Readonly<Config>, url: string, file: strin
     `bedrock-proxy-gateway ${VERSION} listening on ${url} — mode ${config.mode}, ${describeStorage(config)}, config: ${source}`,
     `  OpenAI SDKs:   baseURL ${url}/v1` +
       (config.server.api_keys.length > 0 ? " with one of server.api_keys" : ", any API key"),
+    `  Anthropic:     ANTHROPIC_BASE_URL=${url} (SDKs, Claude Code)`,
+    `  Bedrock:       endpoint_url / endpoint ${url} (boto3, AWS SDK)`,
     `  /prod/invoke:  ${invokeCredentials(config)}`,
   ];
   if (config.mode === "mock" || simulated(config)) {

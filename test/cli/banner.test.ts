@@ -14,6 +14,8 @@ describe("the start-up banner", () => {
     expect(lines[0]).toMatch(/listening on http:\/\/127\.0\.0\.1:8787 — mode mock, state: in memory/);
     const text = lines.join("\n");
     expect(text).toContain(`baseURL ${URL}/v1, any API key`);
+    expect(text).toContain(`ANTHROPIC_BASE_URL=${URL} `);
+    expect(text).toContain(`endpoint_url / endpoint ${URL} `);
     expect(text).toContain("X-Team-ID: demo  X-API-Token: demo-token");
     expect(text).toMatch(/state: +in memory/);
   });
