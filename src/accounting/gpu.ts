@@ -10,69 +10,27 @@
 // and stopped there, so gpu_cost overshoots the budget by at most one millisecond of running time.
 import type { Clock } from "../shared/clock.ts";
 import type { Logger } from "../shared/logger.ts";
-import { GatewayError, notFound } from "../shared/errors.ts";
+import { notFound } from "../shared/errors.ts";
 import {
-  GPU_INSTANCE_TYPES,
-  findInstanceType,
-  gpuCost,
-  MS_PER_HOUR,
-  type GpuInstanceType,
-} from "./gpu-types.ts";
+  budgetExhausted,
+  conflict,
+  instanceStatus,
+  instanceView,
+  persisted,
+  restored,
+  type Instance,
+  type PersistedFleet,
+  type PersistedInstance,
+} from "./gpu-instance.ts";
+import { GPU_INSTANCE_TYPES, findInstanceType, MS_PER_HOUR, type GpuInstanceType } from "./gpu-types.ts";
 import { parseCreateInstance } from "./gpu-input.ts";
 import type { Ledger } from "./ledger.ts";
-import type { GpuInstanceView, GpuService, InstanceStatus } from "./types.ts";
+import type { GpuInstanceView, GpuService } from "./types.ts";
 
-/** Simulated durations of the transitional states. */
-export const TRANSITION_MS = { pending: 30_000, stopping: 15_000, deleting: 10_000 } as const;
+export type { PersistedFleet, PersistedInstance } from "./gpu-instance.ts";
+
 /** Instances one team may hold at once (bounds memory and the state file). */
 export const MAX_INSTANCES_PER_TEAM = 20;
-
-export interface PersistedInstance {
-  team_id: string;
-  name: string;
-  instance_type: string;
-  running: boolean;
-  deleted: boolean;
-  created_ms: number;
-  since_ms: number;
-  billed_ms: number;
-  stop_reason: "user" | "budget_exhausted" | null;
-}
-
-export interface PersistedFleet {
-  settled_at: Record<string, number>;
-  instances: PersistedInstance[];
-}
-
-interface Instance {
-  teamId: string;
-  name: string;
-  type: string;
-  usdPerHour: number;
-  /** Billed phase: Pending or InService. */
-  running: boolean;
-  deleted: boolean;
-  createdMs: number;
-  /** Simulated time of the last start, stop or delete. */
-  sinceMs: number;
-  billedMs: number;
-  stopReason: "user" | "budget_exhausted" | null;
-}
-
-function conflict(message: string, code: string, param: string | null = null): GatewayError {
-  return new GatewayError(message, { status: 409, type: "invalid_request_error", code, param });
-}
-
-function budgetExhausted(teamId: string): GatewayError {
-  return new GatewayError(
-    `Team ${teamId} has no budget left (remaining_budget ≤ 0); GPU instances cannot start.`,
-    {
-      status: 429,
-      type: "insufficient_quota",
-      code: "insufficient_quota",
-    },
-  );
-}
 
 export interface GpuFleetOptions {
   ledger: Ledger;
@@ -171,36 +129,13 @@ export class GpuFleet implements GpuService {
     }
   }
 
-  #status(instance: Instance, now: number): InstanceStatus | undefined {
-    const age = now - instance.sinceMs;
-    if (instance.deleted) return age < TRANSITION_MS.deleting ? "Deleting" : undefined;
-    if (instance.running) return age < TRANSITION_MS.pending ? "Pending" : "InService";
-    return age < TRANSITION_MS.stopping ? "Stopping" : "Stopped";
-  }
-
   /** Drop deleted instances whose Deleting phase is over (their cost stays in the ledger). */
   #purge(teamId: string, now: number): void {
     const team = this.#byTeam.get(teamId);
     if (team === undefined) return;
     for (const [name, instance] of team) {
-      if (instance.deleted && this.#status(instance, now) === undefined) team.delete(name);
+      if (instance.deleted && instanceStatus(instance, now) === undefined) team.delete(name);
     }
-  }
-
-  #view(instance: Instance, now: number): GpuInstanceView {
-    return {
-      name: instance.name,
-      instance_type: instance.type,
-      status: this.#status(instance, now) ?? "Deleting",
-      gpu: findInstanceType(instance.type)?.gpu ?? null,
-      usd_per_hour: instance.usdPerHour,
-      running_seconds: instance.billedMs / 1000,
-      cost_usd: gpuCost(instance.usdPerHour, instance.billedMs),
-      created_at: new Date(instance.createdMs).toISOString(),
-      status_since: new Date(instance.sinceMs).toISOString(),
-      stop_reason: instance.stopReason,
-      notebook_url: `https://${instance.name}.notebook.us-east-1.sagemaker.aws/lab`,
-    };
   }
 
   /** Settle, purge and return the live instances of a team, with `now`. */
@@ -230,12 +165,12 @@ export class GpuFleet implements GpuService {
 
   list(teamId: string): GpuInstanceView[] {
     const now = this.#prepare(teamId);
-    return [...(this.#byTeam.get(teamId)?.values() ?? [])].map((i) => this.#view(i, now));
+    return [...(this.#byTeam.get(teamId)?.values() ?? [])].map((i) => instanceView(i, now));
   }
 
   get(teamId: string, name: string): GpuInstanceView {
     const now = this.#prepare(teamId);
-    return this.#view(this.#find(teamId, name), now);
+    return instanceView(this.#find(teamId, name), now);
   }
 
   create(teamId: string, input: unknown): GpuInstanceView {
@@ -244,7 +179,7 @@ export class GpuFleet implements GpuService {
     const team = this.#team(teamId);
     const name = requested ?? this.#freeName(team, type.instance_type);
     if (team.has(name)) {
-      const status = this.#status(team.get(name) as Instance, now);
+      const status = instanceStatus(team.get(name) as Instance, now);
       throw conflict(
         `A GPU instance named "${name}" already exists (${status ?? "Deleting"}). Pick another name.`,
         "name_taken",
@@ -274,7 +209,7 @@ export class GpuFleet implements GpuService {
     team.set(name, instance);
     this.#settledAt.set(teamId, now);
     this.#onChange();
-    return this.#view(instance, now);
+    return instanceView(instance, now);
   }
 
   #freeName(team: Map<string, Instance>, typeName: string): string {
@@ -288,7 +223,7 @@ export class GpuFleet implements GpuService {
   stop(teamId: string, name: string): GpuInstanceView {
     const now = this.#prepare(teamId);
     const instance = this.#find(teamId, name);
-    const status = this.#status(instance, now);
+    const status = instanceStatus(instance, now);
     if (!instance.running) {
       throw conflict(
         `GPU instance "${name}" is ${status ?? "Deleting"}; only a Pending or InService instance can be stopped.`,
@@ -300,13 +235,13 @@ export class GpuFleet implements GpuService {
     instance.sinceMs = now;
     instance.stopReason = "user";
     this.#onChange();
-    return this.#view(instance, now);
+    return instanceView(instance, now);
   }
 
   start(teamId: string, name: string): GpuInstanceView {
     const now = this.#prepare(teamId);
     const instance = this.#find(teamId, name);
-    const status = this.#status(instance, now);
+    const status = instanceStatus(instance, now);
     if (status !== "Stopped") {
       throw conflict(
         `GPU instance "${name}" is ${status ?? "Deleting"}; only a Stopped instance can be started.`,
@@ -320,7 +255,7 @@ export class GpuFleet implements GpuService {
     instance.stopReason = null;
     this.#settledAt.set(teamId, now);
     this.#onChange();
-    return this.#view(instance, now);
+    return instanceView(instance, now);
   }
 
   delete(teamId: string, name: string): GpuInstanceView {
@@ -332,7 +267,7 @@ export class GpuFleet implements GpuService {
     instance.deleted = true;
     instance.sinceMs = now;
     this.#onChange();
-    return this.#view(instance, now);
+    return instanceView(instance, now);
   }
 
   /** Remove every instance of a team at once (admin reset). */
@@ -346,17 +281,7 @@ export class GpuFleet implements GpuService {
     const instances: PersistedInstance[] = [];
     for (const team of this.#byTeam.values()) {
       for (const i of team.values()) {
-        instances.push({
-          team_id: i.teamId,
-          name: i.name,
-          instance_type: i.type,
-          running: i.running,
-          deleted: i.deleted,
-          created_ms: i.createdMs,
-          since_ms: i.sinceMs,
-          billed_ms: i.billedMs,
-          stop_reason: i.stopReason,
-        });
+        instances.push(persisted(i));
       }
     }
     return { settled_at: Object.fromEntries(this.#settledAt), instances };
@@ -369,18 +294,7 @@ export class GpuFleet implements GpuService {
     for (const p of saved.instances) {
       const type = findInstanceType(p.instance_type);
       if (type === undefined || !knownTeam(p.team_id)) continue;
-      this.#team(p.team_id).set(p.name, {
-        teamId: p.team_id,
-        name: p.name,
-        type: type.instance_type,
-        usdPerHour: type.usd_per_hour,
-        running: p.running,
-        deleted: p.deleted,
-        createdMs: p.created_ms,
-        sinceMs: p.since_ms,
-        billedMs: p.billed_ms,
-        stopReason: p.stop_reason,
-      });
+      this.#team(p.team_id).set(p.name, restored(p, type));
       if (!this.#settledAt.has(p.team_id)) this.#settledAt.set(p.team_id, p.since_ms);
     }
   }
