@@ -19,7 +19,7 @@ import { findModel } from "../models/catalog.ts";
 import { systemClock } from "../shared/clock.ts";
 import { PACKAGE_NAME, VERSION } from "../shared/version.ts";
 import type { UnusedRecordings } from "../cassettes/unused.ts";
-import { addClientOptions, call, type ClientFlags } from "./gpu.ts";
+import { addClientOptions, call, type ClientFlags } from "./client.ts";
 import type { CliIo } from "./program.ts";
 import { formatTable } from "./table.ts";
 

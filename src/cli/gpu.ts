@@ -1,117 +1,11 @@
 // `bpg gpu list|types|start TYPE [--name N]|stop NAME|delete NAME`: thin clients of a running gateway's
-// /gpu routes (cli/quota.ts reuses `call`), printing readable tables. The gateway's URL comes from --url,
-// else the configured server.host/port. Failures become one-line messages and a non-zero exit code.
+// /gpu routes (through client.ts `call`), printing readable tables.
 import type { GpuInstanceType } from "../accounting/gpu-types.ts";
 import type { Command } from "commander";
-import { loadConfig, type Env } from "../config/load.ts";
+import type { Env } from "../config/load.ts";
+import { CliRequestError, addClientOptions, call, type ClientFlags } from "./client.ts";
 import type { CliIo } from "./program.ts";
-
-export interface ClientFlags {
-  url?: string;
-  config?: string;
-  team?: string;
-  token?: string;
-}
-
-/** A failure the CLI reports as one line and exit code 1. */
-export class CliRequestError extends Error {}
-
-const REQUEST_TIMEOUT_MS = 15_000;
-
-/** The gateway's URL and the key it wants (its first server.api_keys entry, if it has any). */
-function target(
-  flags: ClientFlags,
-  env: Env,
-): { url: string; apiKey: string | undefined; adminKey: string | null } {
-  const { config } = loadConfig({ file: flags.config, env, overrides: {} });
-  return {
-    url: baseUrl(flags, config.server),
-    apiKey: config.server.api_keys[0],
-    adminKey: config.server.admin_key,
-  };
-}
-
-function baseUrl(flags: ClientFlags, server: { host: string; port: number }): string {
-  if (flags.url !== undefined) {
-    try {
-      return new URL(flags.url).toString().replace(/\/+$/, "");
-    } catch {
-      throw new CliRequestError(`--url ${flags.url} is not a URL (e.g. http://127.0.0.1:8787).`);
-    }
-  }
-  const host = server.host === "0.0.0.0" || server.host === "::" ? "127.0.0.1" : server.host;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
-}
-
-/** One JSON request to a running gateway; a failure is a one-line CliRequestError. */
-export async function call(
-  flags: ClientFlags,
-  env: Env,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
-  const gateway = target(flags, env);
-  const url = `${gateway.url}${path}`;
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (gateway.apiKey !== undefined) headers.authorization = `Bearer ${gateway.apiKey}`;
-  // A gateway on another host answers /admin only with its admin key.
-  if (path.startsWith("/admin/") && gateway.adminKey !== null && gateway.adminKey !== "")
-    headers["x-admin-key"] = gateway.adminKey;
-  if (flags.team !== undefined || flags.token !== undefined) {
-    if (flags.team === undefined || flags.token === undefined)
-      throw new CliRequestError("--team and --token go together.");
-    headers["x-team-id"] = flags.team;
-    headers["x-api-token"] = flags.token;
-  }
-  if (body !== undefined) headers["content-type"] = "application/json";
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new CliRequestError(
-      `cannot reach the gateway at ${new URL(url).origin} (${cause}); is \`bpg serve\` running? (--url to point elsewhere)`,
-    );
-  }
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    throw new CliRequestError(`${method} ${path}: HTTP ${res.status}, and the answer is not JSON.`);
-  }
-  if (!res.ok) {
-    const message = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
-    throw new CliRequestError(
-      `${method} ${path}: HTTP ${res.status}: ${typeof message === "string" ? message : "no error message"}`,
-    );
-  }
-  return parsed;
-}
-
-/** Left-aligned columns, two spaces apart; numbers right-aligned. */
-export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string[] {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number"));
-  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? "").length)));
-  return cells.map((r) =>
-    r
-      .map((cell, c) => (numeric[c] === true ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-      .join("  ")
-      .trimEnd(),
-  );
-}
-
-/** Tables and messages: cents, or micro-dollars for amounts below a cent. */
-export const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
-/** `bpg quota`: every amount at the ledger's precision, so the column lines up and sums by eye. */
-export const usdExact = (n: number): string => `$${n.toFixed(6)}`;
+import { table, usd } from "./table.ts";
 
 /** Instances that are (about to be) billed: starting one again is a no-op. */
 const RUNNING = new Set(["Pending", "InService"]);
@@ -150,14 +44,6 @@ function instanceTable(rows: readonly InstanceRow[]): string[] {
       usd(i.cost_usd),
     ]),
   );
-}
-
-export function addClientOptions(command: Command): Command {
-  return command
-    .option("--url <url>", "gateway URL (default: http://<server.host>:<server.port> from the config)")
-    .option("-c, --config <file>", "config file to read the default URL from")
-    .option("--team <id>", "team id (default: the gateway's default team)")
-    .option("--token <token>", "the team's API token");
 }
 
 export function registerGpuCommands(

@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import type { BudgetView } from "../budget/types.ts";
 import type { Env } from "../config/load.ts";
-import { addClientOptions, call, table, usd, usdExact, type ClientFlags } from "./gpu.ts";
+import { addClientOptions, call, type ClientFlags } from "./client.ts";
+import { table, usd, usdExact } from "./table.ts";
 import type { CliIo } from "./program.ts";
 
 interface QuotaFlags extends ClientFlags {

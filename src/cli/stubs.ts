@@ -5,7 +5,8 @@ import type { Command } from "commander";
 import type { Env } from "../config/load.ts";
 import type { JournalEntry } from "../http/journal.ts";
 import type { StubView } from "../upstream/stubs.ts";
-import { CliRequestError, addClientOptions, call, table, type ClientFlags } from "./gpu.ts";
+import { CliRequestError, addClientOptions, call, type ClientFlags } from "./client.ts";
+import { table } from "./table.ts";
 import type { CliIo } from "./program.ts";
 
 /** A stub given inline (`'{"reply": …}'`) or as `@file.json`. */

@@ -20,3 +20,20 @@ export function formatTable(columns: readonly Column[], rows: ReadonlyArray<read
       .trimEnd();
   return [line(columns.map((c) => c.title)), ...rows.map(line)];
 }
+
+/** `formatTable` for rows of strings and numbers: a column of numbers only is right-aligned. */
+export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string[] {
+  const columns = headers.map((title, c): Column => ({
+    title,
+    align: rows.length > 0 && rows.every((r) => typeof r[c] === "number") ? "right" : "left",
+  }));
+  return formatTable(
+    columns,
+    rows.map((r) => r.map(String)),
+  );
+}
+
+/** Tables and messages: cents, or micro-dollars for amounts below a cent. */
+export const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
+/** `bpg quota`: every amount at the ledger's precision, so the column lines up and sums by eye. */
+export const usdExact = (n: number): string => `$${n.toFixed(6)}`;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { table } from "../../src/cli/gpu.ts";
+import { table } from "../../src/cli/table.ts";
 import { startGateway, type Gateway } from "../../src/server/gateway.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { runCliInProcess } from "../helpers/cli.ts";
