@@ -105,7 +105,8 @@ describe("README snippets", () => {
       (error: { stdout?: string }) => error.stdout ?? String(error),
     );
     expect(result).toBe("");
-  });
+    // tsc over the SDKs' types takes ~10 s alone and several times that on a loaded 2-core machine.
+  }, 120_000);
 
   it.each(ts.map((b) => [b.line, b] as const))(
     "the TypeScript block at line %i runs",
