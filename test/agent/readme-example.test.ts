@@ -1,5 +1,6 @@
-// The README's "Testing agents" vitest example, as printed there (only the import path differs): a stub
-// sequence drives a two-step tool loop in-process and the test asserts on the journal.
+// The README's "Testing agents" vitest example, as printed there (only the import path and layout differ;
+// test/readme/snippets.test.ts checks that they stay the same): a stub sequence drives a two-step tool
+// loop in-process and the test asserts on the journal.
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startGateway, type Gateway } from "../../src/index.ts";

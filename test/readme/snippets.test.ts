@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { format } from "prettier";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../../src/config/load.ts";
 import type { ConfigOverrides } from "../../src/config/types.ts";
@@ -91,6 +92,16 @@ describe("README snippets", () => {
       expect(() => loadConfig({ implicitFile: false, env: {}, overrides })).not.toThrow();
     },
   );
+
+  it("the vitest example is test/agent/readme-example.test.ts as printed (import path and layout aside)", async () => {
+    const example = blocks.find((b) => b.lang === "ts" && isTestFile(b));
+    expect(example, "README shows a vitest example").toBeDefined();
+    const file = join(ROOT, "test", "agent", "readme-example.test.ts");
+    const copy = readFileSync(file, "utf8").replace(/^(\/\/.*\n)+/, "");
+    const printed = (example?.code ?? "").replace('"bedrock-proxy-gateway"', '"../../src/index.ts"');
+    const options = { parser: "typescript", printWidth: 110 } as const;
+    expect(await format(copy, options)).toBe(await format(printed, options));
+  });
 
   it("every TypeScript block type-checks under the project's strict settings", async () => {
     const files = ts.map((b) => `readme-line-${b.line}.ts`);
