@@ -17,6 +17,7 @@ import { openAISurface } from "../http/v1.ts";
 import { responsesRoute } from "../faces/responses/route.ts";
 import { responsesRouter } from "../faces/responses/router.ts";
 import { createResponseStore, type ResponseStore } from "../faces/responses/store.ts";
+import { anthropicModelsRouter } from "../faces/anthropic/models.ts";
 import { messagesRoutes, rootProbeRouter } from "../faces/anthropic/route.ts";
 import { createModelResolver } from "../models/catalog.ts";
 import { billedInputTokens } from "../upstream/mock/tool-prompt.ts";
@@ -82,6 +83,7 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
   );
   const routers = [
     rootProbeRouter(),
+    anthropicModelsRouter(models), // before the OpenAI list: answers only requests with anthropic-version
     openAI.router,
     responsesRouter({ config, store }),
     invokePreflightRouter(),
