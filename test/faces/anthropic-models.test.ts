@@ -48,7 +48,7 @@ describe("models through the Anthropic SDK", () => {
   it("an unknown model is Anthropic's not_found_error; a bad limit its invalid_request_error", async () => {
     const missing = await client.models.retrieve("claude-opus-9-9").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
-    expect((missing as Anthropic.APIError).error).toMatchObject({
+    expect((missing as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
       type: "error",
       error: { type: "not_found_error" },
     });

@@ -81,7 +81,9 @@ function spoken(
   const evidence = outcomes.length > 0 ? outcomes : emulatedOutcomes(request);
   const instruction = instructionOf(request, asked);
   const task =
-    evidence.length > 0 ? undefined : plainAnswer(lastUserQuestion(request).trim(), rng, instruction);
+    evidence.length > 0
+      ? undefined
+      : plainAnswer(lastUserQuestion(request).trim(), rng, instruction, conversationText(request, ""));
   if (task !== undefined) return { text: task, prose: false };
   if (instruction !== undefined) {
     const context = { rng, topics, prompt: asked, evidence: evidence.map((o) => o.text).join("\n") };

@@ -163,12 +163,13 @@ function numberValue(key: string, schema: Schema, m: Mentions): number | undefin
   const unitIs = (pattern: RegExp) => (n: NumberMention) => pattern.test(n.unit) || pattern.test(n.before);
   const pick = (pattern: RegExp): number | undefined => m.numbers.find(unitIs(pattern))?.value;
   if (has(w, /\bage\b|\bold\b/))
-    // "30 years old", "aged 30", else a bare number a person could be ("Maria Garcia, 42, …").
+    // "30 years old", "aged 30", else a number a person could be, bare or stated ("Maria Garcia, 42, …",
+    // "John is 30 and lives in London": the guide's own example).
     return (
       pick(/^(years?(old)?|yo|y\/o|-year-old|aged|age|yrs?)$/) ??
       m.numbers.find(
         (n) =>
-          n.before === "" &&
+          /^(|is|was|turned|turns|now)$/.test(n.before) &&
           Number.isInteger(n.value) &&
           n.value > 0 &&
           n.value < 120 &&

@@ -7,6 +7,7 @@
 import type { Instruction } from "./instructions.ts";
 import { arithmetic } from "./obey.ts";
 import type { Rng } from "./random.ts";
+import { CAPITALS, KINDS } from "./gazetteer.ts";
 import { isGreeting } from "./tool-turns.ts";
 
 /** Plain asks are short; a long prompt is a document to talk about, not a task of this table. */
@@ -18,114 +19,19 @@ interface Task {
   /** What the row reads, for the test table and the README. */
   name: string;
   pattern: RegExp;
-  answer(match: RegExpExecArray, rng: Rng): string | undefined;
+  answer(match: RegExpExecArray, context: TaskContext): string | undefined;
 }
 
-const CAPITALS: Readonly<Record<string, string>> = {
-  france: "Paris",
-  germany: "Berlin",
-  italy: "Rome",
-  spain: "Madrid",
-  portugal: "Lisbon",
-  "united kingdom": "London",
-  uk: "London",
-  england: "London",
-  ireland: "Dublin",
-  netherlands: "Amsterdam",
-  belgium: "Brussels",
-  switzerland: "Bern",
-  austria: "Vienna",
-  poland: "Warsaw",
-  sweden: "Stockholm",
-  norway: "Oslo",
-  denmark: "Copenhagen",
-  finland: "Helsinki",
-  greece: "Athens",
-  turkey: "Ankara",
-  russia: "Moscow",
-  ukraine: "Kyiv",
-  egypt: "Cairo",
-  kenya: "Nairobi",
-  nigeria: "Abuja",
-  "south africa": "Pretoria",
-  "united states": "Washington, D.C.",
-  usa: "Washington, D.C.",
-  canada: "Ottawa",
-  mexico: "Mexico City",
-  brazil: "Brasília",
-  argentina: "Buenos Aires",
-  chile: "Santiago",
-  peru: "Lima",
-  japan: "Tokyo",
-  china: "Beijing",
-  "south korea": "Seoul",
-  india: "New Delhi",
-  australia: "Canberra",
-  "new zealand": "Wellington",
-  indonesia: "Jakarta",
-  thailand: "Bangkok",
-  vietnam: "Hanoi",
-};
+interface TaskContext {
+  rng: Rng;
+  /** The earlier user turns' text, for what the user told before ("my name is Alice"). */
+  history: string;
+}
 
-/** Things people ask a list of, singular and plural names → items in a model's usual order. */
-const KINDS: Readonly<Record<string, readonly string[]>> = {
-  color: ["red", "blue", "green", "yellow", "purple", "orange", "black", "white", "pink", "brown"],
-  fruit: ["apple", "banana", "orange", "mango", "strawberry", "grape", "pineapple", "pear", "cherry", "kiwi"],
-  vegetable: [
-    "carrot",
-    "broccoli",
-    "spinach",
-    "potato",
-    "tomato",
-    "onion",
-    "pepper",
-    "cucumber",
-    "lettuce",
-    "peas",
-  ],
-  animal: ["dog", "cat", "elephant", "lion", "tiger", "giraffe", "dolphin", "horse", "rabbit", "penguin"],
-  planet: ["Mercury", "Venus", "Earth", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune"],
-  day: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-  month: [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-  ],
-  country: [
-    "France",
-    "Japan",
-    "Brazil",
-    "Canada",
-    "India",
-    "Germany",
-    "Kenya",
-    "Australia",
-    "Mexico",
-    "Italy",
-  ],
-  "programming language": [
-    "Python",
-    "JavaScript",
-    "Java",
-    "C++",
-    "Go",
-    "Rust",
-    "TypeScript",
-    "C#",
-    "Ruby",
-    "Kotlin",
-  ],
-  language: ["English", "Spanish", "Mandarin Chinese", "Hindi", "French", "Arabic", "Portuguese", "German"],
-};
+const INTRO = String.raw`(?:[Mm]y name is|[Mm]y name's|I am|I'm|[Cc]all me)\s+([A-Z][\w'-]{0,30})`;
+/** "my name is Alice", "I'm Bob", "call me Carol": the name a user gave (names are capitalised). */
+const NAME_GIVEN = new RegExp(String.raw`\b${INTRO}`, "g");
+
 const KIND_NAMES = Object.keys(KINDS)
   .sort((a, b) => b.length - a.length)
   .join("|");
@@ -173,6 +79,21 @@ function sentenceList(items: readonly string[]): string {
 
 /** The rows, most specific first. Each has a test (test/upstream/mock/tasks.test.ts). */
 export const TASKS: readonly Task[] = [
+  {
+    name: "my name is Alice",
+    pattern: new RegExp(
+      String.raw`^\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\W+)?${INTRO}\s*[.!]*\s*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\W*)?$`,
+    ),
+    answer: (m) => `Nice to meet you, ${m[1]}! How can I help you today?`,
+  },
+  {
+    name: "what's my name?",
+    pattern: /^\W*(?:what(?:'s| is)|do you (?:know|remember))\s+my name\b/i,
+    answer: (_m, { history }) => {
+      const given = [...history.matchAll(NAME_GIVEN)].at(-1)?.[1];
+      return given === undefined ? "You haven't told me your name yet." : `Your name is ${given}.`;
+    },
+  },
   {
     name: "repeat after me: X",
     pattern:
@@ -229,7 +150,7 @@ export const TASKS: readonly Task[] = [
   {
     name: "a haiku about X",
     pattern: /\bhaiku\b(?:\s+(?:about|on)\s+(?:the\s+|a\s+|an\s+)?([\w][\w -]{0,30}?))?\s*[.!?]*\s*$/i,
-    answer: (m, rng) => {
+    answer: (m, { rng }) => {
       const topic = (m[1] ?? "autumn").trim().toLowerCase();
       const opening = rng.pick(["Quiet morning light", "Soft wind in the pines", "A slow river bends"]);
       return `${opening}\n${capitalize(topic)} holds its breath and waits\nThe day moves along`;
@@ -238,7 +159,7 @@ export const TASKS: readonly Task[] = [
   {
     name: "tell me a joke",
     pattern: /\b(?:tell|give)\s+me\s+(?:a|one|another)\s+(?:\w+\s+)?joke\b/i,
-    answer: (_m, rng) => rng.pick(JOKES),
+    answer: (_m, { rng }) => rng.pick(JOKES),
   },
 ];
 
@@ -247,6 +168,8 @@ function greetingReply(question: string, rng: Rng): string {
   if (/^\s*(?:thanks|thank you|cheers)\b/i.test(question))
     return "You're welcome! Let me know if there's anything else.";
   if (/^\s*(?:bye|goodbye)\b/i.test(question)) return "Goodbye! Have a great day.";
+  if (/how are you|how's it going|what'?s up/i.test(question))
+    return "I'm doing well, thank you for asking! How can I help you today?";
   return rng.pick(GREETING_REPLIES);
 }
 
@@ -273,20 +196,21 @@ export function plainAnswer(
   question: string,
   rng: Rng,
   instruction: Instruction | undefined,
+  history = "",
 ): string | undefined {
   if (question.length > MAX_QUESTION) return undefined;
   if (instruction?.kind === "bullets") return kindBullets(question, instruction);
   if (instruction !== undefined && instruction.kind !== "words") return undefined;
-  const answer = isGreeting(question) ? greetingReply(question, rng) : firstTask(question, rng);
+  const answer = isGreeting(question) ? greetingReply(question, rng) : firstTask(question, { rng, history });
   if (answer === undefined || instruction === undefined) return answer;
   return answer.split(/\s+/).length <= instruction.max ? answer : undefined;
 }
 
-function firstTask(question: string, rng: Rng): string | undefined {
+function firstTask(question: string, context: TaskContext): string | undefined {
   for (const task of TASKS) {
     const match = task.pattern.exec(question);
     if (match === null) continue;
-    const answer = task.answer(match, rng);
+    const answer = task.answer(match, context);
     if (answer !== undefined && answer !== "") return answer;
   }
   return undefined;

@@ -370,6 +370,12 @@ export const CASES: ListeningCase[] = [
     expect: { json: { name: "John", age: 30, city: "New York" } },
   },
   {
+    name: "person info, the guide's Pydantic example (age stated without a unit)",
+    prompt: "Extract person info: John is 30 and lives in London",
+    schema: object({ name: str, age: { type: "integer", minimum: 0, maximum: 150 }, city: str }),
+    expect: { json: { name: "John", age: 30, city: "London" } },
+  },
+  {
     name: "nested address through $defs",
     prompt: "Maria Garcia, 42, lives in Madrid.",
     schema: {

@@ -14,6 +14,11 @@ const answer = (question: string): string | undefined =>
 
 /** Per row of TASKS: questions it answers, and what the answer must contain (or equal, for strings). */
 const ROWS: Record<string, [string, string | RegExp][]> = {
+  "my name is Alice": [
+    ["My name is Alice", "Nice to meet you, Alice! How can I help you today?"],
+    ["Hi, I'm Bob!", "Nice to meet you, Bob! How can I help you today?"],
+  ],
+  "what's my name?": [["What's my name?", "You haven't told me your name yet."]],
   "repeat after me: X": [
     ["Repeat after me: banana split", "banana split"],
     ['Echo this: "the cat sat"', "the cat sat"],
@@ -65,6 +70,11 @@ describe("tasks.ts: what is not a plain ask, and format instructions", () => {
     expect(answer("hi")).toMatch(/^(Hello|Hi there)!/);
     expect(answer("thanks!")).toMatch(/welcome/);
     expect(answer("bye")).toMatch(/^Goodbye/);
+    expect(answer("Hello, how are you?")).toMatch(/^I'm doing well/);
+  });
+  it("remembers the name an earlier turn gave (the guide's multi-turn example)", () => {
+    const said = plainAnswer("What's my name?", createRng(1), undefined, "My name is Alice\nWhat's my name?");
+    expect(said).toBe("Your name is Alice.");
   });
   it("leaves open questions, unknown countries and long prompts to the prose", () => {
     expect(answer("Explain recursion")).toBeUndefined();
