@@ -129,7 +129,8 @@ const OTHER_OPENAI_APIS: readonly [RegExp, string][] = [
   [
     /^\/v1\/(completions|embeddings|images|audio|moderations|files|batches|assistants|threads)(\/|$)/,
     "On /v1 the gateway serves POST /v1/chat/completions, POST /v1/responses (GET and DELETE " +
-      "/v1/responses/{id} for stored ones) and GET /v1/models.",
+      "/v1/responses/{id} for stored ones), POST /v1/messages (Anthropic) and GET /v1/models; " +
+      "the proxy has no embedding, completion, image or audio models.",
   ],
   [
     /^\/(gpu|admin)(\/|$)/,

@@ -139,6 +139,20 @@ describe("HTTP errors in OpenAI format", () => {
     expect(body.error.message).toContain("served only when the simulator is the upstream");
   });
 
+  it("says which /v1 APIs exist when a client asks for embeddings", async () => {
+    const gw = await start({ mode: "mock" });
+    const res = await fetch(`${gw.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "text-embedding-3-small", input: "hi" }),
+    });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("unknown_route");
+    expect(body.error.message).toContain("POST /v1/messages (Anthropic)");
+    expect(body.error.message).toContain("no embedding");
+  });
+
   it("answers invalid JSON with 400 invalid_json", async () => {
     const gw = await start();
     const res = await rawPost(`${gw.url}/v1/chat/completions`, '{"model": ');
