@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayError } from "../shared/errors.ts";
 import type { InvokeTrace } from "../upstream/types.ts";
+import type { OpenStreams } from "./stream-events.ts";
 
 /**
  * What the access-log line and the request journal report beyond method, path, status and time. It is
@@ -37,6 +38,8 @@ export interface Exchange {
   /** The named groups of the route's path pattern (e.g. `modelId`), decoded; empty for exact paths. */
   readonly params: Readonly<Record<string, string>>;
   readonly record: RequestRecord;
+  /** The server's open streams (shutdown ends them); a stream registers through `streamOptionsOf`. */
+  readonly streams?: OpenStreams | undefined;
 }
 
 /**

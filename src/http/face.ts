@@ -150,6 +150,7 @@ export function streamOptionsOf<E>(
     requestId: x.record.requestId,
     fault: context.streamFault,
     cut: () => cutConnection(x),
+    streams: x.streams,
   };
 }
 

@@ -11,7 +11,7 @@ import { answerPreflight, type BrowserCheck } from "./browser-guard.ts";
 import { failRequest } from "./errors.ts";
 import { headerOf, pathOf, type HotRoute } from "./exchange.ts";
 import type { RequestJournal } from "./journal.ts";
-import { withOpenStreams, type OpenStreams } from "./stream-events.ts";
+import type { OpenStreams } from "./stream-events.ts";
 import type { OpenRecord, RequestTracker } from "./request-context.ts";
 import { createRouteTable } from "./route-table.ts";
 
@@ -76,11 +76,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       if (refusal !== undefined) throw refusal;
       const body = await deps.readJsonBody(req, res);
       record.body = body;
-      const exchange = { req, res, path: label, params, body, record };
-      const streams = deps.streams;
-      await (streams === undefined
-        ? route.handle(exchange)
-        : withOpenStreams(streams, () => route.handle(exchange)));
+      await route.handle({ req, res, path: label, params, body, record, streams: deps.streams });
     } catch (error) {
       failRequest(deps.logger, res, label, record, error, route.writeError);
     }

@@ -4,11 +4,10 @@
 // failure after the first byte into the face's own error event. Per-stream behaviour every face must
 // share (mid-stream faults, shutdown) belongs here, not in the faces.
 //
-// Shutdown: the lane runs every handler inside its server's `OpenStreams` (`withOpenStreams`), and each
-// walk registers there while it streams. At the shutdown deadline the server calls `failAll`: every
+// Shutdown: the pipeline hands every face its server's `OpenStreams` on the exchange (face.ts
+// `streamOptionsOf` passes it on), and each walk registers there while it streams. At the shutdown deadline the server calls `failAll`: every
 // open stream ends with its face's error event (CONTRACT §3: a mid-stream error is an error frame) and
 // a complete response, instead of a connection reset — whatever face it belongs to.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { GatewayError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { StreamFault } from "../upstream/stream-faults.ts";
@@ -47,13 +46,6 @@ export function shuttingDown(): GatewayError {
   });
 }
 
-const current = new AsyncLocalStorage<OpenStreams>();
-
-/** Run a request's handler so the streams it opens are `streams`' (the lane does, for every face). */
-export function withOpenStreams<T>(streams: OpenStreams, run: () => T): T {
-  return current.run(streams, run);
-}
-
 /** A face's stream framing. */
 export interface EventWriter<E> {
   /** Status and headers now, so the client sees the stream start. */
@@ -84,6 +76,8 @@ export interface StreamOptions<E> {
   fault?: StreamFault | undefined;
   /** Drops the connection without an end (the `cut` fault); face.ts `streamOptionsOf` gives one. */
   cut?: () => Promise<void>;
+  /** The server's open streams, ended at the shutdown deadline (the exchange's, via `streamOptionsOf`). */
+  streams?: OpenStreams | undefined;
 }
 
 /** The error event of an `error:<n>` fault, as a real upstream failure mid-stream would be reported. */
@@ -112,7 +106,7 @@ export async function streamEvents<E>(
     cut.abort();
     writer.fail(error);
   };
-  const unregister = current.getStore()?.add(fail);
+  const unregister = options.streams?.add(fail);
   const signal = AbortSignal.any([options.signal, cut.signal]);
   writer.open();
   const { fault } = options;
