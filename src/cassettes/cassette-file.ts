@@ -3,7 +3,7 @@
 // crash) sees the old file or the new one, never half of one. Serializing writes is the store's job.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { open, rename, unlink } from "node:fs/promises";
+import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ensureDir } from "../shared/dirs.ts";
 import { sweepDeadTempFiles } from "../shared/temp-files.ts";
@@ -42,8 +42,28 @@ export async function readCassetteFile(file: string): Promise<string | undefined
   }
 }
 
-/** Replace `file` with `text` atomically (temp file + fsync + rename in the same directory). */
-export async function writeCassetteFile(file: string, text: string): Promise<void> {
+/** Bytes encoded before each write call: one buffer, reused, instead of the whole file as one string. */
+const WRITE_BLOCK = 1024 * 1024;
+
+/** Write `parts` in order through one reused buffer (a recorder rewrites a big cassette per recording). */
+async function writeParts(handle: FileHandle, parts: readonly string[]): Promise<void> {
+  const block = Buffer.allocUnsafe(WRITE_BLOCK);
+  let used = 0;
+  const flush = async (): Promise<void> => {
+    for (let done = 0; done < used;) done += (await handle.write(block, done, used - done)).bytesWritten;
+    used = 0;
+  };
+  for (const part of parts) {
+    const length = Buffer.byteLength(part, "utf8");
+    if (length > block.length - used) await flush();
+    if (length > block.length) await handle.writeFile(part, "utf8");
+    else used += block.write(part, used, "utf8");
+  }
+  await flush();
+}
+
+/** Replace `file` with `parts`, joined, atomically (temp file + fsync + rename in the same directory). */
+export async function writeCassetteFile(file: string, parts: readonly string[]): Promise<void> {
   const dir = dirname(file);
   await ensureDir(dir); // never a recursive mkdir: see shared/dirs.ts
   if (!swept.has(dir)) {
@@ -56,7 +76,7 @@ export async function writeCassetteFile(file: string, text: string): Promise<voi
   try {
     const handle = await open(temp, "wx", 0o644);
     try {
-      await handle.writeFile(text, "utf8");
+      await writeParts(handle, parts);
       await handle.sync();
     } finally {
       await handle.close();

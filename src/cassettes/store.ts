@@ -283,9 +283,10 @@ export class CassetteStore {
       creator: this.#options.creator,
       ignore_fields: [...this.#options.rules.ignoredFields],
     };
-    const text = [formatHeader(header), ...this.#entries.map((entry) => entry.text)].join("---\n");
+    const parts = [formatHeader(header)];
+    for (const entry of this.#entries) parts.push("---\n", entry.text);
     try {
-      await writeCassetteFile(this.file, text);
+      await writeCassetteFile(this.file, parts);
     } catch (error) {
       throw new GatewayError(`Cannot write cassette ${this.label}: ${reason(error)}`, {
         status: 500,
