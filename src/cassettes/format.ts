@@ -1,11 +1,10 @@
 // The cassette file format, version 1: a YAML stream whose first document is the header and every
-// further document one recorded exchange. One document per entry means the loader can index a file by
-// its `key:` lines and parse an entry only when it is replayed (a 10,000-entry file loads in
-// milliseconds, keeping byte ranges rather than text: scan.ts), and the writer can keep unchanged
+// further document one recorded exchange. One document per entry means the loader can split a file on
+// its `---` lines, index it by the `key:` line each entry starts with and parse an entry only when it
+// is replayed (a 10,000-entry file loads in tens of milliseconds), and the writer can keep unchanged
 // entries byte for byte (small git diffs).
 import { parse, stringify } from "yaml";
 import { GatewayError } from "../shared/errors.ts";
-import { scanDocuments, type DocumentRange } from "./scan.ts";
 
 export const FORMAT_NAME = "bedrock-proxy-gateway/cassette";
 export const FORMAT_VERSION = 1;
@@ -96,31 +95,54 @@ export function parseHeader(head: string, file: string): CassetteHeader {
 }
 
 /**
- * Whether a document is blank, so not an entry (a trailing separator, an empty document). `text` decodes
- * it, asked only when non-ASCII bytes could be whitespace.
+ * Where one document ends and the next starts (group 1): a line `---` (optionally followed by spaces or
+ * tabs), as the writer emits between documents (block scalars are indented, so never match). A line ends
+ * at \n, \r\n, or — JavaScript's /m — at a lone \r, U+2028 or U+2029, which then starts the next
+ * document. Group 2: the key the next document declares on its first line, as the writer puts it.
  */
-export function isBlankDocument(document: DocumentRange, text: () => string): boolean {
-  return document.blank ?? text().trim() === "";
+const SEPARATOR = /^(---[ \t]*(?:\r?\n|$))(?:key: (sha256:[0-9a-f]{64})\r?\n)?/gm;
+
+/** One document of a file, and the key its first line declares (every entry the writer emits has one). */
+export interface YamlDocument {
+  text: string;
+  key: string | undefined;
 }
 
 /**
- * Split a whole file into its header and raw entry documents, checking the header and its version. A
- * document starts after a line `---` (optionally followed by spaces or tabs), as the writer emits
- * between documents (block scalars are indented, so never match).
+ * The documents of a file's text: its header, then its entries (blank documents — after a trailing
+ * `---` — included). One pass of one regex over the text: documents and keys are slices of it.
  */
+export function splitDocuments(text: string): YamlDocument[] {
+  const documents: YamlDocument[] = [];
+  let start = 0;
+  let key = declaredKey(text);
+  for (const match of text.matchAll(SEPARATOR)) {
+    documents.push({ text: text.slice(start, match.index), key });
+    start = match.index + (match[1] ?? "").length;
+    key = match[2];
+  }
+  documents.push({ text: text.slice(start), key });
+  return documents;
+}
+
+/** Whether a document is blank, so not an entry (a trailing separator, an empty document). */
+export function isBlankDocument(document: string): boolean {
+  return document.trim() === "";
+}
+
+/** Split a whole file into its header and raw entry documents, checking the header and its version. */
 export function splitCassette(
   contents: string | Uint8Array,
   file: string,
 ): { header: CassetteHeader; chunks: string[] } {
-  const bytes =
+  const text =
     typeof contents === "string"
-      ? Buffer.from(contents, "utf8")
-      : Buffer.from(contents.buffer, contents.byteOffset, contents.length);
-  const [head, ...documents] = scanDocuments(bytes);
-  const text = (d: DocumentRange): string => bytes.toString("utf8", d.start, d.end);
+      ? contents
+      : Buffer.from(contents.buffer, contents.byteOffset, contents.length).toString("utf8");
+  const [head, ...documents] = splitDocuments(text);
   return {
-    header: parseHeader(head === undefined ? "" : text(head), file),
-    chunks: documents.filter((d) => !isBlankDocument(d, () => text(d))).map(text),
+    header: parseHeader(head?.text ?? "", file),
+    chunks: documents.map((d) => d.text).filter((d) => !isBlankDocument(d)),
   };
 }
 

@@ -44,11 +44,6 @@ export class Stores {
 
   async acquire(name: string): Promise<Lease> {
     let open = this.#open.get(name);
-    // A file rewritten in place under an idle store: read it again.
-    if (open?.loaded?.stale === true && open.users === 0 && !open.loaded.writing) {
-      this.#close(name, open.loaded);
-      open = undefined;
-    }
     if (open === undefined) {
       const { recording, clock, creator } = this.#options;
       const file = cassettePath(recording.dir, name);

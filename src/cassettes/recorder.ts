@@ -9,6 +9,7 @@ import { unauthorizedReply } from "../upstream/credentials.ts";
 import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 import { matchRules, requestKey } from "./canonical.ts";
+import { TEMP_FILE } from "./cassette-file.ts";
 import { CASSETTE_IO_TIMEOUT_MS, withinDeadline } from "./deadline.ts";
 import { cassetteMiss } from "./miss.ts";
 import { sweepDeadTempFiles } from "../shared/temp-files.ts";
@@ -96,8 +97,8 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   const ioTimeoutMs = options.ioTimeoutMs ?? CASSETTE_IO_TIMEOUT_MS;
   const tell = options.onOutcome ?? (() => {});
   if (mode !== "replay") {
-    // What a recorder killed mid-write left (store.ts names temps `.<file>.<pid>.<hex>.tmp`).
-    const swept = sweepDeadTempFiles(options.recording.dir, /^\..+\.ya?ml\.(\d+)\.[0-9a-f]+\.tmp$/, true);
+    // What a recorder killed mid-write left (cassette-file.ts names temps `.<file>.<pid>.<hex>.tmp`).
+    const swept = sweepDeadTempFiles(options.recording.dir, TEMP_FILE, true);
     if (swept > 0) logger.info({ swept }, "removed temp files of recorders that no longer run");
   }
 

@@ -82,14 +82,6 @@ export function compactResponse(stored: StoredResponse): StoredResponse {
   return compact;
 }
 
-/** Roughly the characters a stored response holds (for a store's budget of responses it keeps). */
-export function responseSize(stored: StoredResponse): number {
-  let size = 64 + (stored.text?.length ?? 0);
-  for (const [name, value] of Object.entries(stored.headers)) size += name.length + value.length;
-  if (stored.json !== undefined) size += JSON.stringify(stored.json).length;
-  return size;
-}
-
 export function decodeResponse(stored: StoredResponse, teamId: string): UpstreamResponse {
   const body =
     stored.json !== undefined

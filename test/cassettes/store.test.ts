@@ -1,11 +1,11 @@
-// The store keeps byte ranges of an open file rather than its text: what that must not change.
+// The store keeps the file's text and parses an entry when it is replayed: what that must not change.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { matchRules, requestKey } from "../../src/cassettes/canonical.ts";
 import { inspectCassette } from "../../src/cassettes/inspect.ts";
 import { withCassettes } from "../../src/cassettes/recorder.ts";
-import { TEAM_PLACEHOLDER } from "../../src/cassettes/scrub.ts";
+import { closestRecording } from "../../src/cassettes/miss.ts";
 import {
   FORMAT_NAME,
   FORMAT_VERSION,
@@ -133,28 +133,33 @@ describe("cassette store", () => {
     }
   });
 
-  it("notices a file rewritten in place under it, says so once, then reads it again", async () => {
+  it("serves what it loaded when the file changes on disk, and the new file once reopened", async () => {
     const dir = tempDir();
     const other = tempDir();
-    for (const [into, prompts] of [
-      [dir, ["x", "y"]],
-      [other, ["x", "y", "z"]],
+    const answers: Record<string, string> = {};
+    for (const [into, prompts, team] of [
+      [dir, ["x", "y"], "team_one"],
+      [other, ["x", "y", "z"], "team_two"],
     ] as const) {
       const recorder = withCassettes(fakeUpstream(), cassetteOptions(into, "record"));
-      for (const prompt of prompts) await recorder.invoke(ask(prompt), ctx());
+      for (const prompt of prompts)
+        answers[`${into}/${prompt}`] = (await recorder.invoke(ask(prompt), ctx(team))).body;
       await recorder.close();
     }
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
-    await player.invoke(ask("x"), ctx());
-    // Same file (inode), new content: not a rename, so the open file changes under the store.
+    await player.invoke(ask("x"), ctx("team_one"));
+    // Same file (inode), new content, as an editor saving over it would.
     writeFileSync(join(dir, "default.yaml"), readFileSync(join(other, "default.yaml")));
-    const error = await rejection(player.invoke(ask("y"), ctx()));
-    expect(error.code).toBe("cassette_changed");
-    expect(error.message).not.toContain(dir);
-    expect((await player.invoke(ask("z"), ctx())).status).toBe(200);
+    expect((await player.invoke(ask("y"), ctx("team_one"))).body).toBe(answers[`${dir}/y`]);
+    const miss = await rejection(player.invoke(ask("z"), ctx("team_one")));
+    expect(miss.code).toBe("cassette_miss");
+    await player.close();
+    const reopened = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    expect((await reopened.invoke(ask("z"), ctx("team_two"))).body).toBe(answers[`${other}/z`]);
+    await reopened.close();
   });
 
-  it("lets go of its files when closed", async () => {
+  it("holds no file open while serving", async () => {
     const fds = "/proc/self/fd";
     if (!existsSync(fds)) return;
     const dir = tempDir();
@@ -165,40 +170,29 @@ describe("cassette store", () => {
     const before = readdirSync(fds).length;
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
     for (const cassette of names) await player.invoke(ask("x"), ctx("t", "k", { cassette }));
-    expect(readdirSync(fds).length).toBe(before + names.length);
-    await player.close();
     expect(readdirSync(fds).length).toBe(before);
+    await player.close();
   });
 
-  it("reads an entry back without blocking, and closes its file only after a read in flight", async () => {
-    const fds = "/proc/self/fd";
+  it("parses an entry when it is replayed: a broken one fails its own requests only", async () => {
     const dir = tempDir();
     const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
     const first = await recorder.invoke(ask("one"), ctx());
     await recorder.invoke(ask("two"), ctx());
     await recorder.close();
     const file = join(dir, "default.yaml");
-    const keys = [...readFileSync(file, "utf8").matchAll(/^key: (\S+)$/gm)].map((m) => m[1] as string);
-    expect(keys).toHaveLength(2);
-    const before = existsSync(fds) ? readdirSync(fds).length : 0;
-    const store = await CassetteStore.open({
-      name: "default",
-      file,
-      rules: matchRules([]),
-      clock: new ManualClock(),
-      creator: "test",
-    });
-    // The read goes to libuv's thread pool: close() (microtasks only) lets go of the file before it ends.
-    const replay = store.next(keys[0] as string);
-    let settled = false;
-    void replay.then(() => (settled = true));
-    await store.close();
-    expect(settled).toBe(false);
-    const response = await replay;
-    // What is stored is the scrubbed answer (team id replaced), as recorded.
-    expect(response?.status).toBe(200);
-    expect(response?.text).toBe(first.body.replaceAll("team_alpha_2025", TEAM_PLACEHOLDER));
-    if (existsSync(fds)) expect(readdirSync(fds).length).toBe(before);
+    const text = readFileSync(file, "utf8");
+    // Entry 2's response no longer parses; its key line (what the index reads) is intact.
+    const at = text.lastIndexOf("response:");
+    writeFileSync(file, `${text.slice(0, at)}response: {status: [\n`);
+    const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
+    expect((await player.invoke(ask("one"), ctx())).body).toBe(first.body);
+    const broken = await rejection(player.invoke(ask("two"), ctx()));
+    expect(broken.code).toBe("cassette_invalid");
+    expect(broken.message).toMatch(/entry 2 is not valid YAML/);
+    expect(broken.message).not.toContain(dir);
+    expect((await player.invoke(ask("one"), ctx())).body).toBe(first.body);
+    await player.close();
   });
 
   it("searches a big cassette for the closest recording in slices, letting other work run between", async () => {
@@ -227,29 +221,27 @@ describe("cassette store", () => {
     });
     const file = join(dir, "default.yaml");
     writeFileSync(file, joinCassette(header, entries));
-    const open = (searchSliceMs?: number) =>
-      CassetteStore.open({
+    const search = async (sliceMs: number) => {
+      const store = await CassetteStore.open({
         name: "default",
         file,
         rules,
         clock: new ManualClock(),
         creator: "test",
-        ...(searchSliceMs === undefined ? {} : { searchSliceMs }),
       });
-    const search = async (store: CassetteStore) => {
       let ranBetween = false;
       setImmediate(() => (ranBetween = true));
-      const closest = await store.closest(ask(`${prompt(299)} and then some`));
+      const closest = await closestRecording(store, ask(`${prompt(299)} and then some`), sliceMs);
       await store.close();
       return { closest, ranBetween };
     };
     // Sliced as finely as it goes: the event loop gets turns during the search.
-    const sliced = await search(await open(0));
+    const sliced = await search(0);
     expect(sliced.ranBetween).toBe(true);
-    expect(sliced.closest?.index).toBeGreaterThanOrEqual(1);
+    expect(sliced.closest?.index).toBe(300);
     expect(sliced.closest?.differences.map((d) => d.path)).toEqual(["messages[0].content"]);
     // One slice longer than the search: it runs to the end without a turn (so the check above can fail).
-    const whole = await search(await open(60_000));
+    const whole = await search(60_000);
     expect(whole.ranBetween).toBe(false);
     expect(whole.closest?.index).toBe(sliced.closest?.index);
   });
