@@ -31,7 +31,7 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
       const res = await client.invoke(plain(model), { credentials, requestId: "req_contract_1" });
       expect(res.status).toBe(200);
       expect(res.headers["content-type"]).toMatch(/^application\/json/);
-      const body = JSON.parse(res.body) as Record<string, unknown>;
+      const body = JSON.parse(res.text()) as Record<string, unknown>;
       expect(Object.keys(body)).toEqual(["content", "usage", "metadata"]);
       expect(Object.keys(body.usage as object)).toEqual(["input_tokens", "output_tokens", "total_tokens"]);
       expect(Object.keys((body.metadata as { remaining_quota: object }).remaining_quota)).toHaveLength(8);
@@ -41,7 +41,7 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
       const { client, model } = await make();
       const res = await client.invoke(plain(model), { credentials: undefined, requestId: "req_contract_2" });
       expect(res.status).toBe(401);
-      expect(JSON.parse(res.body)).toHaveProperty("error");
+      expect(JSON.parse(res.text())).toHaveProperty("error");
     });
 
     it("returns Bedrock rejections as 500 responses carrying the Bedrock message", async () => {
@@ -51,7 +51,7 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
         requestId: "req_contract_3",
       });
       expect(res.status).toBe(500);
-      expect(JSON.parse(res.body).error).toMatch(/^Bedrock error: .*ValidationException/);
+      expect(JSON.parse(res.text()).error).toMatch(/^Bedrock error: .*ValidationException/);
     });
 
     it("closes cleanly", async () => {

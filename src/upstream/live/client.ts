@@ -1,7 +1,7 @@
 // createLiveClient(options): POST /prod/invoke on the real proxy over an undici keep-alive pool.
 // Credentials go in the body (the real service needs them there, PROXY.md) and in the headers; the answer
-// comes back as it was — status, the headers worth keeping, the body text — so /prod/invoke can pass it
-// on byte for byte. Transport failures become typed errors (timeout → 504, unreachable/reset → 502).
+// comes back as it was — status, the headers worth keeping, the body text — built and classified by
+// upstream/result.ts, so /prod/invoke can pass it on byte for byte. Transport failures become typed errors (timeout → 504, unreachable/reset → 502).
 // Retrying is not done here: withRetries (upstream/retry.ts) wraps any client. Bodies are never logged.
 import type * as Undici from "undici";
 import type { Dispatcher } from "undici";
@@ -17,6 +17,7 @@ import {
   upstreamTimeout,
   upstreamUnreachable,
 } from "../errors.ts";
+import { upstreamResponse } from "../result.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
 
 export interface LiveClientOptions {
@@ -166,7 +167,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     const body =
       chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.#size).toString("utf8");
     const resolve = this.#resolve!;
-    const response = { status: this.#status, headers: this.#headers, body };
+    const response = upstreamResponse(this.#status, this.#headers, body);
     this.#settle();
     resolve(response);
   }

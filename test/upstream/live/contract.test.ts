@@ -45,12 +45,12 @@ function proxyStandIn(): MockAgent {
       const body = JSON.parse(String(options.body)) as { model?: string; api_token?: string };
       const json = { "content-type": "application/json" };
       if (body.api_token === undefined) {
-        const { status, body: text } = PROXY_ERRORS.unauthorized!;
-        return { statusCode: status, data: text, responseOptions: { headers: json } };
+        const refusal = PROXY_ERRORS.unauthorized!;
+        return { statusCode: refusal.status, data: refusal.text(), responseOptions: { headers: json } };
       }
       if (body.model === CONTRACT_UNKNOWN_MODEL) {
-        const { status, body: text } = PROXY_ERRORS.validation!;
-        return { statusCode: status, data: text, responseOptions: { headers: json } };
+        const rejection = PROXY_ERRORS.validation!;
+        return { statusCode: rejection.status, data: rejection.text(), responseOptions: { headers: json } };
       }
       return { statusCode: 200, data: JSON.stringify(SUCCESS), responseOptions: { headers: json } };
     })
