@@ -1,6 +1,8 @@
 // One contract suite for every UpstreamClient (STYLE.md #14), run by each implementation's own test file:
 // the simulator (mock/simulator.test.ts), the live client over undici's MockAgent (live/contract.test.ts)
-// and record/replay (cassettes/contract.test.ts).
+// and record/replay (cassettes/contract.test.ts). Every result is checked as upstream/result.ts
+// classifies it (`ok`, the typed answer or error). `classificationContract` is the per-status-class table
+// for a client that relays whatever its upstream sends (the live client over MockAgent).
 import { describe, expect, it } from "vitest";
 import type { Credentials, InvokeRequest, UpstreamClient } from "../../src/upstream/types.ts";
 
@@ -35,6 +37,9 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
       expect(Object.keys(body)).toEqual(["content", "usage", "metadata"]);
       expect(Object.keys(body.usage as object)).toEqual(["input_tokens", "output_tokens", "total_tokens"]);
       expect(Object.keys((body.metadata as { remaining_quota: object }).remaining_quota)).toHaveLength(8);
+      // The typed answer is what the text says (classified once, by the factory).
+      expect(res.ok).toBe(true);
+      if (res.ok) expect(res.answer).toEqual(body);
     });
 
     it("returns refusals as responses, not exceptions: no credentials → 401", async () => {
@@ -42,6 +47,7 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
       const res = await client.invoke(plain(model), { credentials: undefined, requestId: "req_contract_2" });
       expect(res.status).toBe(401);
       expect(JSON.parse(res.text())).toHaveProperty("error");
+      expect(res).toMatchObject({ ok: false, error: { status: 401, code: "invalid_api_key" } });
     });
 
     it("returns Bedrock rejections as 500 responses carrying the Bedrock message", async () => {
@@ -52,11 +58,148 @@ export function upstreamContract(name: string, make: () => ContractSubject | Pro
       });
       expect(res.status).toBe(500);
       expect(JSON.parse(res.text()).error).toMatch(/^Bedrock error: .*ValidationException/);
+      expect(res).toMatchObject({
+        ok: false,
+        error: { status: 404, code: "model_not_found", shouldRetry: false },
+      });
     });
 
     it("closes cleanly", async () => {
       const { client } = await make();
       await expect(client.close()).resolves.toBeUndefined();
+    });
+  });
+}
+
+/** What the relaying client's upstream sends for one row of the classification table. */
+export interface UpstreamAnswerSpec {
+  status: number;
+  headers?: Record<string, string>;
+  text: string;
+}
+
+const bedrock = (code: string, message: string): string =>
+  JSON.stringify({
+    error: `Bedrock error: An error occurred (${code}) when calling the InvokeModel operation: ${message}`,
+  });
+
+/** Each status class the proxy (or what stands in front of it) answers with → the gateway's error (CONTRACT §3). */
+const CLASSIFICATION: [string, UpstreamAnswerSpec, { status: number; code: string; shouldRetry: boolean }][] =
+  [
+    [
+      "2xx, not JSON",
+      { status: 200, text: "<html>oops</html>" },
+      { status: 502, code: "upstream_malformed", shouldRetry: true },
+    ],
+    [
+      "2xx, no usage",
+      { status: 200, text: '{"content": []}' },
+      { status: 502, code: "upstream_malformed", shouldRetry: true },
+    ],
+    ["3xx", { status: 302, text: "" }, { status: 502, code: "upstream_error", shouldRetry: false }],
+    [
+      "400",
+      { status: 400, text: '{"error": "Missing field: messages"}' },
+      { status: 400, code: "invalid_request_error", shouldRetry: false },
+    ],
+    [
+      "401",
+      { status: 401, text: '{"error": "Unauthorized: invalid team_id or api_token"}' },
+      { status: 401, code: "invalid_api_key", shouldRetry: false },
+    ],
+    [
+      "403",
+      { status: 403, text: '{"error": "Model not allowed: m"}' },
+      { status: 403, code: "model_not_allowed", shouldRetry: false },
+    ],
+    [
+      "413",
+      { status: 413, text: '{"message": "Request Entity Too Large"}' },
+      { status: 413, code: "request_too_large", shouldRetry: false },
+    ],
+    [
+      "429",
+      { status: 429, text: '{"error": "Budget exhausted: Quota exceeded for this team"}' },
+      { status: 429, code: "insufficient_quota", shouldRetry: false },
+    ],
+    [
+      "500 throttling",
+      { status: 500, text: bedrock("ThrottlingException", "Too many tokens") },
+      { status: 429, code: "rate_limit_exceeded", shouldRetry: true },
+    ],
+    [
+      "500 validation",
+      { status: 500, text: bedrock("ValidationException", "Malformed input request") },
+      { status: 400, code: "invalid_request_error", shouldRetry: false },
+    ],
+    [
+      "500 context",
+      { status: 500, text: bedrock("ValidationException", "Input Tokens Exceeded") },
+      { status: 400, code: "context_length_exceeded", shouldRetry: false },
+    ],
+    [
+      "500 unknown model",
+      { status: 500, text: bedrock("ValidationException", "The provided model identifier is invalid.") },
+      { status: 404, code: "model_not_found", shouldRetry: false },
+    ],
+    [
+      "500 internal",
+      { status: 500, text: bedrock("InternalServerException", "unexpected") },
+      { status: 503, code: "upstream_unavailable", shouldRetry: true },
+    ],
+    [
+      "500 other",
+      { status: 500, text: '{"error": "Internal server error"}' },
+      { status: 502, code: "upstream_error", shouldRetry: false },
+    ],
+    [
+      "502",
+      { status: 502, text: "<html><body>Bad Gateway</body></html>" },
+      { status: 503, code: "upstream_unavailable", shouldRetry: true },
+    ],
+    [
+      "503",
+      { status: 503, text: '{"message": "Service Unavailable"}' },
+      { status: 503, code: "upstream_unavailable", shouldRetry: true },
+    ],
+    [
+      "504",
+      { status: 504, text: '{"message": "Endpoint request timed out"}' },
+      { status: 504, code: "upstream_timeout", shouldRetry: true },
+    ],
+  ];
+
+/**
+ * The classification table for a client that relays its upstream's answers: `make(spec)` gives a client
+ * whose upstream answers `spec`. Each row must come back as a failed result with the right typed error,
+ * its status and text untouched (the /prod/invoke surface passes them on).
+ */
+export function classificationContract(
+  name: string,
+  make: (spec: UpstreamAnswerSpec) => ContractSubject | Promise<ContractSubject>,
+): void {
+  describe(`UpstreamClient error classification: ${name}`, () => {
+    it.each(CLASSIFICATION)("%s → the typed error", async (_, spec, error) => {
+      const { client, credentials, model } = await make(spec);
+      const res = await client.invoke(contractRequest(model), { credentials, requestId: "req_classify" });
+      expect(res).toMatchObject({ ok: false, status: spec.status, error });
+      expect(res.text()).toBe(spec.text);
+      await client.close();
+    });
+
+    it("keeps the Retry-After of a throttled answer on the error", async () => {
+      const { client, credentials, model } = await make({
+        status: 500,
+        headers: { "retry-after": "7" },
+        text: bedrock("ThrottlingException", "Too many requests"),
+      });
+      const res = await client.invoke(contractRequest(model), { credentials, requestId: "req_classify" });
+      expect(res).toMatchObject({
+        ok: false,
+        headers: { "retry-after": "7" },
+        error: { headers: { "retry-after": "7" } },
+      });
+      await client.close();
     });
   });
 }

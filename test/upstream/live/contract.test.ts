@@ -1,11 +1,17 @@
 // The live client runs the same UpstreamClient contract as the simulator and record/replay (STYLE.md
 // #14), over undici's MockAgent: a stand-in for the proxy that answers as PROXY.md documents — 401
-// without credentials, Bedrock's ValidationException for an unknown model, else a recorded success.
+// without credentials, Bedrock's ValidationException for an unknown model, else a recorded success —
+// and the per-status-class error classification table (classificationContract).
 import { MockAgent } from "undici";
 import { afterAll } from "vitest";
 import { createLogger } from "../../../src/shared/logger.ts";
 import { createLiveClient } from "../../../src/upstream/live/client.ts";
-import { CONTRACT_UNKNOWN_MODEL, upstreamContract } from "../upstream-contract.ts";
+import {
+  CONTRACT_UNKNOWN_MODEL,
+  classificationContract,
+  upstreamContract,
+  type UpstreamAnswerSpec,
+} from "../upstream-contract.ts";
 import { PROXY_ERRORS } from "../../helpers/upstream-double.ts";
 
 const ORIGIN = "https://proxy.example.test";
@@ -49,7 +55,7 @@ function proxyStandIn(): MockAgent {
         return { statusCode: refusal.status, data: refusal.text(), responseOptions: { headers: json } };
       }
       if (body.model === CONTRACT_UNKNOWN_MODEL) {
-        const rejection = PROXY_ERRORS.validation!;
+        const rejection = PROXY_ERRORS.unknown_model!;
         return { statusCode: rejection.status, data: rejection.text(), responseOptions: { headers: json } };
       }
       return { statusCode: 200, data: JSON.stringify(SUCCESS), responseOptions: { headers: json } };
@@ -64,6 +70,30 @@ upstreamContract("live client (over MockAgent)", () => ({
     timeoutMs: 1_000,
     logger: createLogger("silent"),
     dispatcher: proxyStandIn(),
+  }),
+  credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
+  model: MODEL,
+}));
+
+/** A MockAgent that answers every call with `spec`. */
+function answering(spec: UpstreamAnswerSpec): MockAgent {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  agents.push(agent);
+  agent
+    .get(ORIGIN)
+    .intercept({ path: "/prod/invoke", method: "POST" })
+    .reply(spec.status, spec.text, { headers: { "content-type": "application/json", ...spec.headers } })
+    .persist();
+  return agent;
+}
+
+classificationContract("live client (over MockAgent)", (spec) => ({
+  client: createLiveClient({
+    url: `${ORIGIN}/prod/invoke`,
+    timeoutMs: 1_000,
+    logger: createLogger("silent"),
+    dispatcher: answering(spec),
   }),
   credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
   model: MODEL,
