@@ -83,91 +83,57 @@ const bedrock = (code: string, message: string): string =>
     error: `Bedrock error: An error occurred (${code}) when calling the InvokeModel operation: ${message}`,
   });
 
-/** Each status class the proxy (or what stands in front of it) answers with → the gateway's error (CONTRACT §3). */
-const CLASSIFICATION: [string, UpstreamAnswerSpec, { status: number; code: string; shouldRetry: boolean }][] =
+/**
+ * Each status class the proxy (or what stands in front of it) answers with → the gateway's error
+ * (CONTRACT §3): [row, upstream status, upstream body, gateway status, code, retryable].
+ */
+const CLASSIFICATION: [string, number, string, number, string, boolean][] = [
+  ["2xx, not JSON", 200, "<html>oops</html>", 502, "upstream_malformed", true],
+  ["2xx, no usage", 200, '{"content": []}', 502, "upstream_malformed", true],
+  ["3xx", 302, "", 502, "upstream_error", false],
+  ["400", 400, '{"error": "Missing field: messages"}', 400, "invalid_request_error", false],
+  ["401", 401, '{"error": "Unauthorized: invalid team_id or api_token"}', 401, "invalid_api_key", false],
+  ["403", 403, '{"error": "Model not allowed: m"}', 403, "model_not_allowed", false],
+  ["413", 413, '{"message": "Request Entity Too Large"}', 413, "request_too_large", false],
+  ["429", 429, '{"error": "Budget exhausted: Quota exceeded"}', 429, "insufficient_quota", false],
   [
-    [
-      "2xx, not JSON",
-      { status: 200, text: "<html>oops</html>" },
-      { status: 502, code: "upstream_malformed", shouldRetry: true },
-    ],
-    [
-      "2xx, no usage",
-      { status: 200, text: '{"content": []}' },
-      { status: 502, code: "upstream_malformed", shouldRetry: true },
-    ],
-    ["3xx", { status: 302, text: "" }, { status: 502, code: "upstream_error", shouldRetry: false }],
-    [
-      "400",
-      { status: 400, text: '{"error": "Missing field: messages"}' },
-      { status: 400, code: "invalid_request_error", shouldRetry: false },
-    ],
-    [
-      "401",
-      { status: 401, text: '{"error": "Unauthorized: invalid team_id or api_token"}' },
-      { status: 401, code: "invalid_api_key", shouldRetry: false },
-    ],
-    [
-      "403",
-      { status: 403, text: '{"error": "Model not allowed: m"}' },
-      { status: 403, code: "model_not_allowed", shouldRetry: false },
-    ],
-    [
-      "413",
-      { status: 413, text: '{"message": "Request Entity Too Large"}' },
-      { status: 413, code: "request_too_large", shouldRetry: false },
-    ],
-    [
-      "429",
-      { status: 429, text: '{"error": "Budget exhausted: Quota exceeded for this team"}' },
-      { status: 429, code: "insufficient_quota", shouldRetry: false },
-    ],
-    [
-      "500 throttling",
-      { status: 500, text: bedrock("ThrottlingException", "Too many tokens") },
-      { status: 429, code: "rate_limit_exceeded", shouldRetry: true },
-    ],
-    [
-      "500 validation",
-      { status: 500, text: bedrock("ValidationException", "Malformed input request") },
-      { status: 400, code: "invalid_request_error", shouldRetry: false },
-    ],
-    [
-      "500 context",
-      { status: 500, text: bedrock("ValidationException", "Input Tokens Exceeded") },
-      { status: 400, code: "context_length_exceeded", shouldRetry: false },
-    ],
-    [
-      "500 unknown model",
-      { status: 500, text: bedrock("ValidationException", "The provided model identifier is invalid.") },
-      { status: 404, code: "model_not_found", shouldRetry: false },
-    ],
-    [
-      "500 internal",
-      { status: 500, text: bedrock("InternalServerException", "unexpected") },
-      { status: 503, code: "upstream_unavailable", shouldRetry: true },
-    ],
-    [
-      "500 other",
-      { status: 500, text: '{"error": "Internal server error"}' },
-      { status: 502, code: "upstream_error", shouldRetry: false },
-    ],
-    [
-      "502",
-      { status: 502, text: "<html><body>Bad Gateway</body></html>" },
-      { status: 503, code: "upstream_unavailable", shouldRetry: true },
-    ],
-    [
-      "503",
-      { status: 503, text: '{"message": "Service Unavailable"}' },
-      { status: 503, code: "upstream_unavailable", shouldRetry: true },
-    ],
-    [
-      "504",
-      { status: 504, text: '{"message": "Endpoint request timed out"}' },
-      { status: 504, code: "upstream_timeout", shouldRetry: true },
-    ],
-  ];
+    "500 throttling",
+    500,
+    bedrock("ThrottlingException", "Too many tokens"),
+    429,
+    "rate_limit_exceeded",
+    true,
+  ],
+  [
+    "500 validation",
+    500,
+    bedrock("ValidationException", "Malformed input request"),
+    400,
+    "invalid_request_error",
+    false,
+  ],
+  [
+    "500 context",
+    500,
+    bedrock("ValidationException", "Input Tokens Exceeded"),
+    400,
+    "context_length_exceeded",
+    false,
+  ],
+  [
+    "500 unknown model",
+    500,
+    bedrock("ValidationException", "model identifier is invalid"),
+    404,
+    "model_not_found",
+    false,
+  ],
+  ["500 internal", 500, bedrock("InternalServerException", "unexpected"), 503, "upstream_unavailable", true],
+  ["500 other", 500, '{"error": "Internal server error"}', 502, "upstream_error", false],
+  ["502", 502, "<html><body>Bad Gateway</body></html>", 503, "upstream_unavailable", true],
+  ["503", 503, '{"message": "Service Unavailable"}', 503, "upstream_unavailable", true],
+  ["504", 504, '{"message": "Endpoint request timed out"}', 504, "upstream_timeout", true],
+];
 
 /**
  * The classification table for a client that relays its upstream's answers: `make(spec)` gives a client
@@ -179,7 +145,9 @@ export function classificationContract(
   make: (spec: UpstreamAnswerSpec) => ContractSubject | Promise<ContractSubject>,
 ): void {
   describe(`UpstreamClient error classification: ${name}`, () => {
-    it.each(CLASSIFICATION)("%s → the typed error", async (_, spec, error) => {
+    it.each(CLASSIFICATION)("%s → the typed error", async (_, status, text, mapped, code, shouldRetry) => {
+      const spec = { status, text };
+      const error = { status: mapped, code, shouldRetry };
       const { client, credentials, model } = await make(spec);
       const res = await client.invoke(contractRequest(model), { credentials, requestId: "req_classify" });
       expect(res).toMatchObject({ ok: false, status: spec.status, error });

@@ -10,6 +10,7 @@ import {
   CONTRACT_UNKNOWN_MODEL,
   classificationContract,
   upstreamContract,
+  type ContractSubject,
   type UpstreamAnswerSpec,
 } from "../upstream-contract.ts";
 import { PROXY_ERRORS } from "../../helpers/upstream-double.ts";
@@ -40,61 +41,57 @@ const SUCCESS = {
 const agents: MockAgent[] = [];
 afterAll(() => Promise.all(agents.map((a) => a.close())));
 
-function proxyStandIn(): MockAgent {
+/** The invoke route of a fresh MockAgent (network disabled), closed after the file. */
+function invokeRoute() {
   const agent = new MockAgent();
   agent.disableNetConnect();
   agents.push(agent);
-  agent
-    .get(ORIGIN)
-    .intercept({ path: "/prod/invoke", method: "POST" })
+  return { agent, route: agent.get(ORIGIN).intercept({ path: "/prod/invoke", method: "POST" }) };
+}
+
+/** The live client over `agent`, with credentials the stand-ins accept. */
+function subject(agent: MockAgent): ContractSubject {
+  return {
+    client: createLiveClient({
+      url: `${ORIGIN}/prod/invoke`,
+      timeoutMs: 1_000,
+      logger: createLogger("silent"),
+      dispatcher: agent,
+    }),
+    credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
+    model: MODEL,
+  };
+}
+
+/** Answers as the proxy documents it: 401 without credentials, the unknown-model rejection, else SUCCESS. */
+function proxyStandIn(): MockAgent {
+  const { agent, route } = invokeRoute();
+  route
     .reply((options) => {
       const body = JSON.parse(String(options.body)) as { model?: string; api_token?: string };
       const json = { "content-type": "application/json" };
-      if (body.api_token === undefined) {
-        const refusal = PROXY_ERRORS.unauthorized!;
+      const refusal =
+        body.api_token === undefined
+          ? PROXY_ERRORS.unauthorized!
+          : body.model === CONTRACT_UNKNOWN_MODEL
+            ? PROXY_ERRORS.unknown_model!
+            : undefined;
+      if (refusal !== undefined)
         return { statusCode: refusal.status, data: refusal.text(), responseOptions: { headers: json } };
-      }
-      if (body.model === CONTRACT_UNKNOWN_MODEL) {
-        const rejection = PROXY_ERRORS.unknown_model!;
-        return { statusCode: rejection.status, data: rejection.text(), responseOptions: { headers: json } };
-      }
       return { statusCode: 200, data: JSON.stringify(SUCCESS), responseOptions: { headers: json } };
     })
     .persist();
   return agent;
 }
 
-upstreamContract("live client (over MockAgent)", () => ({
-  client: createLiveClient({
-    url: `${ORIGIN}/prod/invoke`,
-    timeoutMs: 1_000,
-    logger: createLogger("silent"),
-    dispatcher: proxyStandIn(),
-  }),
-  credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
-  model: MODEL,
-}));
-
-/** A MockAgent that answers every call with `spec`. */
+/** Answers every call with `spec`. */
 function answering(spec: UpstreamAnswerSpec): MockAgent {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  agents.push(agent);
-  agent
-    .get(ORIGIN)
-    .intercept({ path: "/prod/invoke", method: "POST" })
+  const { agent, route } = invokeRoute();
+  route
     .reply(spec.status, spec.text, { headers: { "content-type": "application/json", ...spec.headers } })
     .persist();
   return agent;
 }
 
-classificationContract("live client (over MockAgent)", (spec) => ({
-  client: createLiveClient({
-    url: `${ORIGIN}/prod/invoke`,
-    timeoutMs: 1_000,
-    logger: createLogger("silent"),
-    dispatcher: answering(spec),
-  }),
-  credentials: { teamId: "team_1", apiToken: "tok_secret", teamField: "team_id" },
-  model: MODEL,
-}));
+upstreamContract("live client (over MockAgent)", () => subject(proxyStandIn()));
+classificationContract("live client (over MockAgent)", (spec) => subject(answering(spec)));
