@@ -34,8 +34,8 @@ export function invokePreflightRouter(): Router {
 }
 
 /** The answer's cost, for the journal. */
-function noteCost(ctx: ExchangeInvokeContext, answer: UpstreamResponse): void {
-  const cost = answer.ok ? answer.answer.metadata.cost_usd : undefined;
+function noteCost(ctx: ExchangeInvokeContext, response: UpstreamResponse): void {
+  const cost = response.ok ? response.answer.metadata.cost_usd : undefined;
   if (typeof cost === "number") ctx.trace.costUsd = cost;
 }
 
@@ -60,9 +60,9 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
         x,
         proxyCredentials(body, (name) => headerOf(x.req, name)),
       );
-      let answer: UpstreamResponse;
+      let response: UpstreamResponse;
       try {
-        answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
+        response = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
       } catch (error) {
         // A reset upstream is mirrored as a reset here: the client sees its socket drop, not a body.
         if (error instanceof GatewayError && error.code === "upstream_reset") {
@@ -73,14 +73,14 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
         }
         throw error;
       }
-      for (const [name, value] of Object.entries(answer.headers)) {
+      for (const [name, value] of Object.entries(response.headers)) {
         if (PASSED_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
       }
       if (res.getHeader("content-type") === undefined) res.setHeader("content-type", "application/json");
       if (res.getHeader("x-amzn-requestid") === undefined) res.setHeader("x-amzn-RequestId", ctx.requestId);
-      res.statusCode = answer.status;
-      noteCost(ctx, answer);
-      endWith(res, answer.text());
+      res.statusCode = response.status;
+      noteCost(ctx, response);
+      endWith(res, response.text());
     },
   };
 }
