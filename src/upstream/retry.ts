@@ -1,8 +1,9 @@
 // withRetries(inner): the one place retryable upstream failures are retried (STYLE.md "one seam": a
 // decorator with the UpstreamClient interface). Retryable = a result that failed with `shouldRetry` (as
 // result.ts classified it: throttling, transient 5xx, a 2xx whose body is not a proxy answer) or a thrown
-// transport failure that says so (timeouts, resets) — never budget, auth or validation errors. Exponential backoff with jitter, `Retry-After` honoured; each attempt carries the
-// same context (X-Mock-Fault included, CONTRACT §5).
+// transport failure that says so (timeouts, resets) — never budget, auth or validation errors.
+// Exponential backoff with jitter, `Retry-After` honoured; each attempt carries the same context
+// (X-Mock-Fault included, CONTRACT §5).
 import { GatewayError } from "../shared/errors.ts";
 import { clientClosed } from "./errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "./types.ts";
