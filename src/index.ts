@@ -19,6 +19,10 @@ export type {
   InvokeResponse,
   InvokeContext,
   UpstreamResponse,
+  UpstreamAnswer,
+  UpstreamFailure,
 } from "./upstream/types.ts";
+/** What a custom UpstreamClient builds its results with (classified like every built-in upstream's). */
+export { upstreamResponse, answeredResponse, jsonResponse } from "./upstream/result.ts";
 export type { BedrockChatCompletion, BedrockMetadata } from "./translation/extensions.ts";
 export type { RemainingQuota } from "./shared/remaining-quota.ts";

@@ -1,5 +1,5 @@
-// In-process microbenchmark of the live upstream client: CPU µs per `client.invoke()` +
-// `invokeResponseOf()` with N concurrent calls against the bench's fake proxy (its own process, so its
+// In-process microbenchmark of the live upstream client: CPU µs per `client.invoke()` (which parses and
+// classifies the answer) with N concurrent calls against the bench's fake proxy (its own process, so its
 // CPU is not counted), next to plain undici doing the same call. Not part of the test suite and not part
 // of `npm run bench` (which never imports src/): run it by hand, on Node 24:
 //
@@ -16,7 +16,6 @@ import { parseArgs } from "node:util";
 import { Agent, Pool, request } from "undici";
 import { createLogger } from "../../src/shared/logger.ts";
 import { createMetrics } from "../../src/shared/metrics.ts";
-import { invokeResponseOf } from "../../src/upstream/invoke-response.ts";
 import { createLiveClient } from "../../src/upstream/live/client.ts";
 import { withRetries } from "../../src/upstream/retry.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient } from "../../src/upstream/types.ts";
@@ -115,8 +114,8 @@ function variants(url: string): Variant[] {
   const retried = withRetries(live(), { retries: 2 });
   const parsed = async (c: UpstreamClient): Promise<unknown> => {
     const response = await c.invoke(REQUEST, context());
-    if (response.status !== 200) throw new Error(`status ${response.status}`);
-    return invokeResponseOf(response);
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    return response.answer;
   };
   const compared = compareWith === undefined ? undefined : live(compareWith);
   return [

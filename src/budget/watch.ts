@@ -3,7 +3,6 @@
 // and whatever answered (simulator, real proxy, cassette). The dashboard's per-model figures and, where
 // no simulator keeps a ledger, the teams' budgets come from here.
 import type { RemainingQuota } from "../shared/remaining-quota.ts";
-import { answerOf } from "../upstream/invoke-response.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 
 /** What one successful answer reported. */
@@ -39,15 +38,9 @@ function quotaOf(value: unknown): RemainingQuota | undefined {
   return QUOTA_KEYS.every((k) => finite(record[k])) ? (value as RemainingQuota) : undefined;
 }
 
-/** A budget refusal's quota (the proxy's 429 carries `remaining_quota`, PROXY.md). */
-function refusal(teamId: string, model: string, body: string): SpendObservation | undefined {
-  let parsed: { remaining_quota?: unknown; metadata?: { remaining_quota?: unknown } } | null;
-  try {
-    parsed = JSON.parse(body) as typeof parsed;
-  } catch {
-    return undefined;
-  }
-  const quota = quotaOf(parsed?.remaining_quota ?? parsed?.metadata?.remaining_quota);
+/** A budget refusal's quota (the proxy's 429 carries `remaining_quota`, PROXY.md; the result holds it). */
+function refusal(teamId: string, model: string, reported: unknown): SpendObservation | undefined {
+  const quota = quotaOf(reported);
   if (quota === undefined) return undefined;
   return { teamId, model, inputTokens: 0, outputTokens: 0, costUsd: 0, quota, charged: false };
 }
@@ -62,21 +55,23 @@ export function observe(
   response: UpstreamResponse,
 ): SpendObservation | undefined {
   if (context.credentials === undefined) return undefined;
-  if (response.status === 429) return refusal(context.credentials.teamId, request.model, response.body);
-  if (response.status < 200 || response.status >= 300) return undefined;
-  // The typed answer, parsed once and shared with the faces and the cost metric (an answer the
-  // simulator built in memory is read without being serialised and parsed back).
-  const answer = answerOf(response);
-  const usage = answer?.usage as { input_tokens?: unknown; output_tokens?: unknown } | undefined;
-  const metadata = answer?.metadata as { cost_usd?: unknown; remaining_quota?: unknown } | undefined;
-  if (usage === undefined || !finite(usage.input_tokens) || !finite(usage.output_tokens)) return undefined;
+  if (!response.ok) {
+    return response.status === 429
+      ? refusal(context.credentials.teamId, request.model, response.quota)
+      : undefined;
+  }
+  // The typed answer, shared with the faces and the cost metric (an answer the simulator built in
+  // memory is read as it was built, never serialised and parsed back).
+  const usage = response.answer.usage as { input_tokens?: unknown; output_tokens?: unknown };
+  const metadata = response.answer.metadata as { cost_usd?: unknown; remaining_quota?: unknown };
+  if (!finite(usage.input_tokens) || !finite(usage.output_tokens)) return undefined;
   return {
     teamId: context.credentials.teamId,
     model: request.model,
     inputTokens: usage.input_tokens,
     outputTokens: usage.output_tokens,
-    costUsd: finite(metadata?.cost_usd) ? metadata.cost_usd : 0,
-    quota: quotaOf(metadata?.remaining_quota),
+    costUsd: finite(metadata.cost_usd) ? metadata.cost_usd : 0,
+    quota: quotaOf(metadata.remaining_quota),
     charged: true,
   };
 }

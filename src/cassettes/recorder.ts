@@ -6,7 +6,6 @@ import type { Clock } from "../shared/clock.ts";
 import { GatewayError } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { unauthorizedReply } from "../upstream/credentials.ts";
-import { errorFromUpstream } from "../upstream/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
 import { matchRules, requestKey } from "./canonical.ts";
 import { TEMP_FILE } from "./cassette-file.ts";
@@ -105,7 +104,7 @@ export function withCassettes(inner: UpstreamClient, options: CassetteOptions): 
   /** Why an answer is not stored: it depends on the caller, or (`auto`) it is transient. */
   function notStored(response: UpstreamResponse, keepTransient: boolean): boolean {
     if (CALLER_DEPENDENT_STATUSES.includes(response.status)) return true;
-    return !keepTransient && response.status >= 400 && errorFromUpstream(response).shouldRetry;
+    return !keepTransient && !response.ok && response.status >= 400 && response.error.shouldRetry;
   }
 
   /** Call the upstream and store the exchange. `auto` skips transient failures so a retry records the answer. */

@@ -3,6 +3,7 @@
 // duplicate keys force text) and the structure must survive YAML. Otherwise the body is stored as text
 // (a block scalar when multi-line). Either way replay returns the recorded bytes, the caller's team
 // id filled back in.
+import { upstreamResponse } from "../upstream/result.ts";
 import type { UpstreamResponse } from "../upstream/types.ts";
 import { looksJson, yamlRoundTrips, type StoredResponse } from "./format.ts";
 import { setOwn } from "./canonical.ts";
@@ -19,12 +20,13 @@ function parsedExactly(body: string): { value: unknown } | undefined {
 
 export function encodeResponse(response: UpstreamResponse, scrubber: Scrubber): StoredResponse {
   const headers = scrubber.headers(response.headers);
-  const parsed = parsedExactly(response.body);
+  const body = response.text();
+  const parsed = parsedExactly(body);
   if (parsed !== undefined) {
     const json = scrubber.value(parsed.value);
     if (yamlRoundTrips(json)) return { status: response.status, headers, json };
   }
-  return { status: response.status, headers, text: scrubber.text(response.body, looksJson(response.body)) };
+  return { status: response.status, headers, text: scrubber.text(body, looksJson(body)) };
 }
 
 /** A stored JSON body serialised once, and whether the placeholder sits in any object key. */
@@ -87,5 +89,5 @@ export function decodeResponse(stored: StoredResponse, teamId: string): Upstream
     stored.json !== undefined
       ? jsonBody(stored.json, teamId)
       : fillTeamInText(stored.text ?? "", teamId, looksJson(stored.text ?? ""));
-  return { status: stored.status, headers: { ...stored.headers }, body };
+  return upstreamResponse(stored.status, stored.headers, body);
 }

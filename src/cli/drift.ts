@@ -108,8 +108,8 @@ export async function drift(
       const fresh = await stack.upstream.invoke(request, { credentials, requestId: `drift-${n}` });
       const recorded = decodeResponse(entry.response, credentials?.teamId ?? "team");
       const differences = shapeDifferences(
-        shapeOf(recorded.status, recorded.body, entry.request),
-        shapeOf(fresh.status, fresh.body, entry.request),
+        shapeOf(recorded.status, recorded.text(), entry.request),
+        shapeOf(fresh.status, fresh.text(), entry.request),
       );
       if (differences.length === 0) continue;
       drifted++;

@@ -1,6 +1,6 @@
 // What every inference face shares once it has translated its wire request into an InvokeRequest:
 // the invoke context of the request (credentials, X-Cassette, X-Mock-Fault, client-gone), one upstream
-// call with its failure classified by the one factory, the cost metric, the x-bedrock-* headers, and
+// call (its result already classified by upstream/result.ts), the journal's cost, the x-bedrock-* headers, and
 // the simulated stream pacing. A face (chat completions, Anthropic messages, responses, Bedrock runtime)
 // is a HotRoute that parses, calls `invokeAnswer`, translates back and writes in its own format.
 import { setTimeout as delay } from "node:timers/promises";
@@ -13,8 +13,6 @@ import type { Clock } from "../shared/clock.ts";
 import type { IdSource } from "../shared/ids.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Metrics } from "../shared/metrics.ts";
-import { errorFromUpstream } from "../upstream/errors.ts";
-import { invokeResponseOf } from "../upstream/invoke-response.ts";
 import type {
   InvokeContext,
   InvokeMetadata,
@@ -63,17 +61,17 @@ export function invokeContextOf(x: Exchange, config: Readonly<Config>): Exchange
   return new ExchangeInvokeContext(x, resolveCredentials(x.req, config));
 }
 
-/** One upstream call: a 2xx becomes the typed answer, anything else a typed error. */
+/** One upstream call: its typed answer, or its typed error thrown. */
 export async function invokeAnswer(
   deps: Pick<FaceDeps, "upstream" | "metrics">,
   request: InvokeRequest,
   context: InvokeContext,
 ): Promise<InvokeResponse> {
   const response = await deps.upstream.invoke(request, context);
-  if (response.status < 200 || response.status >= 300) throw errorFromUpstream(response);
+  if (!response.ok) throw response.error;
   // Its cost is counted where the upstream is composed (server/cost-metric.ts), for every surface; the
   // request's trace (the journal) notes it here.
-  const answer = invokeResponseOf(response);
+  const { answer } = response;
   const cost = answer.metadata.cost_usd;
   if (context.trace !== undefined && typeof cost === "number" && Number.isFinite(cost) && cost > 0)
     context.trace.costUsd = (context.trace.costUsd ?? 0) + cost;

@@ -1,6 +1,7 @@
 // POST /prod/invoke and POST /invoke: the proxy's own surface (PROXY.md). Credentials are read from the
 // body or headers and stripped from the body before the UpstreamClient (simulator, live client or
-// record/replay) sees it; its answer goes back byte for byte, error statuses included.
+// record/replay) sees it; its answer goes back byte for byte (status, kept headers, `text()`), error
+// statuses and malformed bodies included.
 import { Router } from "express";
 import { GatewayError, invalidRequest } from "../shared/errors.ts";
 import { proxyCredentials, stripCredentials } from "../upstream/credentials.ts";
@@ -32,12 +33,10 @@ export function invokePreflightRouter(): Router {
   return router;
 }
 
-const COST = /"cost_usd"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/;
-
-/** The answer's cost, for the journal: a scan for one key, since the body goes back unparsed. */
-function noteCost(ctx: ExchangeInvokeContext, body: string): void {
-  const cost = COST.exec(body)?.[1];
-  if (cost !== undefined) ctx.trace.costUsd = Number(cost);
+/** The answer's cost, for the journal. */
+function noteCost(ctx: ExchangeInvokeContext, response: UpstreamResponse): void {
+  const cost = response.ok ? response.answer.metadata.cost_usd : undefined;
+  if (typeof cost === "number") ctx.trace.costUsd = cost;
 }
 
 /** POST /prod/invoke and POST /invoke, a face of the pipeline. */
@@ -61,9 +60,9 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
         x,
         proxyCredentials(body, (name) => headerOf(x.req, name)),
       );
-      let answer: UpstreamResponse;
+      let response: UpstreamResponse;
       try {
-        answer = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
+        response = await deps.upstream.invoke(stripCredentials(body) as InvokeRequest, ctx);
       } catch (error) {
         // A reset upstream is mirrored as a reset here: the client sees its socket drop, not a body.
         if (error instanceof GatewayError && error.code === "upstream_reset") {
@@ -74,14 +73,14 @@ export function invokeRoute(deps: InvokeRouterDeps): HotRoute {
         }
         throw error;
       }
-      for (const [name, value] of Object.entries(answer.headers)) {
+      for (const [name, value] of Object.entries(response.headers)) {
         if (PASSED_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
       }
       if (res.getHeader("content-type") === undefined) res.setHeader("content-type", "application/json");
       if (res.getHeader("x-amzn-requestid") === undefined) res.setHeader("x-amzn-RequestId", ctx.requestId);
-      res.statusCode = answer.status;
-      if (answer.status >= 200 && answer.status < 300) noteCost(ctx, answer.body);
-      endWith(res, answer.body);
+      res.statusCode = response.status;
+      noteCost(ctx, response);
+      endWith(res, response.text());
     },
   };
 }

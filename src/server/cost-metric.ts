@@ -4,17 +4,14 @@
 import { llmCost } from "../accounting/pricing.ts";
 import { findModel } from "../models/catalog.ts";
 import type { Metrics } from "../shared/metrics.ts";
-import { answerOf } from "../upstream/invoke-response.ts";
-import type { InvokeRequest, UpstreamClient, UpstreamResponse } from "../upstream/types.ts";
+import type { InvokeRequest, InvokeResponse, UpstreamClient } from "../upstream/types.ts";
 
 /**
  * The unrounded cost, as the ledger charges it (tokens × list price): metadata.cost_usd is rounded to
  * 6 decimals per call, and summing rounded costs drifts from /quota's llm_cost. A model missing from the
  * price table counts what the proxy reported.
  */
-function spend(request: InvokeRequest, response: UpstreamResponse): number | undefined {
-  const answer = answerOf(response);
-  if (answer === undefined) return undefined;
+function spend(request: InvokeRequest, answer: InvokeResponse): number | undefined {
   const model = findModel(request.model);
   const { input_tokens: input, output_tokens: output } = answer.usage;
   if (model !== undefined && Number.isFinite(input) && Number.isFinite(output))
@@ -27,8 +24,8 @@ export function withCostMetric(inner: UpstreamClient, metrics: Metrics): Upstrea
   return {
     async invoke(request, context) {
       const response = await inner.invoke(request, context);
-      if (response.status >= 200 && response.status < 300) {
-        const cost = spend(request, response);
+      if (response.ok) {
+        const cost = spend(request, response.answer);
         if (cost !== undefined && cost > 0)
           metrics.costUsd.inc(request.model, () => ({ model: request.model }), cost);
       }

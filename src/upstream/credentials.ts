@@ -1,15 +1,12 @@
 // Where a request's proxy credentials come from (PROXY.md "Request"): the body (`team_id` or
 // `participant_id`, `api_token`) or the headers (`X-Team-ID`, `X-API-Token`, also `x-api-key` and
 // `Authorization: Bearer` for the token). Header names are case-insensitive.
+import { jsonResponse } from "./result.ts";
 import type { Credentials, UpstreamResponse } from "./types.ts";
 
 /** The proxy's answer to missing or wrong credentials (PROXY.md fixes this text; no real body was captured). */
 export function unauthorizedReply(message = "Unauthorized: invalid team_id or api_token"): UpstreamResponse {
-  return {
-    status: 401,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ error: message }),
-  };
+  return jsonResponse(401, { error: message });
 }
 
 /** What to set for the real proxy, said alike at startup and in the 401 of a request that has none. */

@@ -1,9 +1,9 @@
 // The one factory that turns an upstream answer or transport failure into a typed GatewayError
-// (STYLE.md #2). Live client, simulator and replay all reach /v1 through here, so errors are mapped by
-// meaning, not by status: a 500 carrying ThrottlingException is a retryable rate limit, a 500 carrying
-// ValidationException is the caller's mistake, a 429 is an exhausted budget no retry fixes.
+// (STYLE.md #2). Every upstream answer is classified here once, when result.ts builds it (live client,
+// simulator and replay alike), so errors are mapped by meaning, not by status: a 500 carrying
+// ThrottlingException is a retryable rate limit, a 500 carrying ValidationException is the caller's
+// mistake, a 429 is an exhausted budget no retry fixes.
 import { GatewayError } from "../shared/errors.ts";
-import type { UpstreamResponse } from "./types.ts";
 
 /** Pull a human-readable message out of whatever the upstream put in its body. */
 export function upstreamMessage(body: string): string {
@@ -35,12 +35,15 @@ export function upstreamMessage(body: string): string {
 const CONTEXT_EXCEEDED =
   /maximum context length|Input Tokens Exceeded|prompt is too long|too many input tokens/i;
 
-/** Map a non-2xx upstream answer to the gateway's error (CONTRACT §3 error table). */
-export function errorFromUpstream(response: UpstreamResponse): GatewayError {
-  const message = upstreamMessage(response.body);
-  const retryAfter = response.headers["retry-after"];
+/** Map a non-2xx upstream answer (its status, headers and body text) to the gateway's error (CONTRACT §3). */
+export function errorFromUpstream(
+  status: number,
+  upstreamHeaders: Readonly<Record<string, string>>,
+  body: string,
+): GatewayError {
+  const message = upstreamMessage(body);
+  const retryAfter = upstreamHeaders["retry-after"];
   const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": retryAfter };
-  const status = response.status;
 
   if (status === 429) {
     return new GatewayError(message, {

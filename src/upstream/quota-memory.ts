@@ -23,17 +23,10 @@ interface Seen {
 /** Remembered teams at most; the oldest is forgotten first. */
 const MAX_TEAMS = 1_000;
 
+/** The quota an answer (metadata.remaining_quota) or a budget refusal (result.ts reads it) carries. */
 function quotaIn(response: UpstreamResponse): RemainingQuota | undefined {
-  try {
-    const body = JSON.parse(response.body) as {
-      metadata?: { remaining_quota?: unknown };
-      remaining_quota?: unknown;
-    };
-    const quota = body.metadata?.remaining_quota ?? body.remaining_quota;
-    return quota !== null && typeof quota === "object" ? (quota as RemainingQuota) : undefined;
-  } catch {
-    return undefined;
-  }
+  const quota: unknown = response.ok ? response.answer.metadata.remaining_quota : response.quota;
+  return quota !== null && typeof quota === "object" ? (quota as RemainingQuota) : undefined;
 }
 
 export function withQuotaMemory(inner: UpstreamClient): UpstreamClient & QuotaService {

@@ -1,11 +1,11 @@
 // withRetries(inner): the one place retryable upstream failures are retried (STYLE.md "one seam": a
-// decorator with the UpstreamClient interface). Retryable = what errorFromUpstream marks so (throttling,
-// timeouts, resets, transient 5xx) and a 2xx whose body is not a proxy answer — never budget, auth or
-// validation errors. Exponential backoff with jitter, `Retry-After` honoured; each attempt carries the
-// same context (X-Mock-Fault included, CONTRACT §5).
+// decorator with the UpstreamClient interface). Retryable = a result that failed with `shouldRetry` (as
+// result.ts classified it: throttling, transient 5xx, a 2xx whose body is not a proxy answer) or a thrown
+// transport failure that says so (timeouts, resets) — never budget, auth or validation errors.
+// Exponential backoff with jitter, `Retry-After` honoured; each attempt carries the same context
+// (X-Mock-Fault included, CONTRACT §5).
 import { GatewayError } from "../shared/errors.ts";
-import { clientClosed, errorFromUpstream } from "./errors.ts";
-import { invokeResponseOf } from "./invoke-response.ts";
+import { clientClosed } from "./errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "./types.ts";
 
 export interface RetryOptions {
@@ -62,11 +62,7 @@ export function withRetries(inner: UpstreamClient, options: RetryOptions): Upstr
         let retryAfter: string | undefined;
         try {
           const response = await inner.invoke(request, context);
-          if (response.status < 400) {
-            if (!last) invokeResponseOf(response); // a malformed 2xx throws the retryable upstream_malformed
-            return response;
-          }
-          if (last || !errorFromUpstream(response).shouldRetry) return response;
+          if (response.ok || last || !response.error.shouldRetry) return response;
           retryAfter = response.headers["retry-after"];
         } catch (error) {
           if (last || !(error instanceof GatewayError) || !error.shouldRetry || context.signal?.aborted)

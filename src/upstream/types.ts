@@ -1,5 +1,6 @@
 // The proxy's invoke wire format (PROXY.md) and the one interface every upstream implements.
 import type { RemainingQuota } from "../shared/remaining-quota.ts";
+import type { UpstreamResponse } from "./result.ts";
 
 /** An Anthropic-style content block as the proxy accepts and returns it. */
 export type InvokeContentBlock =
@@ -120,18 +121,13 @@ export interface ClientGoneListener {
   handleEvent(): void;
 }
 
-/**
- * The upstream's answer exactly as it came: status, the headers worth keeping, and the body text.
- * Error statuses are answers too (the /prod/invoke surface must pass them on byte for byte);
- * `http/` turns them into typed errors with `errorFromUpstream`.
- */
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { UpstreamAnswer, UpstreamFailure, UpstreamResponse } from "./result.ts";
 
 export interface UpstreamClient {
+  /**
+   * The upstream's answer, classified (result.ts). Rejects only with a GatewayError from errors.ts: a
+   * transport failure (timeout, unreachable, reset) or the client gone (499).
+   */
   invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse>;
   /** Release sockets, flush files. Called once by `gw.close()`. */
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { observe, withSpendWatch, type SpendObservation } from "../../src/budget/watch.ts";
 import type { UpstreamResponse } from "../../src/upstream/types.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 const QUOTA = {
   requests_today: 5,
@@ -19,11 +20,9 @@ const ANSWER = {
   metadata: { team_id: "t", model: "m", cost_usd: 1e-5, latency_ms: 539.97, remaining_quota: QUOTA },
 };
 const CTX = { credentials: { teamId: "team_a", apiToken: "secret", teamField: "team_id" as const } };
-const ok = (body: unknown): UpstreamResponse => ({
-  status: 200,
-  headers: {},
-  body: typeof body === "string" ? body : JSON.stringify(body),
-});
+const answered = (status: number, body: unknown): UpstreamResponse =>
+  upstreamResponse(status, {}, typeof body === "string" ? body : JSON.stringify(body));
+const ok = (body: unknown): UpstreamResponse => answered(200, body);
 
 describe("observe", () => {
   const expected: SpendObservation = {
@@ -48,17 +47,14 @@ describe("observe", () => {
   });
 
   it("ignores failures, callers without credentials and bodies without usage", () => {
-    expect(observe({ model: "m" }, CTX, { ...ok(ANSWER), status: 500 })).toBeUndefined();
+    expect(observe({ model: "m" }, CTX, answered(500, ANSWER))).toBeUndefined();
     expect(observe({ model: "m" }, { credentials: undefined }, ok(ANSWER))).toBeUndefined();
     expect(observe({ model: "m" }, CTX, ok({ content: [] }))).toBeUndefined();
     expect(observe({ model: "m" }, CTX, ok("not json"))).toBeUndefined();
   });
 
   it("reads the quota of a budget refusal (429), charging nothing", () => {
-    const refused = {
-      ...ok({ error: "Budget exhausted: Quota exceeded", remaining_quota: QUOTA }),
-      status: 429,
-    };
+    const refused = answered(429, { error: "Budget exhausted: Quota exceeded", remaining_quota: QUOTA });
     expect(observe({ model: "m" }, CTX, refused)).toEqual({
       ...expected,
       inputTokens: 0,
@@ -66,9 +62,7 @@ describe("observe", () => {
       costUsd: 0,
       charged: false,
     });
-    expect(
-      observe({ model: "m" }, CTX, { ...ok({ error: "Budget exhausted" }), status: 429 }),
-    ).toBeUndefined();
+    expect(observe({ model: "m" }, CTX, answered(429, { error: "Budget exhausted" }))).toBeUndefined();
   });
 
   it("keeps the tokens of an answer whose quota is malformed, without the quota", () => {

@@ -7,6 +7,7 @@ import { GatewayError } from "../../src/shared/errors.ts";
 import type { InvokeContext, InvokeRequest, UpstreamResponse } from "../../src/upstream/types.ts";
 import { ask, cassetteOptions, ctx, filesUnder, tempDir } from "../helpers/cassettes.ts";
 import { fakeUpstream } from "../helpers/fake-upstream.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
   try {
@@ -42,11 +43,11 @@ describe("withCassettes: record then replay", () => {
     for (const [i, request] of requests.entries()) {
       const replayed = await player.invoke(request, ctx());
       expect(replayed.status).toBe(recorded[i]?.status);
-      expect(replayed.body).toBe(recorded[i]?.body);
+      expect(replayed.text()).toBe(recorded[i]?.text());
     }
     // Another team replays the same recording and sees its own team id.
     const other = await player.invoke(requests[0] ?? ask(""), ctx("team_beta"));
-    expect(JSON.parse(other.body).metadata.team_id).toBe("team_beta");
+    expect(JSON.parse(other.text()).metadata.team_id).toBe("team_beta");
     expect(inner.calls).toBe(0);
   });
 
@@ -61,20 +62,20 @@ describe("withCassettes: record then replay", () => {
     );
     expect(replayed.status).toBe(500);
     expect(replayed.headers).toEqual({ "content-type": "application/json", "x-amzn-requestid": "req-1" });
-    expect(replayed.body).toContain("ValidationException");
+    expect(replayed.text()).toContain("ValidationException");
   });
 
   it("stores proxy-style JSON (spacing, 1e-05) as text and replays it byte for byte", async () => {
     const dir = tempDir();
     const recorder = withCassettes(fakeUpstream({ pythonStyle: true }), cassetteOptions(dir, "record"));
     const live = await recorder.invoke(ask("hi"), ctx());
-    expect(live.body).toContain('"cost_usd": 1e-05');
+    expect(live.text()).toContain('"cost_usd": 1e-05');
     await recorder.close();
     const replayed = await withCassettes(fakeUpstream(), cassetteOptions(dir, "replay")).invoke(
       ask("hi"),
       ctx(),
     );
-    expect(replayed.body).toBe(live.body);
+    expect(replayed.text()).toBe(live.text());
   });
 
   it("stores a JSON body as readable YAML structure, with long texts as block scalars", async () => {
@@ -96,14 +97,14 @@ describe("withCassettes: record then replay", () => {
     const dir = tempDir();
     const body = '{"__proto__":{"polluted":true},"content":[],"n":-1.5e300,"u":"\\u2028é"}';
     const upstream = {
-      invoke: () => Promise.resolve({ status: 200, headers: {}, body }),
+      invoke: () => Promise.resolve(upstreamResponse(200, {}, body)),
       close: () => Promise.resolve(),
     };
     const recorder = withCassettes(upstream, cassetteOptions(dir, "record"));
     await recorder.invoke(ask("x"), ctx());
     await recorder.close();
     const replayed = await withCassettes(upstream, cassetteOptions(dir, "replay")).invoke(ask("x"), ctx());
-    expect(replayed.body).toBe(body);
+    expect(replayed.text()).toBe(body);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -115,11 +116,11 @@ describe("withCassettes: matching", () => {
     const first = await recorder.invoke(ask("same"), ctx());
     const second = await recorder.invoke(ask("same"), ctx());
     await recorder.close();
-    expect(first.body).not.toBe(second.body);
+    expect(first.text()).not.toBe(second.text());
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
     const bodies = [];
-    for (let i = 0; i < 4; i++) bodies.push((await player.invoke(ask("same"), ctx())).body);
-    expect(bodies).toEqual([first.body, second.body, second.body, second.body]);
+    for (let i = 0; i < 4; i++) bodies.push((await player.invoke(ask("same"), ctx())).text());
+    expect(bodies).toEqual([first.text(), second.text(), second.text(), second.text()]);
   });
 
   it("ignores key order and the configured volatile fields", async () => {
@@ -144,7 +145,7 @@ describe("withCassettes: matching", () => {
       max_tokens: 256,
       model: "us.anthropic.claude-3-haiku-20240307-v1:0",
     };
-    expect((await player.invoke(reordered, ctx())).body).toBe(live.body);
+    expect((await player.invoke(reordered, ctx())).text()).toBe(live.text());
   });
 
   it("re-hashes on load when the ignore list changed since recording", async () => {
@@ -156,7 +157,7 @@ describe("withCassettes: matching", () => {
       fakeUpstream(),
       cassetteOptions(dir, "replay", { ignore_fields: ["temperature"] }),
     );
-    expect((await player.invoke(ask("hi", { temperature: 1 }), ctx())).body).toBe(live.body);
+    expect((await player.invoke(ask("hi", { temperature: 1 }), ctx())).text()).toBe(live.text());
   });
 
   it("auto replays what is recorded and records only misses", async () => {
@@ -164,13 +165,13 @@ describe("withCassettes: matching", () => {
     const first = fakeUpstream();
     const auto = withCassettes(first, cassetteOptions(dir, "auto"));
     const a = await auto.invoke(ask("a"), ctx());
-    expect((await auto.invoke(ask("a"), ctx())).body).toBe(a.body);
+    expect((await auto.invoke(ask("a"), ctx())).text()).toBe(a.text());
     expect(first.calls).toBe(1);
     await auto.close();
 
     const second = fakeUpstream();
     const again = withCassettes(second, cassetteOptions(dir, "auto"));
-    expect((await again.invoke(ask("a"), ctx())).body).toBe(a.body);
+    expect((await again.invoke(ask("a"), ctx())).text()).toBe(a.text());
     await again.invoke(ask("b"), ctx());
     expect(second.calls).toBe(1);
     await again.close();
@@ -310,7 +311,7 @@ describe("withCassettes: files", () => {
     const replayed = await Promise.all(
       Array.from({ length: 200 }, (_, i) => player.invoke(ask(`question ${i}`), ctx())),
     );
-    expect(replayed.map((r) => r.body)).toEqual(answers.map((a) => a.body));
+    expect(replayed.map((r) => r.text())).toEqual(answers.map((a) => a.text()));
     expect(filesUnder(dir).map((f) => f.path)).toEqual([join(dir, "default.yaml")]);
   });
 });
@@ -368,7 +369,7 @@ describe("withCassettes: credentials never reach disk", () => {
       ask("short team"),
       ctx("demo", "other", { cassette: "short" }),
     );
-    expect(JSON.parse(hello.body).metadata.team_id).toBe("demo");
+    expect(JSON.parse(hello.text()).metadata.team_id).toBe("demo");
   });
 
   it("keeps a short team id inside ordinary words untouched", async () => {
@@ -382,7 +383,7 @@ describe("withCassettes: credentials never reach disk", () => {
       ask("demonstrate"),
       ctx("demo", "tok"),
     );
-    expect(replayed.body).toBe(live.body);
+    expect(replayed.text()).toBe(live.text());
   });
 });
 
@@ -395,16 +396,16 @@ describe("withCassettes: transient failures", () => {
         calls++;
         return Promise.resolve(
           calls === 1
-            ? {
-                status: 500,
-                headers: {},
-                body: '{"error": "Bedrock error: ThrottlingException: Too many tokens, please wait before trying again."}',
-              }
-            : {
-                status: 200,
-                headers: {},
-                body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1}}',
-              },
+            ? upstreamResponse(
+                500,
+                {},
+                '{"error": "Bedrock error: ThrottlingException: Too many tokens, please wait before trying again."}',
+              )
+            : upstreamResponse(
+                200,
+                {},
+                '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1}}',
+              ),
         );
       },
       close: () => Promise.resolve(),
@@ -427,8 +428,8 @@ describe("withCassettes: transient failures", () => {
       invoke: () =>
         Promise.resolve(
           ++calls === 1
-            ? { status: 504, headers: {}, body: '{"message": "Endpoint request timed out"}' }
-            : { status: 200, headers: {}, body: "{}" },
+            ? upstreamResponse(504, {}, '{"message": "Endpoint request timed out"}')
+            : upstreamResponse(200, {}, "{}"),
         ),
       close: () => Promise.resolve(),
     };
@@ -458,11 +459,9 @@ function refusing(status: number, refuse: (context: InvokeContext, call: number)
     invoke(request: InvokeRequest, context: InvokeContext): Promise<UpstreamResponse> {
       calls++;
       if (refuse(context, calls)) {
-        return Promise.resolve({
-          status,
-          headers: { "content-type": "application/json" },
-          body: bodies[status] ?? "{}",
-        });
+        return Promise.resolve(
+          upstreamResponse(status, { "content-type": "application/json" }, bodies[status] ?? "{}"),
+        );
       }
       return answers.invoke(request, context);
     },
@@ -519,12 +518,12 @@ describe("withCassettes: callers without credentials", () => {
       const answer = await client.invoke(ask("hi"), { credentials: undefined, requestId: "req_anon" });
       expect(answer.status).toBe(401);
       expect(answer.headers["content-type"]).toBe("application/json");
-      expect(answer.body).toBe(UNAUTHORIZED);
-      expect(answer.body).not.toContain("<team_id>");
+      expect(answer.text()).toBe(UNAUTHORIZED);
+      expect(answer.text()).not.toContain("<team_id>");
       expect(inner.calls).toBe(0);
       // A caller with credentials still gets the recording, with its own team id.
       const replayed = await client.invoke(ask("hi"), ctx("team_gamma"));
-      expect(JSON.parse(replayed.body).metadata.team_id).toBe("team_gamma");
+      expect(JSON.parse(replayed.text()).metadata.team_id).toBe("team_gamma");
     },
   );
 });
@@ -534,7 +533,7 @@ describe("withCassettes: open cassettes are bounded", () => {
     const recorder = withCassettes(fakeUpstream(), cassetteOptions(dir, "record"));
     const answer = await recorder.invoke(ask(text), ctx("t", "k", { cassette: name }));
     await recorder.close();
-    return answer.body;
+    return answer.text();
   }
 
   it("replay does not keep a store for a cassette that does not exist yet", async () => {
@@ -544,7 +543,7 @@ describe("withCassettes: open cassettes are bounded", () => {
       "cassette_miss",
     );
     const body = await recordOne(dir, "later", "x");
-    expect((await player.invoke(ask("x"), ctx("t", "k", { cassette: "later" }))).body).toBe(body);
+    expect((await player.invoke(ask("x"), ctx("t", "k", { cassette: "later" }))).text()).toBe(body);
   });
 
   it("closes the least recently used cassette past the limit and reloads it when used again", async () => {
@@ -561,7 +560,7 @@ describe("withCassettes: open cassettes are bounded", () => {
     await player.invoke(ask("x"), ctx("t", "k", { cassette: "b" }));
     await player.invoke(ask("x"), ctx("t", "k", { cassette: "c" }));
     // Three cassettes used, two kept: "a" was closed, so it is read again.
-    expect((await player.invoke(ask("y"), ctx("t", "k", { cassette: "a" }))).body).toBe(refreshed);
+    expect((await player.invoke(ask("y"), ctx("t", "k", { cassette: "a" }))).text()).toBe(refreshed);
   });
 
   it("never closes a cassette with a request or a write in flight, so no recording is lost", async () => {
@@ -618,7 +617,7 @@ describe("withCassettes: identical misses in auto", () => {
     expect(calls).toBe(prompts);
     expect(entriesIn(dir)).toBe(prompts);
     results.forEach((result, i) => {
-      const body = JSON.parse(result.body);
+      const body = JSON.parse(result.text());
       expect(result.status).toBe(200);
       expect(body.content[0].text).toContain(`to: prompt ${i % prompts}\n`);
       expect(body.metadata.team_id).toBe(i % 2 === 0 ? "team_even" : "team_odd");

@@ -22,8 +22,8 @@ describe("decodeResponse", () => {
       const stored = { status: 200, headers: { "content-type": "application/json" }, json };
       const expected = JSON.stringify(fillTeam(json, team));
       // Twice: the second call is served from the cached serialisation.
-      expect(decodeResponse(stored, team).body).toBe(expected);
-      expect(decodeResponse(stored, team).body).toBe(expected);
+      expect(decodeResponse(stored, team).text()).toBe(expected);
+      expect(decodeResponse(stored, team).text()).toBe(expected);
     }
   });
 });
@@ -55,6 +55,6 @@ describe("compactResponse", () => {
 describe("team ids that look like replacement patterns", () => {
   it("are filled in literally", () => {
     const stored = { status: 200, headers: {}, json: { metadata: { team_id: "<team_id>" } } };
-    expect(JSON.parse(decodeResponse(stored, "$&$1$`").body)).toEqual({ metadata: { team_id: "$&$1$`" } });
+    expect(JSON.parse(decodeResponse(stored, "$&$1$`").text())).toEqual({ metadata: { team_id: "$&$1$`" } });
   });
 });

@@ -19,6 +19,7 @@ import { GatewayError } from "../../src/shared/errors.ts";
 import type { UpstreamClient } from "../../src/upstream/types.ts";
 import { ask, cassetteOptions, ctx, tempDir } from "../helpers/cassettes.ts";
 import { fakeUpstream } from "../helpers/fake-upstream.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
   try {
@@ -34,16 +35,18 @@ async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
 function bigUpstream(): UpstreamClient {
   return {
     invoke: (request) =>
-      Promise.resolve({
-        status: 200,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          content: [
-            { type: "text", text: `${JSON.stringify(request.messages)}\n${"lorem ipsum ".repeat(3400)}` },
-          ],
-          metadata: { team_id: "team_alpha_2025" },
-        }),
-      }),
+      Promise.resolve(
+        upstreamResponse(
+          200,
+          { "content-type": "application/json" },
+          JSON.stringify({
+            content: [
+              { type: "text", text: `${JSON.stringify(request.messages)}\n${"lorem ipsum ".repeat(3400)}` },
+            ],
+            metadata: { team_id: "team_alpha_2025" },
+          }),
+        ),
+      ),
     close: () => Promise.resolve(),
   };
 }
@@ -67,7 +70,7 @@ describe("cassette store", () => {
     await recorder.close();
     expect(readFileSync(join(dir, "default.yaml"), "utf8")).toContain(`---\n${handWritten}---\n`);
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
-    expect((await player.invoke(request, ctx())).body).toBe('{"hand": 1}');
+    expect((await player.invoke(request, ctx())).text()).toBe('{"hand": 1}');
   });
 
   it("reads a cassette saved with CRLF line ends, and keeps its entries when it writes", async () => {
@@ -89,13 +92,13 @@ describe("cassette store", () => {
       `${header}---\r\n${first}--- \t\r\n${entry("two", '{"n": 2}')}---\r\n`,
     );
     const auto = withCassettes(fakeUpstream(), cassetteOptions(dir, "auto", { ignore_fields: [] }));
-    expect((await auto.invoke(ask("two"), ctx())).body).toBe('{"n": 2}');
+    expect((await auto.invoke(ask("two"), ctx())).text()).toBe('{"n": 2}');
     await auto.invoke(ask("three"), ctx());
     await auto.close();
     expect(readFileSync(join(dir, "default.yaml"), "utf8")).toContain(`---\n${first}---\n`);
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
-    expect((await player.invoke(ask("one"), ctx())).body).toBe('{"n": 1}');
-    expect((await player.invoke(ask("two"), ctx())).body).toBe('{"n": 2}');
+    expect((await player.invoke(ask("one"), ctx())).text()).toBe('{"n": 1}');
+    expect((await player.invoke(ask("two"), ctx())).text()).toBe('{"n": 2}');
   });
 
   it("writes re-hashed keys once the ignore list changed, and replays under the new rules", async () => {
@@ -105,7 +108,7 @@ describe("cassette store", () => {
     await recorder.close();
     const rules = { ignore_fields: ["temperature"] };
     const auto = withCassettes(fakeUpstream(), cassetteOptions(dir, "auto", rules));
-    expect((await auto.invoke(ask("hi", { temperature: 1 }), ctx())).body).toBe(live.body);
+    expect((await auto.invoke(ask("hi", { temperature: 1 }), ctx())).text()).toBe(live.text());
     await auto.invoke(ask("new"), ctx());
     await auto.close();
     const report = await inspectCassette(dir, "default", matchRules(["temperature"]));
@@ -119,16 +122,16 @@ describe("cassette store", () => {
     const auto = withCassettes(bigUpstream(), cassetteOptions(dir, "auto"));
     const prompts = Array.from({ length: 40 }, (_, i) => `prompt ${i}`);
     const recorded: string[] = [];
-    for (const prompt of prompts) recorded.push((await auto.invoke(ask(prompt), ctx())).body);
+    for (const prompt of prompts) recorded.push((await auto.invoke(ask(prompt), ctx())).text());
     // The same client reads back what it wrote (the file it renamed into place).
     for (const [i, prompt] of prompts.entries())
-      expect((await auto.invoke(ask(prompt), ctx())).body).toBe(recorded[i]);
+      expect((await auto.invoke(ask(prompt), ctx())).text()).toBe(recorded[i]);
     await auto.close();
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
     for (let pass = 0; pass < 2; pass++) {
       for (const [i, prompt] of prompts.entries()) {
         const replayed = await player.invoke(ask(prompt), ctx("team_beta"));
-        expect(replayed.body).toBe(recorded[i]?.replace("team_alpha_2025", "team_beta"));
+        expect(replayed.text()).toBe(recorded[i]?.replace("team_alpha_2025", "team_beta"));
       }
     }
   });
@@ -143,19 +146,19 @@ describe("cassette store", () => {
     ] as const) {
       const recorder = withCassettes(fakeUpstream(), cassetteOptions(into, "record"));
       for (const prompt of prompts)
-        answers[`${into}/${prompt}`] = (await recorder.invoke(ask(prompt), ctx(team))).body;
+        answers[`${into}/${prompt}`] = (await recorder.invoke(ask(prompt), ctx(team))).text();
       await recorder.close();
     }
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
     await player.invoke(ask("x"), ctx("team_one"));
     // Same file (inode), new content, as an editor saving over it would.
     writeFileSync(join(dir, "default.yaml"), readFileSync(join(other, "default.yaml")));
-    expect((await player.invoke(ask("y"), ctx("team_one"))).body).toBe(answers[`${dir}/y`]);
+    expect((await player.invoke(ask("y"), ctx("team_one"))).text()).toBe(answers[`${dir}/y`]);
     const miss = await rejection(player.invoke(ask("z"), ctx("team_one")));
     expect(miss.code).toBe("cassette_miss");
     await player.close();
     const reopened = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
-    expect((await reopened.invoke(ask("z"), ctx("team_two"))).body).toBe(answers[`${other}/z`]);
+    expect((await reopened.invoke(ask("z"), ctx("team_two"))).text()).toBe(answers[`${other}/z`]);
     await reopened.close();
   });
 
@@ -186,12 +189,12 @@ describe("cassette store", () => {
     const at = text.lastIndexOf("response:");
     writeFileSync(file, `${text.slice(0, at)}response: {status: [\n`);
     const player = withCassettes(fakeUpstream(), cassetteOptions(dir, "replay"));
-    expect((await player.invoke(ask("one"), ctx())).body).toBe(first.body);
+    expect((await player.invoke(ask("one"), ctx())).text()).toBe(first.text());
     const broken = await rejection(player.invoke(ask("two"), ctx()));
     expect(broken.code).toBe("cassette_invalid");
     expect(broken.message).toMatch(/entry 2 is not valid YAML/);
     expect(broken.message).not.toContain(dir);
-    expect((await player.invoke(ask("one"), ctx())).body).toBe(first.body);
+    expect((await player.invoke(ask("one"), ctx())).text()).toBe(first.text());
     await player.close();
   });
 

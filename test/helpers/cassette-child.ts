@@ -5,6 +5,7 @@ import { withCassettes, type CassetteMode } from "../../src/cassettes/recorder.t
 import type { UpstreamClient } from "../../src/upstream/types.ts";
 import { ask, cassetteOptions, ctx } from "./cassettes.ts";
 import { fakeUpstream } from "./fake-upstream.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 const [mode = "record", dir = "."] = process.argv.slice(2);
 
@@ -23,13 +24,15 @@ async function loop(): Promise<void> {
   const big = "x".repeat(64 * 1024);
   const upstream: UpstreamClient = {
     invoke: (request) =>
-      Promise.resolve({
-        status: 200,
-        headers: {},
-        body: JSON.stringify({
-          content: [{ type: "text", text: `${big}\n${JSON.stringify(request.messages)}` }],
-        }),
-      }),
+      Promise.resolve(
+        upstreamResponse(
+          200,
+          {},
+          JSON.stringify({
+            content: [{ type: "text", text: `${big}\n${JSON.stringify(request.messages)}` }],
+          }),
+        ),
+      ),
     close: () => Promise.resolve(),
   };
   const recorder = withCassettes(upstream, cassetteOptions(dir, "record"));
@@ -44,8 +47,8 @@ async function script(): Promise<void> {
   const client = withCassettes(upstream, cassetteOptions(dir, mode as CassetteMode));
   const answers = [];
   for (const request of SCRIPT) {
-    const { status, body } = await client.invoke(request, ctx());
-    answers.push({ status, body });
+    const answer = await client.invoke(request, ctx());
+    answers.push({ status: answer.status, body: answer.text() });
   }
   await client.close();
   process.stdout.write(JSON.stringify({ answers, upstreamCalls: upstream.calls }));

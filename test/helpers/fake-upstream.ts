@@ -6,6 +6,7 @@ import type {
   UpstreamClient,
   UpstreamResponse,
 } from "../../src/upstream/types.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 export interface FakeUpstream extends UpstreamClient {
   calls: number;
@@ -36,26 +37,30 @@ export function fakeUpstream(options: FakeOptions = {}): FakeUpstream {
       fake.calls++;
       const team = context.credentials?.teamId;
       if (team === undefined) {
-        return Promise.resolve({
-          status: 401,
-          headers: { "content-type": "application/json" },
-          body: '{"error": "Unauthorized: invalid team_id or api_token"}',
-        });
+        return Promise.resolve(
+          upstreamResponse(
+            401,
+            { "content-type": "application/json" },
+            '{"error": "Unauthorized: invalid team_id or api_token"}',
+          ),
+        );
       }
       const text = lastUserText(request);
       if (text.includes("boom")) {
-        return Promise.resolve({
-          status: 500,
-          headers: {
-            "content-type": "application/json",
-            "x-amzn-requestid": "req-1",
-            "set-cookie": "session=secret",
-          },
-          body: JSON.stringify({
-            error:
-              "Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: boom",
-          }),
-        });
+        return Promise.resolve(
+          upstreamResponse(
+            500,
+            {
+              "content-type": "application/json",
+              "x-amzn-requestid": "req-1",
+              "set-cookie": "session=secret",
+            },
+            JSON.stringify({
+              error:
+                "Bedrock error: An error occurred (ValidationException) when calling the InvokeModel operation: boom",
+            }),
+          ),
+        );
       }
       const content =
         request.tools !== undefined && request.tools.length > 0
@@ -99,16 +104,18 @@ export function fakeUpstream(options: FakeOptions = {}): FakeUpstream {
           .replaceAll('":', '": ')
           .replaceAll(',"', ', "')
           .replace('"cost_usd": 0.00001', '"cost_usd": 1e-05');
-      return Promise.resolve({
-        status: 200,
-        headers: {
-          "content-type": "application/json",
-          "content-length": String(body.length),
-          "x-amzn-requestid": `req-${fake.calls}`,
-          authorization: "Bearer leak",
-        },
-        body,
-      });
+      return Promise.resolve(
+        upstreamResponse(
+          200,
+          {
+            "content-type": "application/json",
+            "content-length": String(body.length),
+            "x-amzn-requestid": `req-${fake.calls}`,
+            authorization: "Bearer leak",
+          },
+          body,
+        ),
+      );
     },
     close() {
       fake.closed = true;

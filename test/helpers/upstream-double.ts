@@ -10,6 +10,7 @@ import type {
   UpstreamClient,
   UpstreamResponse,
 } from "../../src/upstream/types.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 export interface RecordedCall {
   request: InvokeRequest;
@@ -31,74 +32,66 @@ const bedrockError = (code: string, message: string): string =>
 
 /** The proxy's documented failures (PROXY.md "Errors"), by X-Mock-Fault name. */
 export const PROXY_ERRORS: Readonly<Record<string, UpstreamResponse>> = {
-  unauthorized: {
-    status: 401,
-    headers: JSON_HEADERS,
-    body: JSON.stringify({ error: "Unauthorized: invalid team_id or api_token" }),
-  },
-  forbidden: {
-    status: 403,
-    headers: JSON_HEADERS,
-    body: JSON.stringify({ error: "Model not allowed for this team" }),
-  },
-  budget: {
-    status: 429,
-    headers: JSON_HEADERS,
-    body: JSON.stringify({
+  unauthorized: upstreamResponse(
+    401,
+    JSON_HEADERS,
+    JSON.stringify({ error: "Unauthorized: invalid team_id or api_token" }),
+  ),
+  forbidden: upstreamResponse(
+    403,
+    JSON_HEADERS,
+    JSON.stringify({ error: "Model not allowed for this team" }),
+  ),
+  budget: upstreamResponse(
+    429,
+    JSON_HEADERS,
+    JSON.stringify({
       error: "Budget exhausted: Quota exceeded",
       remaining_quota: { remaining_budget: -0.01 },
     }),
-  },
-  malformed_request: {
-    status: 400,
-    headers: JSON_HEADERS,
-    body: JSON.stringify({ error: "Missing field: messages", message: "Missing field: messages" }),
-  },
-  validation: {
-    status: 500,
-    headers: JSON_HEADERS,
-    body: bedrockError(
+  ),
+  malformed_request: upstreamResponse(
+    400,
+    JSON_HEADERS,
+    JSON.stringify({ error: "Missing field: messages", message: "Missing field: messages" }),
+  ),
+  validation: upstreamResponse(
+    500,
+    JSON_HEADERS,
+    bedrockError(
       "ValidationException",
       "Malformed input request: #: extraneous key [temperature] is not permitted, please reformat your input and try again.",
     ),
-  },
-  context: {
-    status: 500,
-    headers: JSON_HEADERS,
-    body: bedrockError(
+  ),
+  context: upstreamResponse(
+    500,
+    JSON_HEADERS,
+    bedrockError(
       "ValidationException",
       "This model's maximum context length is 131072 tokens. Please reduce the length of the prompt",
     ),
-  },
-  unknown_model: {
-    status: 500,
-    headers: JSON_HEADERS,
-    body: bedrockError("ValidationException", "The provided model identifier is invalid."),
-  },
-  throttle: {
-    status: 500,
-    headers: JSON_HEADERS,
-    body: bedrockError(
+  ),
+  unknown_model: upstreamResponse(
+    500,
+    JSON_HEADERS,
+    bedrockError("ValidationException", "The provided model identifier is invalid."),
+  ),
+  throttle: upstreamResponse(
+    500,
+    JSON_HEADERS,
+    bedrockError(
       "ThrottlingException",
       "Too many tokens, please wait before trying again. (reached max retries: 4)",
     ),
-  },
-  "500": {
-    status: 500,
-    headers: JSON_HEADERS,
-    body: bedrockError("InternalServerException", "The system encountered an unexpected error."),
-  },
-  timeout: {
-    status: 504,
-    headers: JSON_HEADERS,
-    body: JSON.stringify({ message: "Endpoint request timed out" }),
-  },
-  too_large: {
-    status: 413,
-    headers: JSON_HEADERS,
-    body: JSON.stringify({ message: "Request Entity Too Large" }),
-  },
-  malformed: { status: 200, headers: JSON_HEADERS, body: '{"content": [{"type": "te' },
+  ),
+  "500": upstreamResponse(
+    500,
+    JSON_HEADERS,
+    bedrockError("InternalServerException", "The system encountered an unexpected error."),
+  ),
+  timeout: upstreamResponse(504, JSON_HEADERS, JSON.stringify({ message: "Endpoint request timed out" })),
+  too_large: upstreamResponse(413, JSON_HEADERS, JSON.stringify({ message: "Request Entity Too Large" })),
+  malformed: upstreamResponse(200, JSON_HEADERS, '{"content": [{"type": "te'),
 };
 
 /** A value that satisfies a (simple) JSON schema: enough for zod- and Pydantic-made schemas. */
@@ -219,7 +212,7 @@ export function createUpstreamDouble(): UpstreamDouble {
           },
         },
       };
-      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(body) };
+      return upstreamResponse(200, JSON_HEADERS, JSON.stringify(body));
     },
     close: () => Promise.resolve(),
   };

@@ -15,6 +15,7 @@ import type {
   UpstreamClient,
   UpstreamResponse,
 } from "../../src/upstream/types.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 function appWith(answer: UpstreamResponse) {
   const seen: { request?: InvokeRequest; context?: InvokeContext } = {};
@@ -41,11 +42,7 @@ function appWith(answer: UpstreamResponse) {
 
 describe("invokeRoute", () => {
   it("strips credentials from the body and hands them over in the context, with fault and cassette", async () => {
-    const { app, seen } = appWith({
-      status: 200,
-      headers: { "content-type": "application/json" },
-      body: "{}",
-    });
+    const { app, seen } = appWith(upstreamResponse(200, { "content-type": "application/json" }, "{}"));
     await request(app)
       .post("/prod/invoke")
       .set("X-Mock-Fault", "throttle")
@@ -61,7 +58,7 @@ describe("invokeRoute", () => {
   });
 
   it("passes participant_id through as the team and says so", async () => {
-    const { app, seen } = appWith({ status: 200, headers: {}, body: "{}" });
+    const { app, seen } = appWith(upstreamResponse(200, {}, "{}"));
     await request(app)
       .post("/invoke")
       .set("x-api-key", "k")
@@ -72,11 +69,13 @@ describe("invokeRoute", () => {
 
   it("answers with the upstream's status, headers and body byte for byte", async () => {
     const body = '{"error": "Bedrock error: spaced  out",  "x": 1.50}';
-    const { app } = appWith({
-      status: 500,
-      headers: { "content-type": "application/json", "x-amzn-RequestId": "abc-123", "set-cookie": "no" },
-      body,
-    });
+    const { app } = appWith(
+      upstreamResponse(
+        500,
+        { "content-type": "application/json", "x-amzn-RequestId": "abc-123", "set-cookie": "no" },
+        body,
+      ),
+    );
     const res = await request(app).post("/prod/invoke").send({ model: "m" });
     expect(res.status).toBe(500);
     expect(res.text).toBe(body);
@@ -86,7 +85,7 @@ describe("invokeRoute", () => {
   });
 
   it("answers 400 in the proxy's shape for a body that is not an object", async () => {
-    const { app, seen } = appWith({ status: 200, headers: {}, body: "{}" });
+    const { app, seen } = appWith(upstreamResponse(200, {}, "{}"));
     const res = await request(app).post("/prod/invoke").set("content-type", "application/json").send("[1,2]");
     expect(res.status).toBe(400);
     expect(res.body.error).toBe(res.body.message);

@@ -7,6 +7,7 @@ import type { Config, Mode } from "../../src/config/types.ts";
 import { retryPolicyFor } from "../../src/server/surfaces.ts";
 import { withRetries } from "../../src/upstream/retry.ts";
 import { ask, cassetteOptions, ctx, tempDir } from "../helpers/cassettes.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 const configFor = (mode: Mode): Config => ({ ...DEFAULT_CONFIG, mode });
 
@@ -30,16 +31,16 @@ describe("retryPolicyFor", () => {
       invoke: () =>
         Promise.resolve(
           ++calls === 1
-            ? {
-                status: 500,
-                headers: { "retry-after": "5" },
-                body: '{"error": "Bedrock error: ThrottlingException: Too many requests, please wait."}',
-              }
-            : {
-                status: 200,
-                headers: {},
-                body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0},"metadata":{}}',
-              },
+            ? upstreamResponse(
+                500,
+                { "retry-after": "5" },
+                '{"error": "Bedrock error: ThrottlingException: Too many requests, please wait."}',
+              )
+            : upstreamResponse(
+                200,
+                {},
+                '{"content":[],"usage":{"input_tokens":1,"output_tokens":0},"metadata":{}}',
+              ),
         ),
       close: () => Promise.resolve(),
     };

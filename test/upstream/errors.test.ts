@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { errorFromUpstream, upstreamMessage } from "../../src/upstream/errors.ts";
+import { upstreamMessage } from "../../src/upstream/errors.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
-const answer = (status: number, body: string) => ({ status, headers: {}, body });
+/** The error the one factory classifies an upstream answer as. */
+function errorOf(status: number, body: string) {
+  const response = upstreamResponse(status, {}, body);
+  if (response.ok) throw new Error(`HTTP ${status} was classified as an answer`);
+  return response.error;
+}
 
 describe("upstreamMessage", () => {
   it("reads the keys real proxies and gateways use", () => {
@@ -14,11 +20,11 @@ describe("upstreamMessage", () => {
   it("does not echo HTML error pages", () => {
     const page = "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><script>x()</script></body></html>";
     expect(upstreamMessage(page)).toBe("the upstream answered with an HTML page, not JSON");
-    expect(errorFromUpstream(answer(502, page))).toMatchObject({ status: 503, shouldRetry: true });
+    expect(errorOf(502, page)).toMatchObject({ status: 503, shouldRetry: true });
   });
 });
 
-describe("errorFromUpstream maps by meaning", () => {
+describe("upstream errors map by meaning", () => {
   it.each([
     [429, '{"error":"Budget exhausted. Quota exceeded"}', 429, "insufficient_quota", false],
     [
@@ -46,7 +52,7 @@ describe("errorFromUpstream maps by meaning", () => {
     [403, '{"error":"Model not allowed"}', 403, "model_not_allowed", false],
     [504, '{"message":"Endpoint request timed out"}', 504, "upstream_timeout", true],
   ])("HTTP %i %s → %i %s", (status, body, mapped, code, retry) => {
-    expect(errorFromUpstream(answer(status, body))).toMatchObject({
+    expect(errorOf(status, body)).toMatchObject({
       status: mapped,
       code,
       shouldRetry: retry,

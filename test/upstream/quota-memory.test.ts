@@ -6,6 +6,7 @@ import type {
   UpstreamClient,
   UpstreamResponse,
 } from "../../src/upstream/types.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 const REQUEST: InvokeRequest = { model: "m", messages: [{ role: "user", content: "x" }], max_tokens: 5 };
 const quota = (remaining: number) => ({
@@ -22,17 +23,22 @@ const quota = (remaining: number) => ({
 function answering(...responses: UpstreamResponse[]): UpstreamClient {
   return { invoke: async () => responses.shift() as UpstreamResponse, close: () => Promise.resolve() };
 }
-const ok = (remaining: number): UpstreamResponse => ({
-  status: 200,
-  headers: {},
-  body: JSON.stringify({ content: [], usage: {}, metadata: { remaining_quota: quota(remaining) } }),
-});
+const ok = (remaining: number): UpstreamResponse =>
+  upstreamResponse(
+    200,
+    {},
+    JSON.stringify({
+      content: [],
+      usage: { input_tokens: 1, output_tokens: 0, total_tokens: 1 },
+      metadata: { remaining_quota: quota(remaining) },
+    }),
+  );
 const team = (teamId: string, apiToken: string): Credentials => ({ teamId, apiToken, teamField: "team_id" });
 
 describe("withQuotaMemory", () => {
   it("serves the latest quota seen for a team, to callers with that team's token only", async () => {
     const memory = withQuotaMemory(
-      answering(ok(49), ok(48), { status: 500, headers: {}, body: '{"error":"Bedrock error"}' }),
+      answering(ok(49), ok(48), upstreamResponse(500, {}, '{"error":"Bedrock error"}')),
     );
     const alice = team("alice", "secret");
     expect(memory.quota("alice")).toBeUndefined();
@@ -48,11 +54,11 @@ describe("withQuotaMemory", () => {
   });
 
   it("reads the quota a budget refusal carries", async () => {
-    const refusal = {
-      status: 429,
-      headers: {},
-      body: JSON.stringify({ error: "Budget exhausted", remaining_quota: quota(0) }),
-    };
+    const refusal = upstreamResponse(
+      429,
+      {},
+      JSON.stringify({ error: "Budget exhausted", remaining_quota: quota(0) }),
+    );
     const memory = withQuotaMemory(answering(refusal));
     await memory.invoke(REQUEST, { credentials: team("bob", "t"), requestId: "1" });
     expect(memory.quota("bob")?.remaining_budget).toBe(0);

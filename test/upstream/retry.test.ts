@@ -9,13 +9,14 @@ import type {
   UpstreamResponse,
 } from "../../src/upstream/types.ts";
 import { PROXY_ERRORS } from "../helpers/upstream-double.ts";
+import { upstreamResponse } from "../../src/upstream/result.ts";
 
 const REQUEST: InvokeRequest = { model: "m", messages: [{ role: "user", content: "x" }], max_tokens: 5 };
-const OK: UpstreamResponse = {
-  status: 200,
-  headers: {},
-  body: '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1},"metadata":{}}',
-};
+const OK: UpstreamResponse = upstreamResponse(
+  200,
+  {},
+  '{"content":[],"usage":{"input_tokens":1,"output_tokens":0,"total_tokens":1},"metadata":{}}',
+);
 
 function scripted(...steps: (UpstreamResponse | Error)[]): UpstreamClient & { contexts: InvokeContext[] } {
   const contexts: InvokeContext[] = [];
@@ -45,7 +46,7 @@ describe("retryAfterMs", () => {
 
 describe("withRetries", () => {
   test("retries a 2xx whose body is not a proxy answer, and hands back the last one as it came", async () => {
-    const garbled: UpstreamResponse = { status: 200, headers: {}, body: "<html>oops</html>" };
+    const garbled: UpstreamResponse = upstreamResponse(200, {}, "<html>oops</html>");
     const upstream = scripted(garbled, OK);
     const sleeps: number[] = [];
     const retrying = withRetries(upstream, { retries: 2, sleep: async (ms) => void sleeps.push(ms) });

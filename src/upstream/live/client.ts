@@ -1,7 +1,7 @@
 // createLiveClient(options): POST /prod/invoke on the real proxy over an undici keep-alive pool.
 // Credentials go in the body (the real service needs them there, PROXY.md) and in the headers; the answer
-// comes back as it was — status, the headers worth keeping, the body text — so /prod/invoke can pass it
-// on byte for byte. Transport failures become typed errors (timeout → 504, unreachable/reset → 502).
+// comes back as it was — status, the headers worth keeping, the body text, classified once by
+// upstream/result.ts — so /prod/invoke can pass it on byte for byte. Transport failures become typed errors (timeout → 504, unreachable/reset → 502).
 // Retrying is not done here: withRetries (upstream/retry.ts) wraps any client. Bodies are never logged.
 import { EventEmitter } from "node:events";
 import type * as Undici from "undici";
@@ -18,6 +18,7 @@ import {
   upstreamTimeout,
   upstreamUnreachable,
 } from "../errors.ts";
+import { upstreamResponse } from "../result.ts";
 import type { InvokeContext, InvokeRequest, UpstreamClient, UpstreamResponse } from "../types.ts";
 
 export interface LiveClientOptions {
@@ -218,7 +219,7 @@ export function createLiveClient(options: LiveClientOptions): UpstreamClient {
       signal: stop,
     });
     const text = await readBody(answer.body, Number(answer.headers["content-length"]), maxBytes);
-    return { status: answer.statusCode, headers: keptHeaders(answer.headers), body: text };
+    return upstreamResponse(answer.statusCode, keptHeaders(answer.headers), text);
   }
 
   /** The one upstream origin gets its own pool: no URL parsing or origin lookup per request. */

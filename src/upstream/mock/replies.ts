@@ -1,31 +1,25 @@
 // The proxy's answers, byte for byte as PROXY.md tabulates them. Error statuses are answers too: the
-// simulator returns them as UpstreamResponses, exactly like the real proxy would send them.
+// simulator returns them as UpstreamResponses (built by upstream/result.ts, classified there), exactly
+// like the real proxy would send them.
 import { unauthorizedReply } from "../credentials.ts";
-import type { RemainingQuota, UpstreamResponse } from "../types.ts";
+import { answeredResponse, jsonResponse, upstreamResponse } from "../result.ts";
+import type { InvokeResponse, RemainingQuota, UpstreamResponse } from "../types.ts";
 
-const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json" });
+/** A JSON answer with any status (a scripted or stubbed error, a refusal). */
+export const jsonReply = jsonResponse;
 
-export function jsonReply(status: number, body: unknown): UpstreamResponse {
-  return {
-    status,
-    headers: { ...JSON_HEADERS },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  };
+/** 200 — a proxy answer built in memory: handed on typed, its JSON text written only if read. */
+export function answerReply(answer: InvokeResponse): UpstreamResponse {
+  return answeredResponse(answer);
 }
 
-/**
- * `jsonReply` whose body text is written only when something reads it: the /v1 surface reads the typed
- * answer (see rememberParsedAnswer) and never the text. `value` must not change after this call.
- */
-export function lazyJsonReply(status: number, value: object): UpstreamResponse {
-  let text: string | undefined;
-  return {
-    status,
-    headers: { ...JSON_HEADERS },
-    get body(): string {
-      return (text ??= JSON.stringify(value));
-    },
-  };
+/** 200 with a body cut mid-string (X-Mock-Fault: malformed): what a client sees when the answer is mangled. */
+export function malformedReply(): UpstreamResponse {
+  return upstreamResponse(
+    200,
+    { "content-type": "application/json" },
+    '{"content": [{"type": "text", "text": "The answer is',
+  );
 }
 
 /** 401 — shared with record/replay, which answers callers without credentials itself. */

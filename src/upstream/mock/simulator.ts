@@ -13,7 +13,6 @@ import type { Clock } from "../../shared/clock.ts";
 import type { IdSource } from "../../shared/ids.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { clientClosed, upstreamReset } from "../errors.ts";
-import { rememberParsedAnswer } from "../invoke-response.ts";
 import type { QuotaService } from "../quota.ts";
 import type {
   InvokeContentBlock,
@@ -124,20 +123,11 @@ function faultReply(fault: Fault): UpstreamResponse | undefined {
     case "reset":
       throw upstreamReset();
     case "malformed":
-      return malformed();
+      return reply.malformedReply();
     case "slow":
     case "stream":
       return undefined;
   }
-}
-
-/** A body cut mid-string: what a client sees when the proxy's response is mangled. */
-function malformed(): UpstreamResponse {
-  return {
-    status: 200,
-    headers: { "content-type": "application/json" },
-    body: '{"content": [{"type": "text", "text": "The answer is',
-  };
 }
 
 export function createSimulator(deps: SimulatorDeps): Simulator {
@@ -201,7 +191,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         remaining_quota: quota,
       },
     };
-    return rememberParsedAnswer(reply.lazyJsonReply(200, body), body);
+    return reply.answerReply(body);
   }
 
   /** The proxy's own gate: credentials, body, fault header, allow-list, budget — in that order. */
@@ -291,7 +281,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     const delayMs = stub?.delayMs ?? 0;
     if (!("content" in prepared.outcome)) {
       if (delayMs > 0) await wait(delayMs, context.signal);
-      return { ...prepared.outcome, headers: { ...prepared.outcome.headers } };
+      return prepared.outcome; // immutable: a cached refusal is answered again as it is
     }
     // Only a configured local model makes the answer wait on I/O (never for a stub's scripted reply).
     const result =

@@ -8,12 +8,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { LazyAbort } from "../../../src/http/cancel.ts";
 import { createLogger } from "../../../src/shared/logger.ts";
 import { GatewayError } from "../../../src/shared/errors.ts";
-import { parseInvokeResponse } from "../../../src/upstream/invoke-response.ts";
-import { errorFromUpstream } from "../../../src/upstream/errors.ts";
 import { createLiveClient } from "../../../src/upstream/live/client.ts";
 import { withRetries } from "../../../src/upstream/retry.ts";
-import type { InvokeContext, InvokeRequest, UpstreamClient } from "../../../src/upstream/types.ts";
+import type {
+  InvokeContext,
+  InvokeRequest,
+  UpstreamClient,
+  UpstreamResponse,
+} from "../../../src/upstream/types.ts";
 import { PROXY_ERRORS } from "../../helpers/upstream-double.ts";
+
+/** The typed error the upstream's result carries (undefined for an answer). */
+const errorOf = (response: UpstreamResponse) => (response.ok ? undefined : response.error);
 
 const ORIGIN = "https://proxy.example.test";
 const URL_ = `${ORIGIN}/prod/invoke`;
@@ -71,13 +77,13 @@ describe("success", () => {
 
     const response = await client.invoke(REQUEST, CONTEXT);
     expect(response.status).toBe(200);
-    expect(response.body).toBe(SUCCESS);
+    expect(response.text()).toBe(SUCCESS);
     expect(response.headers).toEqual({ "content-type": "application/json", "x-amzn-requestid": "abc-123" });
     expect(seen?.body).toEqual({ team_id: "team_1", api_token: "tok_secret", ...REQUEST });
     expect(seen?.headers["x-team-id"]).toBe("team_1");
     expect(seen?.headers["x-api-token"]).toBe("tok_secret");
     expect(seen?.headers["user-agent"]).toMatch(/^bedrock-proxy-gateway\//);
-    expect(parseInvokeResponse(response.body).content).toEqual([{ type: "text", text: "4" }]);
+    expect(response.ok && response.answer.content).toEqual([{ type: "text", text: "4" }]);
   });
 
   test("participant_id deployments get the team under that field", async () => {
@@ -99,13 +105,13 @@ describe("success", () => {
       .intercept({ path: "/prod/invoke", method: "POST" })
       .reply((opts) => {
         seen = { body: JSON.parse(String(opts.body)), headers: opts.headers as Record<string, string> };
-        return { statusCode: 401, data: PROXY_ERRORS.unauthorized!.body };
+        return { statusCode: 401, data: PROXY_ERRORS.unauthorized!.text() };
       });
     const response = await client.invoke(REQUEST, { requestId: "r", credentials: undefined });
     expect(response.status).toBe(401);
     expect(seen?.body.api_token).toBeUndefined();
     expect(seen?.headers["x-api-token"]).toBeUndefined();
-    expect(errorFromUpstream(response).code).toBe("invalid_api_key");
+    expect(errorOf(response)?.code).toBe("invalid_api_key");
   });
 });
 
@@ -126,14 +132,15 @@ describe("each PROXY.md error comes back as an answer and maps by meaning", () =
     const answer = PROXY_ERRORS[name]!;
     pool()
       .intercept({ path: "/prod/invoke", method: "POST" })
-      .reply(answer.status, answer.body, { headers: answer.headers });
+      .reply(answer.status, answer.text(), { headers: answer.headers });
     const response = await client.invoke(REQUEST, CONTEXT);
-    expect(response).toEqual({
+    expect(response).toMatchObject({
+      ok: false,
       status: answer.status,
       headers: { "content-type": "application/json" },
-      body: answer.body,
     });
-    const error = errorFromUpstream(response);
+    expect(response.text()).toBe(answer.text());
+    const error = errorOf(response)!;
     expect({ status: error.status, code: error.code, retry: error.shouldRetry }).toEqual({
       status,
       code,
@@ -166,17 +173,12 @@ describe("transport failures", () => {
     expect(error).toMatchObject({ status: 502, code: "upstream_unreachable" });
   });
 
-  test("invalid JSON in a 200 is passed on as is; the /v1 parser turns it into a retryable 502", async () => {
+  test("invalid JSON in a 200 is passed on as is, classified as the retryable 502 upstream_malformed", async () => {
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, "<html>oops</html>");
     const response = await client.invoke(REQUEST, CONTEXT);
-    expect(response.body).toBe("<html>oops</html>");
-    let caught: unknown;
-    try {
-      parseInvokeResponse(response.body);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toMatchObject({ status: 502, code: "upstream_malformed", shouldRetry: true });
+    expect(response.status).toBe(200);
+    expect(response.text()).toBe("<html>oops</html>");
+    expect(errorOf(response)).toMatchObject({ status: 502, code: "upstream_malformed", shouldRetry: true });
   });
 
   test("a client already gone sends nothing", async () => {
@@ -197,7 +199,7 @@ describe("transport failures", () => {
   test("the URL's query string is sent", async () => {
     const staged = mockedClient({ url: `${URL_}?stage=beta` });
     pool().intercept({ path: "/prod/invoke?stage=beta", method: "POST" }).reply(200, SUCCESS);
-    expect((await staged.invoke(REQUEST, CONTEXT)).body).toBe(SUCCESS);
+    expect((await staged.invoke(REQUEST, CONTEXT)).text()).toBe(SUCCESS);
   });
 
   test("a client that went away aborts the request", async () => {
@@ -222,7 +224,7 @@ describe("withRetries around the live client", () => {
   test("throttling is retried with backoff, then succeeds", async () => {
     const sleeps: number[] = [];
     const t = PROXY_ERRORS.throttle!;
-    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(t.status, t.body).times(2);
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(t.status, t.text()).times(2);
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
     const response = await retrying(sleeps).invoke(REQUEST, CONTEXT);
     expect(response.status).toBe(200);
@@ -255,7 +257,7 @@ describe("withRetries around the live client", () => {
   test.each(["budget", "forbidden", "validation", "unauthorized"])("%s is never retried", async (name) => {
     const sleeps: number[] = [];
     const answer = PROXY_ERRORS[name]!;
-    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(answer.status, answer.body);
+    pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(answer.status, answer.text());
     expect((await retrying(sleeps).invoke(REQUEST, CONTEXT)).status).toBe(answer.status);
     expect(sleeps).toEqual([]);
   });
@@ -270,7 +272,7 @@ describe("oversized answers", () => {
       status: 502,
     });
     pool().intercept({ path: "/prod/invoke", method: "POST" }).reply(200, SUCCESS);
-    expect((await capped.invoke(REQUEST, CONTEXT)).body).toBe(SUCCESS);
+    expect((await capped.invoke(REQUEST, CONTEXT)).text()).toBe(SUCCESS);
   });
 
   test("an answer whose declared length is over the cap is refused before its body", async () => {
@@ -339,11 +341,12 @@ describe("over a real socket, through the client's own pool", () => {
   test("answers come back byte for byte, concurrent calls included", async () => {
     const answers = await Promise.all([ask("ok"), ask("ok"), ask("ok")]);
     for (const response of answers) {
-      expect(response).toEqual({
+      expect(response).toMatchObject({
+        ok: true,
         status: 200,
         headers: { "content-type": "application/json", "x-amzn-requestid": "r1" },
-        body: SUCCESS,
       });
+      expect(response.text()).toBe(SUCCESS);
     }
   });
 
@@ -360,7 +363,7 @@ describe("over a real socket, through the client's own pool", () => {
 
   test("an answer over the cap is refused mid-body, and the next call goes through", async () => {
     await expect(ask("huge")).rejects.toMatchObject({ status: 502, code: "upstream_malformed" });
-    expect((await ask("ok")).body).toBe(SUCCESS);
+    expect((await ask("ok")).text()).toBe(SUCCESS);
   });
 
   /** A client with a deadline far away (only an abort can close its connection), on fresh logs. */

@@ -8,12 +8,14 @@ import { ManualClock } from "../../../src/shared/clock.ts";
 import { GatewayError } from "../../../src/shared/errors.ts";
 import { sequentialIds } from "../../../src/shared/ids.ts";
 import { createLogger } from "../../../src/shared/logger.ts";
-import { errorFromUpstream } from "../../../src/upstream/errors.ts";
 import { createSimulator } from "../../../src/upstream/mock/simulator.ts";
 import { createTeamDirectory } from "../../../src/upstream/mock/teams.ts";
-import type { Credentials, InvokeRequest } from "../../../src/upstream/types.ts";
+import type { Credentials, InvokeRequest, UpstreamResponse } from "../../../src/upstream/types.ts";
 import { upstreamContract } from "../upstream-contract.ts";
 import { HAIKU3, TEAM, TEAMS } from "./harness.ts";
+
+/** The typed error the upstream's result carries (undefined for an answer). */
+const errorOf = (response: UpstreamResponse) => (response.ok ? undefined : response.error);
 
 const credentials: Credentials = { teamId: TEAM.team_id, apiToken: TEAM.api_token, teamField: "team_id" };
 
@@ -48,7 +50,7 @@ describe("createSimulator", () => {
   it("gives the same bytes for the same request and seed (with a fresh ledger)", async () => {
     const a = await simulator().sim.invoke(hello, { credentials, requestId: "1" });
     const b = await simulator().sim.invoke(structuredClone(hello), { credentials, requestId: "2" });
-    expect(b.body).toBe(a.body);
+    expect(b.text()).toBe(a.text());
   });
 
   it("throws the typed reset error for X-Mock-Fault: reset, and charges nothing", async () => {
@@ -79,7 +81,7 @@ describe("createSimulator", () => {
   it("maps through errorFromUpstream the way /v1 needs it", async () => {
     const { sim } = simulator();
     const throttled = await sim.invoke(hello, { credentials, requestId: "1", fault: "throttle" });
-    expect(errorFromUpstream(throttled)).toMatchObject({
+    expect(errorOf(throttled)).toMatchObject({
       status: 429,
       code: "rate_limit_exceeded",
       shouldRetry: true,
@@ -88,7 +90,7 @@ describe("createSimulator", () => {
       { ...hello, model: "us.amazon.nova-lite-v1:0", temperature: 0.3 },
       { credentials, requestId: "2" },
     );
-    expect(errorFromUpstream(nova)).toMatchObject({ status: 400, code: "invalid_request_error" });
+    expect(errorOf(nova)).toMatchObject({ status: 400, code: "invalid_request_error" });
     const long = await sim.invoke(
       {
         ...hello,
@@ -97,21 +99,21 @@ describe("createSimulator", () => {
       },
       { credentials, requestId: "3" },
     );
-    expect(errorFromUpstream(long)).toMatchObject({ status: 400, code: "context_length_exceeded" });
+    expect(errorOf(long)).toMatchObject({ status: 400, code: "context_length_exceeded" });
     const timeout = await sim.invoke(hello, { credentials, requestId: "4", fault: "timeout" });
-    expect(errorFromUpstream(timeout)).toMatchObject({ status: 504, code: "upstream_timeout" });
+    expect(errorOf(timeout)).toMatchObject({ status: 504, code: "upstream_timeout" });
   });
 
   it("counts the response_format schema into the input tokens", async () => {
     const { sim } = simulator();
-    const plain = JSON.parse((await sim.invoke(hello, { credentials, requestId: "1" })).body);
+    const plain = JSON.parse((await sim.invoke(hello, { credentials, requestId: "1" })).text());
     const schema = {
       type: "object",
       properties: { greeting: { type: "string", description: "A friendly greeting for the user" } },
       required: ["greeting"],
     };
     const structured = JSON.parse(
-      (await sim.invoke({ ...hello, response_format: schema }, { credentials, requestId: "2" })).body,
+      (await sim.invoke({ ...hello, response_format: schema }, { credentials, requestId: "2" })).text(),
     );
     expect(structured.usage.input_tokens).toBeGreaterThan(plain.usage.input_tokens + 10);
   });
