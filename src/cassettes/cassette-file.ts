@@ -3,7 +3,8 @@
 // crash) sees the old file or the new one, never half of one. Serializing writes is the store's job.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { open, rename, unlink, type FileHandle } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ensureDir } from "../shared/dirs.ts";
 import { sweepDeadTempFiles } from "../shared/temp-files.ts";
@@ -14,8 +15,31 @@ export const TEMP_FILE = /^\..+\.ya?ml\.(\d+)\.[0-9a-f]+\.tmp$/;
 /** Directories whose dead writers' temp files this process already removed. */
 const swept = new Set<string>();
 
-/** The file's text, or undefined when there is none. Throws for anything that is not a regular file. */
-export async function readCassetteFile(file: string): Promise<string | undefined> {
+/**
+ * One version of a file: a rename over it changes the inode, an edit in place its size or modification
+ * time. What a store compares to notice that its file was changed by someone else.
+ */
+export type FileStamp = string;
+
+const stampOf = (stats: Stats): FileStamp => `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+
+/** The file's stamp now, or undefined when there is no file. */
+export async function fileStamp(file: string): Promise<FileStamp | undefined> {
+  try {
+    return stampOf(await stat(file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The file's text and the stamp of what was read, or undefined when there is none. Throws for anything
+ * that is not a regular file.
+ */
+export async function readCassetteFile(
+  file: string,
+): Promise<{ text: string; stamp: FileStamp } | undefined> {
   let handle;
   try {
     // O_NONBLOCK: a FIFO at the cassette's name is refused below instead of holding a worker thread
@@ -36,7 +60,7 @@ export async function readCassetteFile(file: string): Promise<string | undefined
       if (bytesRead === 0) break; // shorter than it was a moment ago: what there is
       length += bytesRead;
     }
-    return bytes.toString("utf8", 0, length);
+    return { text: bytes.toString("utf8", 0, length), stamp: stampOf(stats) };
   } finally {
     await handle.close();
   }

@@ -13,12 +13,17 @@ import { CassetteStore } from "./store.ts";
  */
 export const MAX_OPEN_CASSETTES = 64;
 
+/** How often an open cassette's file is compared with what was loaded (a hand edit is seen this soon). */
+export const CHANGE_CHECK_MS = 1000;
+
 interface OpenCassette {
   store: Promise<CassetteStore>;
   /** Set once `store` has loaded. */
   loaded?: CassetteStore;
   /** Requests using the store right now: it is never closed under them. */
   users: number;
+  /** When the file was last compared with what the store loaded (performance.now()). */
+  checkedAt: number;
 }
 
 export interface Lease {
@@ -35,39 +40,27 @@ export class Stores {
   readonly #options: CassetteOptions;
   readonly #rules: MatchRules;
   readonly #capacity: number;
+  readonly #checkEveryMs: number;
 
   constructor(options: CassetteOptions, rules: MatchRules) {
     this.#options = options;
     this.#rules = rules;
     this.#capacity = Math.max(1, options.maxOpenCassettes ?? MAX_OPEN_CASSETTES);
+    this.#checkEveryMs = options.changeCheckMs ?? CHANGE_CHECK_MS;
   }
 
   async acquire(name: string): Promise<Lease> {
+    const known = this.#open.get(name);
+    // Checked only when due, so the usual request takes no extra turn.
+    if (
+      known?.loaded !== undefined &&
+      known.users === 0 &&
+      performance.now() - known.checkedAt >= this.#checkEveryMs
+    )
+      await this.#reloadIfChanged(name, known);
     let open = this.#open.get(name);
     if (open === undefined) {
-      const { recording, clock, creator } = this.#options;
-      const file = cassettePath(recording.dir, name);
-      const opening: OpenCassette = {
-        // Lexically inside the directory is not enough: a symlink in it may point anywhere.
-        store: staysInside(recording.dir, file, name).then(() =>
-          CassetteStore.open({
-            name,
-            file,
-            label: cassetteLabel(recording.dir, name),
-            rules: this.#rules,
-            clock,
-            creator: creator ?? `${PACKAGE_NAME} ${VERSION}`,
-            lock: this.#options.mode !== "replay",
-          }),
-        ),
-        users: 0,
-      };
-      // A broken file is reported on every request until it is fixed, not cached forever.
-      opening.store.then(
-        (store) => (opening.loaded = store),
-        () => this.#forget(name, opening),
-      );
-      open = opening;
+      open = this.#opening(name, Promise.resolve());
     } else {
       this.#open.delete(name);
     }
@@ -96,6 +89,51 @@ export class Stores {
     };
   }
 
+  /** A store being opened for `name` once `after` (the previous store's closing) is done. */
+  #opening(name: string, after: Promise<void>): OpenCassette {
+    const { recording, clock, creator } = this.#options;
+    const file = cassettePath(recording.dir, name);
+    const opening: OpenCassette = {
+      // Lexically inside the directory is not enough: a symlink in it may point anywhere.
+      store: after
+        .then(() => staysInside(recording.dir, file, name))
+        .then(() =>
+          CassetteStore.open({
+            name,
+            file,
+            label: cassetteLabel(recording.dir, name),
+            rules: this.#rules,
+            clock,
+            creator: creator ?? `${PACKAGE_NAME} ${VERSION}`,
+            lock: this.#options.mode !== "replay",
+          }),
+        ),
+      users: 0,
+      checkedAt: performance.now(),
+    };
+    // A broken file is reported on every request until it is fixed, not cached forever.
+    opening.store.then(
+      (store) => (opening.loaded = store),
+      () => this.#forget(name, opening),
+    );
+    return opening;
+  }
+
+  /**
+   * A cassette edited by hand (or replaced) while open is read again — at most once per
+   * `changeCheckMs`, only while no request uses it; its replay order starts afresh, as on a restart.
+   */
+  async #reloadIfChanged(name: string, open: OpenCassette): Promise<void> {
+    const store = open.loaded;
+    if (store === undefined) return;
+    open.checkedAt = performance.now();
+    if (!(await store.changedOnDisk())) return;
+    if (this.#open.get(name) !== open || open.users > 0 || store.writing) return;
+    // The new store waits for the old one to let go of its lock (record/auto hold one).
+    const closed = this.#close(name, store);
+    this.#open.set(name, this.#opening(name, closed));
+  }
+
   #forget(name: string, open: OpenCassette): void {
     if (this.#open.get(name) === open) this.#open.delete(name);
   }
@@ -110,14 +148,15 @@ export class Stores {
     }
   }
 
-  /** Stop handing out `store`; it lets go of its file once its writes are done. */
-  #close(name: string, store: CassetteStore): void {
+  /** Stop handing out `store`; it lets go of its file once its writes are done (the promise says when). */
+  #close(name: string, store: CassetteStore): Promise<void> {
     this.#open.delete(name);
     const closed: Promise<void> = store
       .close()
       .catch(() => undefined)
       .finally(() => this.#closing.delete(closed));
     this.#closing.add(closed);
+    return closed;
   }
 
   /**

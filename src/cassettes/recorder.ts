@@ -39,6 +39,8 @@ export interface CassetteOptions {
   creator?: string;
   /** Most cassettes kept in memory at once (default `MAX_OPEN_CASSETTES`). */
   maxOpenCassettes?: number;
+  /** How often an open cassette's file is compared with what was loaded (default `CHANGE_CHECK_MS`). */
+  changeCheckMs?: number;
   /** Longest a request waits on cassette I/O before its 500 (default `CASSETTE_IO_TIMEOUT_MS`). */
   ioTimeoutMs?: number;
   /** Told of each hit (replayed), miss (nothing recorded) and record (an exchange written): /metrics. */

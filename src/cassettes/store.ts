@@ -4,13 +4,14 @@
 // (cassette-file.ts: temp file + rename), one at a time per cassette, concurrent ones coalesced.
 //
 // What it keeps is the file's text (an entry's document is a slice of it) plus, per replayed entry, its
-// response in compact form: a 10,000-entry, 10 MB cassette costs about its size in memory. A file
-// changed on disk meanwhile is not looked at again: the store serves what it loaded until it is closed.
+// response in compact form: a 10,000-entry, 10 MB cassette costs about its size in memory. The stamp of
+// what it loaded (and of what it last wrote) tells whether someone else changed the file since
+// (`changedOnDisk`); open-stores.ts then reloads it.
 import { GatewayError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
 import { acquireFileLock, FileLockedError, type FileLock } from "../shared/file-lock.ts";
 import { requestKey, type MatchRules } from "./canonical.ts";
-import { readCassetteFile, writeCassetteFile } from "./cassette-file.ts";
+import { fileStamp, readCassetteFile, writeCassetteFile, type FileStamp } from "./cassette-file.ts";
 import {
   FORMAT_NAME,
   FORMAT_VERSION,
@@ -89,6 +90,8 @@ export class CassetteStore {
   #chain: Promise<void> = Promise.resolve();
   #queued: Promise<void> | undefined;
   #writes = 0;
+  /** The file as this store last read or wrote it; undefined: there was no file. */
+  #stamp: FileStamp | undefined;
 
   private constructor(options: StoreOptions) {
     this.#options = options;
@@ -102,8 +105,11 @@ export class CassetteStore {
     const store = new CassetteStore(options);
     if (options.lock === true) store.#lock = store.#takeLock();
     try {
-      const text = await readCassetteFile(options.file);
-      if (text !== undefined) store.#load(text);
+      const read = await readCassetteFile(options.file);
+      if (read !== undefined) {
+        store.#stamp = read.stamp;
+        store.#load(read.text);
+      }
     } catch (error) {
       store.#lock?.release();
       if (error instanceof GatewayError) throw error;
@@ -256,6 +262,19 @@ export class CassetteStore {
     return write;
   }
 
+  /**
+   * True when the file on disk is no longer what this store read or last wrote: edited by hand, replaced,
+   * or deleted. Unreadable counts as changed (reopening reports why).
+   */
+  async changedOnDisk(): Promise<boolean> {
+    if (this.writing) return false; // its own write is under way
+    try {
+      return (await fileStamp(this.file)) !== this.#stamp;
+    } catch {
+      return true;
+    }
+  }
+
   /** True while a write is queued or running (such a store must not be closed). */
   get writing(): boolean {
     return this.#writes > 0;
@@ -287,6 +306,7 @@ export class CassetteStore {
     for (const entry of this.#entries) parts.push("---\n", entry.text);
     try {
       await writeCassetteFile(this.file, parts);
+      this.#stamp = await fileStamp(this.file);
     } catch (error) {
       throw new GatewayError(`Cannot write cassette ${this.label}: ${reason(error)}`, {
         status: 500,
