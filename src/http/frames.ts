@@ -5,6 +5,8 @@
 import type { ServerResponse } from "node:http";
 
 export interface FrameWriter {
+  /** 200 with the stream's headers, sent now (before the first frame is ready: the client sees the answer start). */
+  open(headers: Readonly<Record<string, string>>): void;
   /** True once the client has gone away: stop working. */
   readonly closed: boolean;
   /** One frame; resolves when the socket can take more. Nothing is written once the client is gone. */
@@ -34,6 +36,11 @@ export function createFrameWriter(res: ServerResponse): FrameWriter {
     return res.write(data);
   };
   return {
+    open(headers) {
+      res.statusCode = 200;
+      for (const name in headers) res.setHeader(name, headers[name] as string);
+      res.flushHeaders();
+    },
     get closed() {
       return gone();
     },

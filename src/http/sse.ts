@@ -21,6 +21,13 @@ export interface SseWriter {
   readonly closed: boolean;
 }
 
+const SSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
+const SSE_HEADERS_HTTP1 = { ...SSE_HEADERS, connection: "keep-alive" };
+
 export function createSseWriter(res: ServerResponse): SseWriter {
   const frames = createFrameWriter(res);
   return {
@@ -28,13 +35,8 @@ export function createSseWriter(res: ServerResponse): SseWriter {
       return frames.closed;
     },
     open() {
-      res.statusCode = 200;
-      res.setHeader("content-type", "text/event-stream; charset=utf-8");
-      res.setHeader("cache-control", "no-cache, no-transform");
       // HTTP/2 has no connection-specific headers (RFC 9113 §8.2.2); Node warns and drops them there.
-      if (res.req.httpVersionMajor < 2) res.setHeader("connection", "keep-alive");
-      res.setHeader("x-accel-buffering", "no");
-      res.flushHeaders();
+      frames.open(res.req.httpVersionMajor < 2 ? SSE_HEADERS_HTTP1 : SSE_HEADERS);
     },
     send(payload, event) {
       if (frames.closed) return Promise.resolve();

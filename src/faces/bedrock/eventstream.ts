@@ -51,10 +51,7 @@ export function eventStreamWriter(
       return frames.closed;
     },
     open() {
-      res.statusCode = 200;
-      res.setHeader("content-type", "application/vnd.amazon.eventstream");
-      res.setHeader("x-amzn-RequestId", requestId);
-      res.flushHeaders();
+      frames.open({ "content-type": "application/vnd.amazon.eventstream", "x-amzn-RequestId": requestId });
     },
     send(event) {
       return frames.closed ? Promise.resolve() : frames.write(eventMessage(event));
