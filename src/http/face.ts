@@ -144,6 +144,7 @@ export function streamOptionsOf<E>(
     requestId: x.record.requestId,
     fault: context.streamFault,
     cut: () => cutConnection(x),
+    onInternalError: x.record.onInternalError,
   };
 }
 

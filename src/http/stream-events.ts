@@ -84,6 +84,8 @@ export interface StreamOptions<E> {
   fault?: StreamFault | undefined;
   /** Drops the connection without an end (the `cut` fault); face.ts `streamOptionsOf` gives one. */
   cut?: () => Promise<void>;
+  /** Counts an unexpected error mid-stream (bpg_internal_errors_total); the request record's. */
+  onInternalError?: (() => void) | undefined;
 }
 
 /** The error event of an `error:<n>` fault, as a real upstream failure mid-stream would be reported. */
@@ -136,8 +138,10 @@ export async function streamEvents<E>(
     writer.done();
   } catch (error) {
     const typed = toGatewayError(error);
-    if (typed.code === "internal_error")
+    if (typed.code === "internal_error") {
       options.logger.error({ err: error, requestId: options.requestId }, "stream failed");
+      options.onInternalError?.();
+    }
     fail(typed);
   } finally {
     unregister?.();
