@@ -15,6 +15,11 @@ export interface FuzzCase {
   body: Buffer;
   /** What a 200 is: one JSON body of this kind, or a stream (the face's own framing). */
   answer: string;
+  /**
+   * A broken stream, the client's side: it hangs up halfway through its body (declared longer than
+   * sent), or at the answer's first byte. Nothing is judged but what the gateway does after.
+   */
+  hangUp?: "body" | "answer";
 }
 
 type Fields = Record<string, unknown>;
@@ -263,14 +268,19 @@ export function faceCases(face: Face): fc.Arbitrary<FuzzCase> {
     for (const mutate of muts) mutate(body);
     return { body: Buffer.from(JSON.stringify(body) ?? "null"), headers: {} };
   });
+  const hangUp = fc.oneof(
+    { weight: 30, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom("body" as const, "answer" as const) },
+  );
   return fc
-    .oneof({ weight: 9, arbitrary: json }, { weight: 1, arbitrary: rawBodies })
-    .map(({ body, headers }) => ({
+    .tuple(fc.oneof({ weight: 9, arbitrary: json }, { weight: 1, arbitrary: rawBodies }), hangUp)
+    .map(([{ body, headers }, hang]) => ({
       face,
       oracle: spec.oracle,
       path: spec.path,
       answer: spec.answer,
       body,
       headers: { "content-type": "application/json", ...headers },
+      ...(hang === undefined ? {} : { hangUp: hang }),
     }));
 }

@@ -40,6 +40,8 @@ export interface FuzzFigures {
   healthyAfter: boolean;
   /** The gateway's own count (bpg_internal_errors_total, every face), a second oracle. */
   internalErrorsCounted: number;
+  /** Face handlers still working after every client was answered or hung up (should be 0). */
+  handlersLeft: number;
   maxEventLoopDelayMs: number;
   p99EventLoopDelayMs: number;
   /** The largest loop delay the process's own CPU time accounts for (a shared machine's waits left out). */
@@ -56,14 +58,25 @@ export interface FuzzFigures {
   seconds: number;
 }
 
+/** The status of a case whose client hung up on purpose (nothing to judge). */
+export const HUNG_UP = -2;
+
 function send(base: URL, c: FuzzCase): Promise<Answer> {
   const started = performance.now();
-  return new Promise((resolve) => {
+  return new Promise((settle) => {
+    // A client that hung up on purpose gets nothing to judge, however its socket ended.
+    const resolve = (a: Answer): void =>
+      settle(c.hangUp === undefined ? a : { status: HUNG_UP, headers: {}, bytes: Buffer.alloc(0), ms: a.ms });
+    const headers =
+      c.hangUp === "body" ? { ...c.headers, "content-length": String(c.body.length * 2 + 16) } : c.headers;
     const req = request(
-      { host: base.hostname, port: base.port, path: c.path, method: "POST", headers: c.headers },
+      { host: base.hostname, port: base.port, path: c.path, method: "POST", headers },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (d: Buffer) => chunks.push(d));
+        res.on("data", (d: Buffer) => {
+          chunks.push(d);
+          if (c.hangUp === "answer") req.destroy();
+        });
         // 'close' always comes, after 'end' or instead of it (a response cut short counts as cut).
         res.on("close", () =>
           resolve({
@@ -80,7 +93,8 @@ function send(base: URL, c: FuzzCase): Promise<Answer> {
     req.on("error", () =>
       resolve({ status: -1, headers: {}, bytes: Buffer.alloc(0), ms: performance.now() - started }),
     );
-    req.end(c.body);
+    if (c.hangUp === "body") req.write(c.body, () => req.destroy());
+    else req.end(c.body);
   });
 }
 
@@ -123,12 +137,26 @@ function* casesOf(face: Face, options: FuzzOptions): Generator<FuzzCase> {
   }
 }
 
-async function countedInternalErrors(url: string): Promise<number> {
+/** The sum of a metric's samples on the gateway's /metrics. */
+async function metricSum(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text
     .split("\n")
-    .filter((line) => line.startsWith("bpg_internal_errors_total{"))
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+}
+
+/**
+ * Handlers still working once every client is answered or gone (bpg_inference_in_flight): a client that
+ * hung up must not leave one behind. Read until it is 0, for at most 10 s (the slowest answer's time).
+ */
+async function stuckHandlers(url: string): Promise<number> {
+  const until = performance.now() + 10_000;
+  for (;;) {
+    const n = await metricSum(url, "bpg_inference_in_flight");
+    if (n === 0 || performance.now() > until) return n;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
@@ -178,6 +206,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
           done();
           figures.bodies++;
           figures.statuses[a.status] = (figures.statuses[a.status] ?? 0) + 1;
+          if (a.status === HUNG_UP) continue;
           const finding = (what: string): void =>
             options.onFinding?.(
               `${face} ${what}: ${a.status} ${a.bytes.subarray(0, 160).toString()} ← ${describe(c.value)}`,
@@ -213,7 +242,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     stalls.stop();
   }
   const healthyAfter = (await fetch(`${gw.url}/healthz`).catch(() => undefined))?.status === 200;
-  const internalErrorsCounted = await countedInternalErrors(gw.url);
+  const internalErrorsCounted = await metricSum(gw.url, "bpg_internal_errors_total");
+  const handlersLeft = await stuckHandlers(gw.url);
   // Retention is what the heap still holds after a full GC with the gateway open (its caches count);
   // RSS growth also holds the allocator's high-water mark, which a GC does not hand back.
   gc();
@@ -229,6 +259,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     crashes,
     healthyAfter,
     internalErrorsCounted,
+    handlersLeft,
     maxEventLoopDelayMs: Math.round(loop.max / 1e5) / 10,
     p99EventLoopDelayMs: Math.round(loop.percentile(99) / 1e5) / 10,
     maxOwnDelayMs: Math.round(stalls.maxOwnMs),

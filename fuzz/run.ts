@@ -47,6 +47,7 @@ function table(f: FuzzFigures): string {
     ...rows,
     "",
     `Crashes: ${f.crashes}; internal errors counted by the gateway: ${f.internalErrorsCounted}; ` +
+      `handlers left after the clients hung up or were answered: ${f.handlersLeft}; ` +
       `healthy after: ${f.healthyAfter}; max event-loop delay ${f.maxEventLoopDelayMs} ms ` +
       `(p99 ${f.p99EventLoopDelayMs} ms; at most ${f.maxOwnDelayMs} ms of it the process's own CPU time); RSS growth ${f.rssGrowthMiB} MiB (heap retained after GC ` +
       `${f.heapGrowthMiB} MiB, heap committed ${f.heapCommittedGrowthMiB} MiB, external ${f.externalGrowthMiB} MiB); ` +
@@ -71,6 +72,7 @@ console.log(table(figures));
 const bad =
   figures.crashes > 0 ||
   figures.internalErrorsCounted > 0 ||
+  figures.handlersLeft > 0 ||
   !figures.healthyAfter ||
   Object.values(figures.faces).some((x) => x.internal500 + x.other5xx + x.outsideShape > 0);
 process.exitCode = bad ? 1 : 0;
