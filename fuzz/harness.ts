@@ -124,14 +124,15 @@ function describe(c: FuzzCase): string {
 }
 
 /**
- * A face's cases, made a hundred at a time as the workers take them: all 10,000 at once would hold
- * hundreds of megabytes of huge strings, counted in the RSS growth and paid for in GC pauses that the
- * event-loop figure would blame on the gateway. Each face has its own seeds, so a face run alone sees
- * the same bodies.
+ * A face's cases, made ten at a time as the workers take them, with a turn of the event loop between:
+ * the harness shares the gateway's loop, and making 100 hostile bodies at once blocked it for 20–250 ms
+ * (blamed on the gateway); all 10,000 up front would hold hundreds of megabytes of huge strings (counted
+ * in its RSS). Each face has its own seeds, so a face run alone sees the same bodies.
  */
-function* casesOf(face: Face, options: FuzzOptions): Generator<FuzzCase> {
-  const chunk = 100;
+async function* casesOf(face: Face, options: FuzzOptions): AsyncGenerator<FuzzCase> {
+  const chunk = 10;
   for (let made = 0, i = 0; made < options.bodiesPerFace; made += chunk, i++) {
+    await new Promise((resolve) => setImmediate(resolve));
     const seed = (options.seed * 1000 + FACES.indexOf(face)) * 10_000 + i;
     yield* fc.sample(faceCases(face), { seed, numRuns: Math.min(chunk, options.bodiesPerFace - made) });
   }
@@ -200,7 +201,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
       faces[face] = figures;
       const cases = casesOf(face, options);
       const worker = async (): Promise<void> => {
-        for (let c = cases.next(); c.done !== true; c = cases.next()) {
+        for (let c = await cases.next(); c.done !== true; c = await cases.next()) {
           const done = stalls.track(() => describe(c.value));
           const a = await send(base, c.value);
           done();
@@ -229,6 +230,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
+      // The forced GC below blocks the loop itself (a second and more on a busy machine): not measured.
+      loop.disable();
+      stalls.stop();
       gc();
       const now = process.memoryUsage();
       figures.memoryAfter = {
@@ -236,6 +240,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
         heapUsedMiB: MiB(now.heapUsed),
         heapTotalMiB: MiB(now.heapTotal),
       };
+      loop.enable();
+      stalls.start();
     }
   } finally {
     loop.disable();

@@ -34,6 +34,7 @@ export class StallWatch {
   start(periodMs = 5, reportAboveMs = 20): void {
     let expected = performance.now() + periodMs;
     let cpu = process.cpuUsage();
+    this.#gcMs = 0;
     this.#gc.observe({ entryTypes: ["gc"] });
     this.#timer = setInterval(() => {
       const now = performance.now();
