@@ -33,7 +33,10 @@ async function internalErrors(face: string): Promise<number | undefined> {
 test("an unexpected error is the generic 500, counted under its face; a documented error is not counted", async () => {
   const res = await chat({});
   expect(res.status).toBe(500);
-  expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: "internal_error", type: "api_error" });
+  expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+    code: "internal_error",
+    type: "api_error",
+  });
   expect(await internalErrors("chat")).toBe(1);
   const streamed = await chat({ stream: true });
   expect(streamed.status).toBe(500);
