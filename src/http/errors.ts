@@ -105,17 +105,15 @@ export function failRequest(
   record: { requestId?: string; errorCode?: string },
   rawError: unknown,
   write: (res: ServerResponse, error: GatewayError) => void = (r, e) => writeError(r, path, e),
-): void {
+): GatewayError {
   const error = toGatewayError(rawError);
   if (error.status >= 500 && error.code === "internal_error") {
     logger.error({ err: error.cause ?? rawError, requestId: record.requestId }, "unexpected error");
   }
   record.errorCode = error.code;
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  write(res, error);
+  if (res.headersSent) res.end();
+  else write(res, error);
+  return error;
 }
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {

@@ -26,6 +26,8 @@ export interface RequestRecord extends InvokeTrace {
   body?: unknown;
   /** Called once when the response closes, finished or not, with its status and duration. */
   onDone?: (status: number, ms: number) => void;
+  /** Called when the request ends in an unexpected internal error (counted by face, the pipeline's). */
+  onInternalError?: () => void;
 }
 
 export interface Exchange {

@@ -149,6 +149,7 @@ export function streamOptionsOf<E>(
     fault: context.streamFault,
     cut: () => cutConnection(x),
     streams: x.streams,
+    onInternalError: x.record.onInternalError,
   };
 }
 

@@ -77,8 +77,12 @@ const MAX_DEPTH = 32;
 
 /** A redacted copy: secret keys replaced, long strings (images, documents) cut to their start. */
 export function redactBody(value: unknown, depth = 0): unknown {
+  // The cut start is copied: a slice is a view that keeps the whole string alive, so 200 journal entries
+  // would have held 200 whole bodies (300 MB of 1.5 MB prompts) for their first 2,000 characters each.
   if (typeof value === "string")
-    return value.length <= MAX_STRING ? value : `${value.slice(0, MAX_STRING)}…[${value.length} chars]`;
+    return value.length <= MAX_STRING
+      ? value
+      : `${structuredClone(value.slice(0, MAX_STRING))}…[${value.length} chars]`;
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return "[…]";
   if (Array.isArray(value)) return value.map((item) => redactBody(item, depth + 1));

@@ -6,6 +6,7 @@
 // 404). Express carries no shared step of its own, so nothing it adds can skip or repeat one.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayError } from "../shared/errors.ts";
+import type { TalliedCounter } from "../shared/metrics.ts";
 import type { Logger } from "../shared/logger.ts";
 import { answerPreflight, type BrowserCheck } from "./browser-guard.ts";
 import { failRequest } from "./errors.ts";
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   journal?: RequestJournal;
   /** Where the streams of this server's faces register (ended with their error frame at shutdown). */
   streams?: OpenStreams;
+  /** bpg_internal_errors_total: face requests that ended in an unexpected error, by face. */
+  internalErrors?: TalliedCounter<"face">;
 }
 
 /**
@@ -50,6 +53,14 @@ function expressRoute(req: IncomingMessage): string {
 
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const match = createRouteTable(deps.routes);
+  // One counting function per face, made once (a request only hands its face's to its record).
+  const internalCounters = new Map<HotRoute, () => void>();
+  const counter = deps.internalErrors;
+  if (counter !== undefined)
+    for (const route of deps.routes) {
+      const face = route.face ?? route.label ?? route.paths[0] ?? "unnamed";
+      internalCounters.set(route, () => counter.inc(face, () => ({ face })));
+    }
 
   /** The shared steps that may refuse a request before its body is read; undefined to go on. */
   function admit(req: IncomingMessage, res: ServerResponse, path: string, route: HotRoute | undefined) {
@@ -78,7 +89,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       record.body = body;
       await route.handle({ req, res, path: label, params, body, record, streams: deps.streams });
     } catch (error) {
-      failRequest(deps.logger, res, label, record, error, route.writeError);
+      const typed = failRequest(deps.logger, res, label, record, error, route.writeError);
+      if (typed.code === "internal_error") record.onInternalError?.();
     }
   }
 
@@ -120,6 +132,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       headerOf(req, "content-length"),
     );
     deps.inFlight?.inc();
+    const countInternal = internalCounters.get(entry.route);
+    if (countInternal !== undefined) record.onInternalError = countInternal;
     // The route's own spelling of the path, so errors on /PROD/invoke/ keep the proxy's shapes too.
     serveFace(entry.route, req, res, entry.label, entry.params, record)
       .catch((error: unknown) => {

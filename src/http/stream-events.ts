@@ -78,6 +78,8 @@ export interface StreamOptions<E> {
   cut?: () => Promise<void>;
   /** The server's open streams, ended at the shutdown deadline (the exchange's, via `streamOptionsOf`). */
   streams?: OpenStreams | undefined;
+  /** Counts an unexpected error mid-stream (bpg_internal_errors_total); the request record's. */
+  onInternalError?: (() => void) | undefined;
 }
 
 /** The error event of an `error:<n>` fault, as a real upstream failure mid-stream would be reported. */
@@ -130,8 +132,10 @@ export async function streamEvents<E>(
     writer.done();
   } catch (error) {
     const typed = toGatewayError(error);
-    if (typed.code === "internal_error")
+    if (typed.code === "internal_error") {
       options.logger.error({ err: error, requestId: options.requestId }, "stream failed");
+      options.onInternalError?.();
+    }
     fail(typed);
   } finally {
     unregister?.();

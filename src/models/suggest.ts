@@ -20,13 +20,17 @@ function distance(a: string, b: string): number {
 export function closestNames(typed: string, names: readonly string[], max = 3): string[] {
   const want = typed.trim().toLowerCase();
   if (want === "") return [];
+  const limit = Math.max(2, Math.floor(want.length / 3));
   const scored = names.map((name) => {
     const have = name.toLowerCase();
     const bare = have.replace(/^(us|eu|apac|global)\./, "");
-    // A partial id counts as close; else the edit distance to the name or its bare (no `us.`) form.
-    return { name, score: have.includes(want) ? 0 : Math.min(distance(want, have), distance(want, bare)) };
+    if (have.includes(want)) return { name, score: 0 }; // a partial id counts as close
+    // The distance is at least the difference in length: a name too far apart by length alone is
+    // skipped without the quadratic distance (a 1 MB "model" would block the event loop for seconds).
+    if (Math.abs(want.length - bare.length) > limit && Math.abs(want.length - have.length) > limit)
+      return { name, score: Infinity };
+    return { name, score: Math.min(distance(want, have), distance(want, bare)) };
   });
-  const limit = Math.max(2, Math.floor(want.length / 3));
   return scored
     .filter((s) => s.score <= limit)
     .sort((a, b) => a.score - b.score || a.name.length - b.name.length || a.name.localeCompare(b.name))

@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): App {
     readJsonBody: jsonBodyReader(deps.config.server.body_limit_bytes),
     logger: deps.logger,
     inFlight: deps.metrics.inferenceInFlight,
+    internalErrors: deps.metrics.internalErrors,
     ...(deps.journal === undefined ? {} : { journal: deps.journal }),
     ...(deps.streams === undefined ? {} : { streams: deps.streams }),
   });

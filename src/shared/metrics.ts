@@ -54,6 +54,8 @@ export interface Metrics {
   cassetteRequests: TalliedCounter<"outcome">;
   /** Requests that reached a face (chat completions, invoke, …), by face. */
   faceRequests: TalliedCounter<"face">;
+  /** Face requests that ended in an unexpected error (the generic 500, or its stream error event), by face. */
+  internalErrors: TalliedCounter<"face">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -106,6 +108,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     faceRequests: new TalliedCounter({
       name: "bpg_face_requests_total",
       help: "Requests that reached an inference face (its route passed the browser and API-key checks), by face.",
+      labelNames: ["face"],
+      registry,
+    }),
+    internalErrors: new TalliedCounter({
+      name: "bpg_internal_errors_total",
+      help: "Face requests that ended in an unexpected internal error (answered as a generic 500, or its error event mid-stream), by face. Should stay 0: each is a bug.",
       labelNames: ["face"],
       registry,
     }),

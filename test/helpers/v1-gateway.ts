@@ -10,7 +10,7 @@ import { createApp } from "../../src/server/app.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { sequentialIds } from "../../src/shared/ids.ts";
 import { createLogger } from "../../src/shared/logger.ts";
-import { createMetrics } from "../../src/shared/metrics.ts";
+import { createMetrics, type Metrics } from "../../src/shared/metrics.ts";
 import { withRetries } from "../../src/upstream/retry.ts";
 import type { UpstreamClient } from "../../src/upstream/types.ts";
 
@@ -28,11 +28,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export async function startTestGateway(
   upstream: UpstreamClient,
   config: Config = testConfig(),
+  metrics: Metrics = createMetrics({ defaultMetrics: false }),
 ): Promise<TestGateway> {
   const deps = {
     config,
     logger: createLogger("silent"),
-    metrics: createMetrics({ defaultMetrics: false }),
+    metrics,
     ids: sequentialIds("g"),
     clock: new ManualClock(),
   };

@@ -143,8 +143,9 @@ function money(text: string): { amount: number; currency: string }[] {
       amount: Number((m[2] ?? "").replace(/,/g, "")),
       currency: CURRENCY_SIGNS[m[1] ?? ""] ?? "USD",
     });
+  // Amounts start where a run of digits starts (else a long digit run is retried from every digit).
   for (const m of text.matchAll(
-    /(\d[\d,]*(?:\.\d+)?)\s*(dollars?|usd|bucks|euros?|eur|pounds?|gbp|yen|jpy)\b/gi,
+    /(?<![\d,.])(\d[\d,]*(?:\.\d+)?)\s*(dollars?|usd|bucks|euros?|eur|pounds?|gbp|yen|jpy)\b/gi,
   )) {
     const currency = CURRENCY_WORDS.find(([p]) => p.test(m[2] ?? ""))?.[1] ?? "USD";
     out.push({ amount: Number((m[1] ?? "").replace(/,/g, "")), currency });
@@ -154,8 +155,10 @@ function money(text: string): { amount: number; currency: string }[] {
 
 function numbers(text: string): NumberMention[] {
   const out: NumberMention[] = [];
+  // The word before starts a word and is short: an open-ended `[A-Za-z]+` retried from every letter of a
+  // long run (a hostile 8,000-letter word) is quadratic — seconds of event loop for one request.
   const pattern =
-    /(?:([A-Za-z$€£]+)\s*)?(?<![\w.:/-])(-?\d[\d,]*(?:\.\d+)?)(?![\d:/-])\s*(%|°\s*[CF]?|[A-Za-z]+(?:[- ]old)?)?/g;
+    /(?:(?<![A-Za-z$€£])([A-Za-z$€£]{1,24})\s*)?(?<![\w.:/-])(-?\d[\d,]*(?:\.\d+)?)(?![\d:/-])\s*(%|°\s*[CF]?|[A-Za-z]{1,24}(?:[- ]old)?)?/g;
   for (const m of text.matchAll(pattern)) {
     const value = Number((m[2] ?? "").replace(/,/g, ""));
     if (!Number.isFinite(value)) continue;
@@ -239,7 +242,8 @@ export function mentionsIn(input: string): Mentions {
   );
   return {
     text,
-    emails: all(text, /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g),
+    // Bounded as RFC 5321 bounds them, and started where a local part can start: linear on any input.
+    emails: all(text, /(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g),
     urls: all(text, /\bhttps?:\/\/[^\s"'<>)]+/g).map((u) => u.replace(/[.,;:!?]+$/, "")),
     phones: all(text, /(?<![\w])\+?\d[\d\s().-]{7,}\d\b/g).map((p) => p.trim()),
     dates: dates(text),
