@@ -112,14 +112,20 @@ const MiB = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 
 
 /**
  * What a case is, for a finding or a stall: face, size and the body with its long runs folded
- * (`a×1200000`), so a huge body still shows where its bulk is.
+ * (`a×1200000`), so a huge body still shows where its bulk is, and its unprintable bytes escaped.
  */
 function describe(c: FuzzCase): string {
   const folded = c.body
     .toString()
     .replace(/(.)\1{15,}/gs, (run, ch: string) => `${ch}×${run.length}`)
     .replace(/((?:.{2,40}?))\1{7,}/gs, (run, unit: string) => `(${unit})×${run.length / unit.length}`)
-    .replace(/\s+/g, " ");
+    .replace(/\s+/g, " ")
+    // Control bytes and invalid UTF-8 (compression bombs, bad encodings) as escapes: the report stays text.
+    .replace(
+      // eslint-disable-next-line no-control-regex -- matching control bytes is the point
+      /[\u0000-\u001f\u007f-\u009f\ufffd]/g,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
   return `${c.face} ${c.body.length} B ${folded.slice(0, 300)}`;
 }
 
