@@ -83,7 +83,7 @@ function spoken(
   const task =
     evidence.length > 0
       ? undefined
-      : plainAnswer(lastUserQuestion(request).trim(), rng, instruction, conversationText(request, ""));
+      : plainAnswer(lastUserQuestion(request).trim(), rng, instruction, () => conversationText(request, ""));
   if (task !== undefined) return { text: task, prose: false };
   if (instruction !== undefined) {
     const context = { rng, topics, prompt: asked, evidence: evidence.map((o) => o.text).join("\n") };

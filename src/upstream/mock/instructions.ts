@@ -45,9 +45,11 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
   fifty: 50,
   hundred: 100,
 };
-const COUNT = String.raw`(\d{1,3}|a single|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)`;
+/** How prompts write a small count, as a regex alternation (digits or words); `countWord` reads one. */
+export const COUNT_WORDS = String.raw`\d{1,3}|a single|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred`;
+const COUNT = `(${COUNT_WORDS})`;
 
-function count(word: string | undefined): number | undefined {
+export function countWord(word: string | undefined): number | undefined {
   if (word === undefined) return undefined;
   const n = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word.toLowerCase()];
   return n !== undefined && n >= 1 && n <= 100 ? n : undefined;
@@ -138,7 +140,7 @@ export const RULES: readonly Rule[] = [
       "i",
     ),
     build: (m) => {
-      const n = count(m[1] ?? m[3]);
+      const n = countWord(m[1] ?? m[3]);
       if (n === undefined || n > 20) return undefined;
       return { kind: "bullets", count: n, numbered: /numbered|steps/i.test(m[2] ?? "") };
     },
@@ -150,7 +152,7 @@ export const RULES: readonly Rule[] = [
       "i",
     ),
     build: (m) => {
-      const n = count(m[1] ?? m[2]);
+      const n = countWord(m[1] ?? m[2]);
       return n === undefined || n > 20 ? undefined : { kind: "sentences", count: n };
     },
   },
@@ -161,7 +163,7 @@ export const RULES: readonly Rule[] = [
       "i",
     ),
     build: (m) => {
-      const n = count(m[2] ?? m[3]);
+      const n = countWord(m[2] ?? m[3]);
       if (n === undefined) return undefined;
       const strict = /under|fewer|less/i.test(m[1] ?? "");
       return { kind: "words", max: Math.max(1, strict ? n - 1 : n) };

@@ -4,7 +4,7 @@
 // what quick tests assert on ("4" in the answer). Read by one ordered table like instructions.ts: the first
 // row whose pattern matches the (short) question decides. Pure and bounded: only questions of at most
 // MAX_QUESTION characters are read.
-import type { Instruction } from "./instructions.ts";
+import { COUNT_WORDS, countWord, type Instruction } from "./instructions.ts";
 import { arithmetic } from "./obey.ts";
 import type { Rng } from "./random.ts";
 import { CAPITALS, KINDS } from "./gazetteer.ts";
@@ -24,8 +24,8 @@ interface Task {
 
 interface TaskContext {
   rng: Rng;
-  /** The earlier user turns' text, for what the user told before ("my name is Alice"). */
-  history: string;
+  /** The user turns' text, for what the user told before ("my name is Alice"); built only if a task asks. */
+  history: () => string;
 }
 
 const INTRO = String.raw`(?:[Mm]y name is|[Mm]y name's|I am|I'm|[Cc]all me)\s+([A-Z][\w'-]{0,30})`;
@@ -35,8 +35,8 @@ const NAME_GIVEN = new RegExp(String.raw`\b${INTRO}`, "g");
 const KIND_NAMES = Object.keys(KINDS)
   .sort((a, b) => b.length - a.length)
   .join("|");
-const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
-const COUNT = String.raw`(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|some)`;
+const COUNT = String.raw`(${COUNT_WORDS}|a few|some)`;
+const KIND_WORD = new RegExp(String.raw`\b((?:${KIND_NAMES})(?:s|es)?|countries|days)\b`, "i");
 
 const JOKES = [
   "Why do programmers prefer dark mode? Because light attracts bugs.",
@@ -47,11 +47,8 @@ const JOKES = [
 
 const GREETING_REPLIES = ["Hello! How can I help you today?", "Hi there! What can I do for you today?"];
 
-function countOf(word: string): number {
-  if (/^\d+$/.test(word)) return Number(word);
-  const spelled = NUMBER_WORDS.indexOf(word.toLowerCase());
-  return spelled >= 0 ? spelled : 3;
-}
+/** "three", "5"; "a few" and "some" are three, as a model reads them. */
+const countOf = (word: string): number => countWord(word) ?? 3;
 
 function numbersFrom(from: number, to: number): string {
   const step = from <= to ? 1 : -1;
@@ -90,7 +87,7 @@ export const TASKS: readonly Task[] = [
     name: "what's my name?",
     pattern: /^\W*(?:what(?:'s| is)|do you (?:know|remember))\s+my name\b/i,
     answer: (_m, { history }) => {
-      const given = [...history.matchAll(NAME_GIVEN)].at(-1)?.[1];
+      const given = [...history().matchAll(NAME_GIVEN)].at(-1)?.[1];
       return given === undefined ? "You haven't told me your name yet." : `Your name is ${given}.`;
     },
   },
@@ -178,9 +175,7 @@ function kindBullets(
   question: string,
   instruction: Extract<Instruction, { kind: "bullets" }>,
 ): string | undefined {
-  const kind = new RegExp(String.raw`\b((?:${KIND_NAMES})(?:s|es)?|countries|days)\b`, "i").exec(
-    question,
-  )?.[1];
+  const kind = KIND_WORD.exec(question)?.[1];
   const items = kind === undefined ? undefined : itemsOf(kind, instruction.count);
   return items
     ?.map((item, i) => `${instruction.numbered ? `${i + 1}.` : "-"} ${capitalize(item)}`)
@@ -196,7 +191,7 @@ export function plainAnswer(
   question: string,
   rng: Rng,
   instruction: Instruction | undefined,
-  history = "",
+  history: () => string = () => "",
 ): string | undefined {
   if (question.length > MAX_QUESTION) return undefined;
   if (instruction?.kind === "bullets") return kindBullets(question, instruction);

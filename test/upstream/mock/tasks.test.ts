@@ -73,7 +73,12 @@ describe("tasks.ts: what is not a plain ask, and format instructions", () => {
     expect(answer("Hello, how are you?")).toMatch(/^I'm doing well/);
   });
   it("remembers the name an earlier turn gave (the guide's multi-turn example)", () => {
-    const said = plainAnswer("What's my name?", createRng(1), undefined, "My name is Alice\nWhat's my name?");
+    const said = plainAnswer(
+      "What's my name?",
+      createRng(1),
+      undefined,
+      () => "My name is Alice\nWhat's my name?",
+    );
     expect(said).toBe("Your name is Alice.");
   });
   it("leaves open questions, unknown countries and long prompts to the prose", () => {
