@@ -1,14 +1,14 @@
 // The fuzz pass: hostile bodies for every face sent over real sockets to an in-process gateway in mock
 // mode, each answer judged against its face's documented shapes. Reports counts (crashes, internal
 // 500s, other 5xx, answers outside the shapes, responses slower than 2 s) and the process figures
-// (max event-loop delay from perf_hooks.monitorEventLoopDelay, RSS growth). In process on purpose: the
-// event loop measured is the gateway's own.
+// (max event-loop delay from perf_hooks.monitorEventLoopDelay, RSS growth). The gateway runs in a process
+// of its own (gateway-process.ts), as users run it, so those figures are its own and not the harness's.
 import { request } from "node:http";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import fc from "fast-check";
-import { startGateway } from "../src/server/gateway.ts";
 import { FACES, faceCases, type Face, type FuzzCase } from "./faces.ts";
-import { StallWatch, type Offender } from "./stalls.ts";
+import { CASE_HEADER, type Memory } from "./gateway-ipc.ts";
+import { GatewayProcess } from "./gateway-handle.ts";
+import type { Offender } from "./stalls.ts";
 import { inShape, internal, simulated5xx, type Answer } from "./oracles.ts";
 
 export interface FuzzOptions {
@@ -44,7 +44,7 @@ export interface FuzzFigures {
   handlersLeft: number;
   maxEventLoopDelayMs: number;
   p99EventLoopDelayMs: number;
-  /** The largest loop delay the process's own CPU time accounts for (a shared machine's waits left out). */
+  /** The largest loop delay the loop thread's own CPU time accounts for (a shared machine's waits left out). */
   maxOwnDelayMs: number;
   rssGrowthMiB: number;
   /** Heap still used after a full GC, gateway open: what was retained. */
@@ -61,14 +61,17 @@ export interface FuzzFigures {
 /** The status of a case whose client hung up on purpose (nothing to judge). */
 export const HUNG_UP = -2;
 
-function send(base: URL, c: FuzzCase): Promise<Answer> {
+function send(base: URL, c: FuzzCase, id = ""): Promise<Answer> {
   const started = performance.now();
   return new Promise((settle) => {
     // A client that hung up on purpose gets nothing to judge, however its socket ended.
     const resolve = (a: Answer): void =>
       settle(c.hangUp === undefined ? a : { status: HUNG_UP, headers: {}, bytes: Buffer.alloc(0), ms: a.ms });
-    const headers =
-      c.hangUp === "body" ? { ...c.headers, "content-length": String(c.body.length * 2 + 16) } : c.headers;
+    const headers = {
+      ...c.headers,
+      [CASE_HEADER]: id,
+      ...(c.hangUp === "body" ? { "content-length": String(c.body.length * 2 + 16) } : {}),
+    };
     const req = request(
       { host: base.hostname, port: base.port, path: c.path, method: "POST", headers },
       (res) => {
@@ -98,16 +101,6 @@ function send(base: URL, c: FuzzCase): Promise<Answer> {
   });
 }
 
-/**
- * A full GC that also hands free pages back (V8's "last resort" collection, what it does before an
- * out-of-memory): so RSS after it is what the process holds, not the heap's committed high-water mark.
- */
-const gc = (): void =>
-  (globalThis as { gc?: (options?: object) => void }).gc?.({
-    type: "major",
-    execution: "sync",
-    flavor: "last-resort",
-  });
 const MiB = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /**
@@ -131,9 +124,9 @@ function describe(c: FuzzCase): string {
 
 /**
  * A face's cases, made ten at a time as the workers take them, with a turn of the event loop between:
- * the harness shares the gateway's loop, and making 100 hostile bodies at once blocked it for 20–250 ms
- * (blamed on the gateway); all 10,000 up front would hold hundreds of megabytes of huge strings (counted
- * in its RSS). Each face has its own seeds, so a face run alone sees the same bodies.
+ * all 10,000 up front would hold hundreds of megabytes of huge strings, and making 100 at once kept the
+ * harness from reading answers for 20–250 ms. Each face has its own seeds, so a face run alone sees the
+ * same bodies.
  */
 async function* casesOf(face: Face, options: FuzzOptions): AsyncGenerator<FuzzCase> {
   const chunk = 10;
@@ -166,21 +159,55 @@ async function stuckHandlers(url: string): Promise<number> {
   }
 }
 
+/** The cases in flight and the last few answered, by id: a stall is reported a moment after it. */
+class CaseBook {
+  readonly #open = new Map<string, FuzzCase>();
+  readonly #recent = new Map<string, FuzzCase>();
+  #next = 0;
+
+  open(c: FuzzCase): string {
+    const id = String(this.#next++);
+    this.#open.set(id, c);
+    return id;
+  }
+
+  close(id: string): void {
+    const c = this.#open.get(id);
+    this.#open.delete(id);
+    if (c === undefined) return;
+    this.#recent.set(id, c);
+    if (this.#recent.size > 32) this.#recent.delete(this.#recent.keys().next().value as string);
+  }
+
+  describe(id: string): string {
+    const c = this.#open.get(id) ?? this.#recent.get(id);
+    return c === undefined ? `case ${id}` : describe(c);
+  }
+}
+
 export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
   const started = performance.now();
-  let crashes = 0;
-  const onCrash = (): void => {
-    crashes++;
-  };
-  process.on("uncaughtException", onCrash);
-  process.on("unhandledRejection", onCrash);
-  // A budget no pass can spend: an exhausted one would answer every later body with a 429 unread.
-  const gw = await startGateway({
-    port: 0,
-    mode: "mock",
-    server: { log_level: "silent" } as never,
-    mock: { teams: [{ team_id: "demo", api_token: "demo-token", budget_limit: 1e12 }] } as never,
+  const book = new CaseBook();
+  const worstStalls: Offender[] = [];
+  const gw = await GatewayProcess.start((offender) => {
+    worstStalls.push({ ...offender, inFlight: offender.inFlight.map((id) => book.describe(id)) });
+    worstStalls.sort((a, b) => b.delayMs - a.delayMs);
+    worstStalls.length = Math.min(worstStalls.length, 10);
   });
+  try {
+    return await pass(gw, book, options, started, worstStalls);
+  } finally {
+    gw.kill();
+  }
+}
+
+async function pass(
+  gw: GatewayProcess,
+  book: CaseBook,
+  options: FuzzOptions,
+  started: number,
+  worstStalls: Offender[],
+): Promise<FuzzFigures> {
   const base = new URL(gw.url);
   const faces: Record<string, FaceFigures> = {};
   const concurrency = options.concurrency ?? 4;
@@ -188,98 +215,76 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
   // Warm up (tokenizer, Ajv, JIT) before the baseline RSS and the delay histogram start.
   for (const face of which)
     for (const c of fc.sample(faceCases(face), { seed: 1, numRuns: 20 })) await send(base, c);
-  gc();
-  const before = process.memoryUsage();
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  const stalls = new StallWatch();
-  loop.enable();
-  stalls.start();
-  try {
-    for (const face of which) {
-      const figures: FaceFigures = {
-        bodies: 0,
-        statuses: {},
-        internal500: 0,
-        other5xx: 0,
-        outsideShape: 0,
-        slowerThan2s: 0,
-      };
-      faces[face] = figures;
-      const cases = casesOf(face, options);
-      const worker = async (): Promise<void> => {
-        for (let c = await cases.next(); c.done !== true; c = await cases.next()) {
-          const done = stalls.track(() => describe(c.value));
-          const a = await send(base, c.value);
-          done();
-          figures.bodies++;
-          figures.statuses[a.status] = (figures.statuses[a.status] ?? 0) + 1;
-          if (a.status === HUNG_UP) continue;
-          const finding = (what: string): void =>
-            options.onFinding?.(
-              `${face} ${what}: ${a.status} ${a.bytes.subarray(0, 160).toString()} ← ${describe(c.value)}`,
-            );
-          if (a.ms > 2000) {
-            figures.slowerThan2s++;
-            finding(`slow (${Math.round(a.ms)} ms)`);
-          }
-          if (internal(c.value, a)) {
-            figures.internal500++;
-            finding("internal 500");
-          } else if (a.status >= 500 && !simulated5xx(c.value, a)) {
-            figures.other5xx++;
-            finding("5xx");
-          }
-          if (!inShape(c.value, a)) {
-            figures.outsideShape++;
-            finding("outside the shapes");
-          }
+  const before = await gw.measure();
+  for (const face of which) {
+    const figures: FaceFigures = {
+      bodies: 0,
+      statuses: {},
+      internal500: 0,
+      other5xx: 0,
+      outsideShape: 0,
+      slowerThan2s: 0,
+    };
+    faces[face] = figures;
+    const cases = casesOf(face, options);
+    const worker = async (): Promise<void> => {
+      for (let c = await cases.next(); c.done !== true; c = await cases.next()) {
+        const id = book.open(c.value);
+        const a = await send(base, c.value, id);
+        book.close(id);
+        figures.bodies++;
+        figures.statuses[a.status] = (figures.statuses[a.status] ?? 0) + 1;
+        if (a.status === HUNG_UP) continue;
+        const finding = (what: string): void =>
+          options.onFinding?.(
+            `${face} ${what}: ${a.status} ${a.bytes.subarray(0, 160).toString()} ← ${describe(c.value)}`,
+          );
+        if (a.ms > 2000) {
+          figures.slowerThan2s++;
+          finding(`slow (${Math.round(a.ms)} ms)`);
         }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
-      // The forced GC below blocks the loop itself (a second and more on a busy machine): not measured.
-      loop.disable();
-      stalls.stop();
-      gc();
-      const now = process.memoryUsage();
-      figures.memoryAfter = {
-        rssMiB: MiB(now.rss),
-        heapUsedMiB: MiB(now.heapUsed),
-        heapTotalMiB: MiB(now.heapTotal),
-      };
-      loop.enable();
-      stalls.start();
-    }
-  } finally {
-    loop.disable();
-    stalls.stop();
+        if (internal(c.value, a)) {
+          figures.internal500++;
+          finding("internal 500");
+        } else if (a.status >= 500 && !simulated5xx(c.value, a)) {
+          figures.other5xx++;
+          finding("5xx");
+        }
+        if (!inShape(c.value, a)) {
+          figures.outsideShape++;
+          finding("outside the shapes");
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const now = await gw.pause();
+    figures.memoryAfter = {
+      rssMiB: MiB(now.rss),
+      heapUsedMiB: MiB(now.heapUsed),
+      heapTotalMiB: MiB(now.heapTotal),
+    };
+    await gw.measure();
   }
   const healthyAfter = (await fetch(`${gw.url}/healthz`).catch(() => undefined))?.status === 200;
   const internalErrorsCounted = await metricSum(gw.url, "bpg_internal_errors_total");
   const handlersLeft = await stuckHandlers(gw.url);
-  // Retention is what the heap still holds after a full GC with the gateway open (its caches count);
-  // RSS growth also holds the allocator's high-water mark, which a GC does not hand back.
-  gc();
-  const open = process.memoryUsage();
-  await gw.close();
-  gc();
-  const after = process.memoryUsage();
-  process.off("uncaughtException", onCrash);
-  process.off("unhandledRejection", onCrash);
+  const end = await gw.finish();
+  const grown = (key: keyof Memory): number => MiB(end.open[key] - before[key]);
   return {
     seed: options.seed,
     faces,
-    crashes,
+    crashes: gw.crashes + end.crashes,
     healthyAfter,
     internalErrorsCounted,
     handlersLeft,
-    maxEventLoopDelayMs: Math.round(loop.max / 1e5) / 10,
-    p99EventLoopDelayMs: Math.round(loop.percentile(99) / 1e5) / 10,
-    maxOwnDelayMs: Math.round(stalls.maxOwnMs),
-    rssGrowthMiB: MiB(after.rss - before.rss),
-    heapGrowthMiB: MiB(open.heapUsed - before.heapUsed),
-    externalGrowthMiB: MiB(open.external - before.external),
-    heapCommittedGrowthMiB: MiB(open.heapTotal - before.heapTotal),
-    worstStalls: stalls.worst,
+    maxEventLoopDelayMs: end.maxEventLoopDelayMs,
+    p99EventLoopDelayMs: end.p99EventLoopDelayMs,
+    maxOwnDelayMs: end.maxOwnDelayMs,
+    rssGrowthMiB: grown("rss"),
+    heapGrowthMiB: grown("heapUsed"),
+    externalGrowthMiB: grown("external"),
+    heapCommittedGrowthMiB: grown("heapTotal"),
+    worstStalls,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
 }

@@ -49,11 +49,11 @@ function table(f: FuzzFigures): string {
     `Crashes: ${f.crashes}; internal errors counted by the gateway: ${f.internalErrorsCounted}; ` +
       `handlers left after the clients hung up or were answered: ${f.handlersLeft}; ` +
       `healthy after: ${f.healthyAfter}; max event-loop delay ${f.maxEventLoopDelayMs} ms ` +
-      `(p99 ${f.p99EventLoopDelayMs} ms; at most ${f.maxOwnDelayMs} ms of it the process's own CPU time); RSS growth ${f.rssGrowthMiB} MiB (heap retained after GC ` +
+      `(p99 ${f.p99EventLoopDelayMs} ms; at most ${f.maxOwnDelayMs} ms of it the gateway's own work: its loop thread's CPU time); RSS growth ${f.rssGrowthMiB} MiB (heap retained after GC ` +
       `${f.heapGrowthMiB} MiB, heap committed ${f.heapCommittedGrowthMiB} MiB, external ${f.externalGrowthMiB} MiB); ` +
       `${f.seconds} s.`,
     "",
-    "Worst event-loop stalls (over 20 ms; CPU and GC time the process spent in them), with the bodies in flight:",
+    "Worst event-loop stalls (over 20 ms; CPU time of the loop thread and GC pauses in them), with the bodies in flight:",
     "",
     ...(stalls.length === 0 ? ["- none"] : stalls),
     "",

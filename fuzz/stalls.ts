@@ -6,17 +6,22 @@ import { PerformanceObserver } from "node:perf_hooks";
 export interface Offender {
   delayMs: number;
   /**
-   * CPU time the process used over the late interval. Far below `delayMs`, the process was waiting for
-   * a core (a shared machine), not blocked by its own work; GC time is the `gcMs` part.
+   * CPU time the loop's thread used over the late interval. Far below `delayMs`, it was waiting for a
+   * core (a shared machine), not blocked by its own work; GC pauses are the `gcMs` part.
    */
   cpuMs: number;
   gcMs: number;
-  /** The cases in flight, each as face, body size and the body's first characters. */
+  /** The cases in flight during the stall, each as face, body size and the body's first characters. */
   inFlight: string[];
 }
 
 export class StallWatch {
   readonly #inFlight = new Set<() => string>();
+  /**
+   * Every case in flight at some moment since the last tick: the one that blocked the loop has often
+   * finished by the time the late timer fires, inside the very stretch it blocked.
+   */
+  #sinceTick = new Set<() => string>();
   readonly #worst: Offender[] = [];
   readonly #keep: number;
   #timer: NodeJS.Timeout | undefined;
@@ -27,34 +32,41 @@ export class StallWatch {
     for (const entry of list.getEntries()) this.#gcMs += entry.duration;
   });
 
-  constructor(keep = 10) {
+  readonly #onStall: ((offender: Offender) => void) | undefined;
+
+  /** `onStall` hears of each stall over the reporting threshold as it happens. */
+  constructor(onStall?: (offender: Offender) => void, keep = 10) {
+    this.#onStall = onStall;
     this.#keep = keep;
   }
 
   start(periodMs = 5, reportAboveMs = 20): void {
     let expected = performance.now() + periodMs;
-    let cpu = process.cpuUsage();
+    // The main thread's CPU time, not the process's: the loop runs there, and GC helpers and the
+    // thread pool (gzip bombs) work beside it.
+    let cpu = process.threadCpuUsage();
     this.#gcMs = 0;
     this.#gc.observe({ entryTypes: ["gc"] });
     this.#timer = setInterval(() => {
       const now = performance.now();
       const late = now - expected;
       expected = now + periodMs;
-      const used = process.cpuUsage(cpu);
-      cpu = process.cpuUsage();
+      const used = process.threadCpuUsage(cpu);
+      cpu = process.threadCpuUsage();
       const gcMs = this.#gcMs;
       this.#gcMs = 0;
       const cpuMs = (used.user + used.system) / 1000;
-      // The part of the delay the process could have spent working (on any of its threads): a bound on
-      // how long its own work blocked the loop, with a busy machine's waits for a core left out.
+      // The part of the delay the loop's thread spent working: how long the gateway's own work blocked
+      // the loop, with a busy machine's waits for a core left out.
       this.maxOwnMs = Math.max(this.maxOwnMs, Math.min(late, cpuMs));
       if (late > reportAboveMs)
         this.#note({
           delayMs: Math.round(late),
           cpuMs: Math.round((used.user + used.system) / 1000),
           gcMs: Math.round(gcMs),
-          inFlight: [...this.#inFlight].map((describe) => describe()),
+          inFlight: [...this.#sinceTick].map((describe) => describe()),
         });
+      this.#sinceTick = new Set(this.#inFlight);
     }, periodMs);
   }
 
@@ -67,6 +79,7 @@ export class StallWatch {
   track(describe: () => string): () => void {
     const key = (): string => describe();
     this.#inFlight.add(key);
+    this.#sinceTick.add(key);
     return () => this.#inFlight.delete(key);
   }
 
@@ -76,6 +89,7 @@ export class StallWatch {
   }
 
   #note(offender: Offender): void {
+    this.#onStall?.(offender);
     this.#worst.push(offender);
     this.#worst.sort((a, b) => b.delayMs - a.delayMs);
     this.#worst.length = Math.min(this.#worst.length, this.#keep);
