@@ -29,9 +29,10 @@ import type { MessageStreamEvent } from "./types.ts";
 export interface AnthropicDeps extends FaceDeps {
   /**
    * Input tokens of an invoke request, for count_tokens (the proxy has no such call): the simulator's
-   * tokenizer, handed in by server/ so the face never imports an upstream implementation.
+   * tokenizer, handed in by server/ so the face never imports an upstream implementation. A large
+   * request is counted in slices, with turns of the event loop between.
    */
-  countInputTokens(request: InvokeRequest, model: ModelInfo): number;
+  countInputTokens(request: InvokeRequest, model: ModelInfo): Promise<number>;
 }
 
 /** Anthropic events as named SSE frames: `event: <type>` then its data; the error is `event: error`. */
@@ -110,7 +111,7 @@ export function messagesRoutes(deps: AnthropicDeps): HotRoute[] {
       const { request } = toInvokeConversation(params, model, systemPrompt);
       x.record.logFields = { model: model.id };
       setFaceHeaders(x, model.id, dropped);
-      sendJson(x.res, { input_tokens: deps.countInputTokens(request, model) });
+      sendJson(x.res, { input_tokens: await deps.countInputTokens(request, model) });
     },
   };
   return [messages, countTokens];

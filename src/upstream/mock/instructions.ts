@@ -2,6 +2,7 @@
 // "just the word 'success'", "a number", "in one sentence", "three bullet points", "under 20 words"),
 // read by one ordered table: the first row whose pattern matches decides (CONTRACT §5 "A mock that
 // listens"). Reading is pure and bounded (the text is cut to its ends first); obeying lives in obey.ts.
+import { endsOf } from "./text-ends.ts";
 
 /** What the answer must look like. */
 export type Instruction =
@@ -20,8 +21,7 @@ interface Rule {
 }
 
 /** Instructions sit at the ends of a prompt; the middle of a long document is not read. */
-const HEAD_CHARS = 2000;
-const TAIL_CHARS = 2000;
+const END_CHARS = 2000;
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   a: 1,
@@ -190,20 +190,16 @@ function numberRange(low: string | undefined, high: string | undefined): Instruc
   return { kind: "number", min, max };
 }
 
-function ends(text: string): string {
-  return text.length <= HEAD_CHARS + TAIL_CHARS
-    ? text
-    : `${text.slice(0, HEAD_CHARS)}\n${text.slice(-TAIL_CHARS)}`;
-}
-
 /** A cheap first look: most prompts hold none of these words, and then no rule runs. */
 const TRIGGER =
   /\b(?:only|just|exactly|either|one of|yes|true|number|integer|digit|score|rating|rate|sentences?|bullets?|points|items|reasons|tips|ways|ideas|steps|examples|benefits|advantages|options|suggestions|list|words?|say|type|state|respond|reply|output|return)\b|["'“‘`]/i;
 
 /** The first instruction `text` states, or undefined. */
 export function readInstruction(text: string): Instruction | undefined {
-  if (text === "" || !TRIGGER.test(text)) return undefined;
-  const scanned = ends(text);
+  // The rules read the ends only, so the trigger words are looked for there too (on a 1.5 MB prompt,
+  // the whole text cost 7 ms).
+  const scanned = endsOf(text, END_CHARS);
+  if (scanned === "" || !TRIGGER.test(scanned)) return undefined;
   for (const rule of RULES) {
     const match = rule.pattern.exec(scanned);
     if (match === null) continue;

@@ -2,6 +2,7 @@
 // the topic words of the last user message — readable, varied, never lorem ipsum and never an echo.
 import { LRUCache } from "lru-cache";
 import type { Rng } from "./random.ts";
+import { endsOf } from "./text-ends.ts";
 import { countText } from "./tokens.ts";
 
 const STOPWORDS = new Set(
@@ -16,8 +17,13 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
+/** How much of each end of a long message topics are read from (see text-ends.ts). */
+const TOPIC_WINDOW = 32 * 1024;
+
 /** Up to three content words of the user's message, most distinctive (longest) first. */
-export function topicWords(text: string): string[] {
+export function topicWords(message: string): string[] {
+  // Every word of a 1.5 MB message cost ~20 ms.
+  const text = endsOf(message, TOPIC_WINDOW);
   // A "word" past 40 letters is a pasted blob, not a topic: woven into every sentence, 1.5 M of "a"
   // made each answer megabytes long.
   const words = (text.toLowerCase().match(/[a-z][a-z-]{3,}/g) ?? []).filter((w) => w.length <= 40);

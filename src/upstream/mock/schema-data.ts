@@ -57,7 +57,17 @@ interface Entry {
   /** The schema's own text length: what the cache charges for the entry. */
   chars: number;
   size: SizeBounds;
-  validate: ValidateFunction | string;
+  /** Why the schema cannot be used, found before any answer is built. */
+  problem?: string;
+  /**
+   * Compiled on first use: an answer cut at max_tokens needs no validator, and compiling is the costly
+   * part (217 properties: 71 ms of event loop with Ajv's optimiser, 25 ms without; bench/README.md).
+   */
+  validate?: ValidateFunction | string;
+  /** The schema as given (without `$schema`), for Ajv. */
+  original: Record<string, unknown>;
+  /** Declared in an older draft (Ajv's draft-07 instance reads it), else 2020-12. */
+  oldDraft: boolean;
   /** Results per seed: the same request repeats cheaply (bounded). */
   results: Map<number, SchemaOutcome>;
 }
@@ -140,7 +150,15 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   const attempts = options.attempts ?? 6;
   // `strict: false`: real-world schemas carry keywords Ajv does not know (Pydantic's `discriminator`,
   // OpenAPI's `nullable`, unknown formats); they are annotations, not constraints.
-  const ajvOptions = { strict: false, allErrors: false, logger: false as const, validateFormats: true };
+  // `optimize: false`: Ajv's code optimiser grows faster than the schema (217 properties: 71 ms of
+  // compiling with it, 25 ms without), and its gain is for validators run millions of times.
+  const ajvOptions = {
+    strict: false,
+    allErrors: false,
+    logger: false as const,
+    validateFormats: true,
+    code: { optimize: false },
+  };
   // Ajv's code-generation scope keeps every schema and function it ever compiled (removeSchema does not
   // reach it): the heap grew ~10 MiB per 10,000 fuzz bodies. The instances are replaced every
   // AJV_COMPILES compilations; validators already compiled keep their own scope until our LRU drops them.
@@ -165,12 +183,15 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     return entry;
   }
 
+  /** Read a schema: guards, meta-schema check and size bounds now; the validator on first use. */
   function compile(text: string): Entry {
-    const unusable = (validate: string): Entry => ({
+    const unusable = (problem: string): Entry => ({
       schema: {},
       chars: text.length,
       size: { min: 0, max: 0 },
-      validate,
+      problem,
+      original: {},
+      oldDraft: false,
       results: new Map(),
     });
     // A private copy: neither library may see (or mutate) the caller's object.
@@ -180,17 +201,37 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     const { $schema, ...schema } = parsed as Record<string, unknown>;
     const problem = excessive(schema);
     if (problem !== undefined) return unusable(problem);
+    const oldDraft = typeof $schema === "string" && OLD_DRAFTS.test($schema);
+    const ajv = oldDraft ? legacy : modern;
+    // What compiling would refuse first (Ajv's own wording), without compiling.
+    if (ajv.validateSchema(schema) !== true)
+      return unusable(`JSON schema is invalid: schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+    const forFaker = boundedForFaker(oldDraft ? modernTuples(schema) : schema);
+    return {
+      schema: forFaker,
+      chars: text.length,
+      size: schemaSize(forFaker),
+      original: schema,
+      oldDraft,
+      results: new Map(),
+    };
+  }
+
+  /** The entry's validator, compiled now if it was not yet (or why it cannot be). */
+  function validatorOf(entry: Entry): ValidateFunction | string {
+    if (entry.problem !== undefined) return entry.problem;
+    if (entry.validate !== undefined) return entry.validate;
     if (++compiles % AJV_COMPILES === 0) {
       modern = newAjv(new Ajv2020(ajvOptions));
       legacy = newAjv(new Ajv(ajvOptions));
     }
-    const ajv = typeof $schema === "string" && OLD_DRAFTS.test($schema) ? legacy : modern;
-    let validate: ValidateFunction | string;
+    const ajv = entry.oldDraft ? legacy : modern;
+    const schema = entry.original;
     try {
-      validate = ajv.compile(schema);
+      entry.validate = ajv.compile(schema);
     } catch (error) {
       // Ajv's messages name the offending keyword; an engine failure (stack, memory) says nothing useful.
-      validate =
+      entry.validate =
         error instanceof RangeError
           ? "JSON schema is too demanding to compile"
           : `JSON schema is invalid: ${(error as Error).message}`;
@@ -202,8 +243,7 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
         // Nothing was registered for a schema Ajv could not read.
       }
     }
-    const forFaker = boundedForFaker(ajv === legacy ? modernTuples(schema) : schema);
-    return { schema: forFaker, chars: text.length, size: schemaSize(forFaker), validate, results: new Map() };
+    return entry.validate;
   }
 
   function generate(entry: Entry, validate: ValidateFunction, seed: number): SchemaOutcome {
@@ -237,17 +277,19 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   }
 
   return {
-    validator: (schema) => entryFor(schema).validate,
+    validator: (schema) => validatorOf(entryFor(schema)),
     fake(schema, seed, room = answerRoom(4096)) {
       const entry = entryFor(schema);
-      if (typeof entry.validate === "string") return { ok: false, reason: entry.validate };
+      if (entry.problem !== undefined) return { ok: false, reason: entry.problem };
       // A model asked for more than max_tokens allows writes until the limit stops it. (No finite
       // instance at all, `Infinity`, is the repair pass's to report.)
       if (entry.size.min > room && entry.size.min !== Infinity)
         return { ok: true, value: undefined, cut: minimalPrefix(entry.schema, room) };
       const cached = entry.results.get(seed);
       if (cached !== undefined) return cached;
-      const outcome = generate(entry, entry.validate, seed);
+      const validate = validatorOf(entry);
+      if (typeof validate === "string") return { ok: false, reason: validate };
+      const outcome = generate(entry, validate, seed);
       if (entry.results.size >= RESULTS_PER_SCHEMA)
         entry.results.delete(entry.results.keys().next().value ?? 0);
       entry.results.set(seed, outcome);

@@ -213,22 +213,26 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   }
 
   /** Answers are a pure function of team, request and seed: repeated requests skip the tokenizer. */
-  function prepare(request: InvokeRequest, team: MockTeamConfig, model: ModelInfo, text: string): Prepared {
+  async function prepare(
+    request: InvokeRequest,
+    team: MockTeamConfig,
+    model: ModelInfo,
+    text: string,
+  ): Promise<Prepared> {
     let digest = text.length <= TEXT_KEY_MAX_CHARS ? undefined : digestOf(mock.seed, text);
     const cacheKey = `${team.team_id}\0${digest === undefined ? text : digest.key}`;
-    let prepared = answers.get(cacheKey);
-    if (prepared === undefined) {
-      digest ??= digestOf(mock.seed, text);
-      // Claude's tool-use system prompt is billed as input, as Anthropic documents.
-      const inputTokens = billedInputTokens(request, model);
-      prepared = {
-        inputTokens,
-        outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)),
-        seed: digest.seed,
-      };
-      if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS)
-        answers.set(cacheKey, prepared);
-    }
+    const cached = answers.get(cacheKey);
+    if (cached !== undefined) return cached;
+    digest ??= digestOf(mock.seed, text);
+    // Claude's tool-use system prompt is billed as input, as Anthropic documents.
+    const inputTokens = await billedInputTokens(request, model);
+    const prepared: Prepared = {
+      inputTokens,
+      outcome: contextProblem(model, inputTokens) ?? respond(request, team, model, createRng(digest.seed)),
+      seed: digest.seed,
+    };
+    if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS)
+      answers.set(cacheKey, prepared);
     return prepared;
   }
 
@@ -236,13 +240,15 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
    * A run-time stub's answer, when one matches: ahead of the answer cache, since a stub's sequence and
    * `times` make the same request answer differently from one call to the next.
    */
-  function stubbed(
+  async function stubbed(
     request: InvokeRequest,
     context: InvokeContext,
     team: MockTeamConfig,
     model: ModelInfo,
     text: string,
-  ): { outcome: Answer | UpstreamResponse; delayMs: number; inputTokens: number; seed: number } | undefined {
+  ): Promise<
+    { outcome: Answer | UpstreamResponse; delayMs: number; inputTokens: number; seed: number } | undefined
+  > {
     const hit = deps.stubs?.match(request, team.team_id, lastUserText(request), context.cassette);
     if (hit === undefined) return undefined;
     if (context.trace !== undefined) {
@@ -250,7 +256,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       if (hit.reply.fault !== undefined) context.trace.streamFault = hit.reply.fault;
     }
     const { seed } = digestOf(mock.seed, text);
-    const inputTokens = billedInputTokens(request, model);
+    const inputTokens = await billedInputTokens(request, model);
     const outcome =
       bedrockProblem(request, model) ?? scripted(hit.reply, createRng(seed), request.max_tokens);
     return { outcome, delayMs: hit.reply.delay_ms ?? 0, inputTokens, seed };
@@ -275,8 +281,8 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     const text = JSON.stringify(request);
     const choice = context.choice ?? 0;
     const keyText = choice === 0 ? text : `${text}\0${choice}`;
-    const stub = stubbed(request, context, team, model, keyText);
-    const prepared = stub ?? prepare(request, team, model, keyText);
+    const stub = await stubbed(request, context, team, model, keyText);
+    const prepared = stub ?? (await prepare(request, team, model, keyText));
     const { inputTokens, seed } = prepared;
     const delayMs = stub?.delayMs ?? 0;
     if (!("content" in prepared.outcome)) {

@@ -1,6 +1,7 @@
 // Which tools the simulated model calls: `tool_choice` in every spelling, and the tools the last user
 // turn is about (words it shares with a tool's name and description, generic words left out).
 import type { InvokeTool } from "../types.ts";
+import { endsOf } from "./text-ends.ts";
 
 export type Choice = { kind: "auto" | "any" | "none" } | { kind: "tool"; name: string };
 
@@ -18,11 +19,15 @@ function stem(word: string): string {
   return word.toLowerCase().replace(/(ies|es|s)$/, "");
 }
 
+/** How much of each end of a text is read for words (see text-ends.ts). */
+const WORD_CHARS = 8 * 1024;
+
 function wordsOf(text: string): Set<string> {
-  const words = text
+  const words = endsOf(text, WORD_CHARS)
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w.length >= 3)
+    // A "word" past 40 characters is a pasted blob (the stem's regex alone read all of it).
+    .filter((w) => w.length >= 3 && w.length <= 40)
     .map(stem);
   return new Set(words);
 }

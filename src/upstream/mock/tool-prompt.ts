@@ -32,6 +32,6 @@ export function toolPromptTokens(request: InvokeRequest, model: ModelInfo): numb
 }
 
 /** What the simulator bills as input for `request` on `model`: its tokens plus Claude's tool-use prompt. */
-export function billedInputTokens(request: InvokeRequest, model: ModelInfo): number {
-  return countInputTokens(request) + toolPromptTokens(request, model);
+export async function billedInputTokens(request: InvokeRequest, model: ModelInfo): Promise<number> {
+  return (await countInputTokens(request)) + toolPromptTokens(request, model);
 }

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { countInputTokens, countText, truncateToTokens } from "../../../src/upstream/mock/tokens.ts";
 
 describe("token counting", () => {
-  it("counts ordinary text as the tokenizer does (PROXY.md's captured exchange: 14 in)", () => {
+  it("counts ordinary text as the tokenizer does (PROXY.md's captured exchange: 14 in)", async () => {
     const request = {
       model: "us.anthropic.claude-3-haiku-20240307-v1:0",
       max_tokens: 10,
       messages: [{ role: "user" as const, content: "What is 2+2?" }],
     };
-    expect(countInputTokens(request)).toBeGreaterThan(5);
+    expect(await countInputTokens(request)).toBeGreaterThan(5);
     expect(countText("hello world")).toBe(2);
   });
 
@@ -18,6 +18,28 @@ describe("token counting", () => {
     const count = countText(blob);
     expect(count).toBe(countText("ab".repeat(128)) * (blob.length / 256));
     expect(countText(`intro ${blob} outro`)).toBe(countText("intro ") + count + countText(" outro"));
+  });
+
+  it("counts a large request in slices, with turns of the event loop between, to the same total", async () => {
+    const prose = Array.from(
+      { length: 40_000 },
+      (_, i) => `Word${i % 97}, it's  ${i}\n\tnaïve 🦜 ${"x".repeat(i % 300)}`,
+    );
+    for (const content of [
+      prose.join(" "),
+      `Tell me about ${"a".repeat(300_000)} please`,
+      "ab ".repeat(100_000),
+    ]) {
+      let turned = false;
+      setImmediate(() => (turned = true));
+      const counted = await countInputTokens({
+        model: "m",
+        max_tokens: 1,
+        messages: [{ role: "user", content }],
+      });
+      expect(turned).toBe(true);
+      expect(counted).toBe(countText(`\n\nHuman: ${content}\n\nAssistant:`));
+    }
   });
 
   it("counts a megabyte of whitespace in slices too", () => {
@@ -31,13 +53,13 @@ describe("token counting", () => {
     expect(countText(indented)).toBeGreaterThan(countText("def f():\nreturn 1"));
   });
 
-  it("counts special-token text as ordinary text instead of failing the request", () => {
+  it("counts special-token text as ordinary text instead of failing the request", async () => {
     const request = {
       model: "us.anthropic.claude-3-haiku-20240307-v1:0",
       max_tokens: 10,
       messages: [{ role: "user" as const, content: "Explain <|endoftext|> and <|im_start|>" }],
     };
-    expect(countInputTokens(request)).toBeGreaterThan(10);
+    expect(await countInputTokens(request)).toBeGreaterThan(10);
     expect(countText("<|endoftext|>")).toBe(countText("<|") + countText("endoftext") + countText("|>"));
   });
 
