@@ -81,6 +81,17 @@ export const hostileSchema: fc.Arbitrary<unknown> = fc.oneof(
   fc
     .integer({ min: 10, max: 200 })
     .map((n) => nest(n, (inner) => ({ type: "array", items: inner }), { type: "string" })),
+  // Enums a prompt is searched for: one value longer than any prompt, or tens of thousands of values.
+  fc.integer({ min: 2, max: 200_000 }).map((n) => ({
+    type: "object",
+    properties: { p: { enum: ["ok", `Tell me about ${"a".repeat(n)}`] } },
+    required: ["p"],
+  })),
+  fc.integer({ min: 2, max: 20_000 }).map((n) => ({
+    type: "object",
+    properties: { p: { enum: Array.from({ length: n }, (_, i) => `value ${i}`) } },
+    required: ["p"],
+  })),
   hostileValue,
 );
 

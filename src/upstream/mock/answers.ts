@@ -136,18 +136,23 @@ function toolInputs(
   maxTokens: number,
 ): { inputs: Record<string, unknown>[]; cut?: true } | UpstreamResponse {
   const inputs: Record<string, unknown>[] = [];
+  let room = answerRoom(maxTokens);
   for (const tool of chosen) {
     const index = tools.indexOf(tool);
-    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text, answerRoom(maxTokens));
+    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text, room);
     if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
-    if (outcome.cut !== undefined) {
+    const input = outcome.value;
+    if (outcome.cut === undefined && (input === null || typeof input !== "object" || Array.isArray(input))) {
+      return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
+    }
+    // The smallest valid input may fit while the one written does not (an enum's long value, a long
+    // value from the prompt): the model is stopped while writing it all the same.
+    const chars = outcome.cut === undefined ? (JSON.stringify(input)?.length ?? 0) : Infinity;
+    if (chars > room) {
       inputs.push({});
       return { inputs, cut: true };
     }
-    const input = outcome.value;
-    if (input === null || typeof input !== "object" || Array.isArray(input)) {
-      return validationError(`tools.${index}.custom.input_schema.type: Input should be 'object'`);
-    }
+    room -= chars;
     inputs.push(input as Record<string, unknown>);
   }
   return { inputs };

@@ -55,14 +55,19 @@ const SYNONYMS: Readonly<Record<string, RegExp>> = {
   divide: /\b(divided|quotient|divide)\b|[÷/]/,
 };
 
+/** The enum values a prompt is searched for. */
+const MAX_ENUM_READ = 256;
+
 function enumValue(options: unknown[], m: Mentions): unknown {
   const text = m.text.toLowerCase();
   const polarity = sentimentOf(options, m.text);
   if (polarity !== undefined) return polarity;
   let best: unknown;
   let bestLength = 0;
-  for (const option of options) {
-    if (typeof option !== "string" || option.length < 2) continue;
+  // A prompt names one of the first few hundred values, in words shorter than itself: a 100,000-value
+  // enum cost a pattern per value, and a 100,000-character value failed to compile as one (a 500).
+  for (const option of options.slice(0, MAX_ENUM_READ)) {
+    if (typeof option !== "string" || option.length < 2 || option.length > text.length) continue;
     const needle = option.toLowerCase().replace(/_/g, " ");
     const code = Object.entries(LANGUAGES).find(([, c]) => c === option.toLowerCase())?.[0];
     const found = new RegExp(`(^|[^a-z])${needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`).test(

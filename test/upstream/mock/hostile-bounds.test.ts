@@ -99,6 +99,54 @@ describe("a schema whose smallest instance cannot fit in max_tokens", () => {
     ]);
     expect(res.body.usage.output_tokens).toBe(MAX_TOKENS);
   });
+
+  test("a tool input that fits at its smallest but not as written (a long enum value) also stops there", async () => {
+    const long = `Tell me about ${"a".repeat(20_000)}`;
+    const tool = {
+      name: "pick",
+      description: "pick",
+      input_schema: { type: "object", properties: { p: { enum: ["ok", long] } }, required: ["p"] },
+    };
+    // Each question its own seed: the faker picks either value.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        invoke(
+          invokeBody({
+            max_tokens: MAX_TOKENS,
+            messages: [{ role: "user", content: `Pick one (${i})` }],
+            tools: [tool],
+            tool_choice: { type: "tool", name: "pick" },
+          }),
+        ),
+      ),
+    );
+    const inputs = answers.map((res) => res.body.content[0]?.input as { p?: string });
+    expect(inputs.filter((input) => input.p === undefined).length).toBeGreaterThan(0);
+    for (const [i, res] of answers.entries()) {
+      expect(res.status).toBe(200);
+      if (inputs[i]?.p === "ok") continue;
+      expect(inputs[i]).toEqual({});
+      expect(res.body.usage.output_tokens).toBe(MAX_TOKENS);
+    }
+  });
+
+  test("an enum value longer than any prompt, or 20,000 enum values, is answered (was a 500)", async () => {
+    for (const values of [
+      ["ok", "v".repeat(100_000)],
+      Array.from({ length: 20_000 }, (_, i) => `value${i}`),
+    ]) {
+      const tool = {
+        name: "pick",
+        description: "pick",
+        input_schema: { type: "object", properties: { p: { enum: values } }, required: ["p"] },
+      };
+      const res = await invoke(
+        invokeBody({ max_tokens: MAX_TOKENS, tools: [tool], tool_choice: { type: "tool", name: "pick" } }),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.content[0]).toMatchObject({ type: "tool_use", name: "pick" });
+    }
+  });
 });
 
 describe("a 1.5 M-character word", () => {
