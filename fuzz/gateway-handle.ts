@@ -35,6 +35,7 @@ export class GatewayProcess {
     const child = fork(new URL("./gateway-process.ts", import.meta.url), {
       execArgv: ["--max-semi-space-size=8", "--expose-gc"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: { ...process.env, ...JSON.parse(process.env.FUZZ_GATEWAY_ENV ?? "{}") },
     });
     return new Promise((resolve, reject) => {
       child.once("message", (message: FromGateway) => {

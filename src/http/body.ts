@@ -6,6 +6,7 @@
 // Plain bodies (no Content-Encoding, UTF-8) — what every SDK sends — are read here directly; compressed
 // bodies and declared charsets go through body-parser, which knows them all. Both give the same errors.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { StringDecoder } from "node:string_decoder";
 import express from "express";
 import { invalidRequest } from "../shared/errors.ts";
 
@@ -85,9 +86,7 @@ function readPlain(req: IncomingMessage, limit: number): Promise<unknown> {
     };
     const onEnd = (): void => {
       cleanup();
-      const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received)).toString(
-        "utf8",
-      );
+      const text = chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : decodeChunks(chunks);
       if (text.length === 0) return resolve({}); // as body-parser: an empty JSON body is {}
       let value: unknown;
       try {
@@ -115,6 +114,18 @@ function readPlain(req: IncomingMessage, limit: number): Promise<unknown> {
     req.on("aborted", onAborted);
     req.on("error", onError);
   });
+}
+
+/**
+ * Chunks decoded one by one into one string (a rope JSON.parse reads once), not first concatenated:
+ * a 1.5 MB body as one buffer outside the JS heap left the allocator's high-water mark (RSS) behind.
+ * The decoder carries a character split across two chunks.
+ */
+function decodeChunks(chunks: readonly Buffer[]): string {
+  const decoder = new StringDecoder("utf8");
+  let text = "";
+  for (const chunk of chunks) text += decoder.write(chunk);
+  return text + decoder.end();
 }
 
 function refuseDeepNesting(body: unknown): unknown {

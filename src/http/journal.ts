@@ -74,8 +74,12 @@ const SECRET_KEYS = new Set([
 ]);
 const MAX_STRING = 2000;
 const MAX_DEPTH = 32;
+const MAX_ITEMS = 1000;
 
-/** A redacted copy: secret keys replaced, long strings (images, documents) cut to their start. */
+/**
+ * A redacted copy: secret keys replaced, long strings (images, documents) cut to their start, long
+ * arrays and wide objects to their first MAX_ITEMS.
+ */
 export function redactBody(value: unknown, depth = 0): unknown {
   // The cut start is copied: a slice is a view that keeps the whole string alive, so 200 journal entries
   // would have held 200 whole bodies (300 MB of 1.5 MB prompts) for their first 2,000 characters each.
@@ -85,13 +89,21 @@ export function redactBody(value: unknown, depth = 0): unknown {
       : `${structuredClone(value.slice(0, MAX_STRING))}…[${value.length} chars]`;
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return "[…]";
-  if (Array.isArray(value)) return value.map((item) => redactBody(item, depth + 1));
+  // Long arrays and wide objects are cut too: a 6 MB body of 3 M numbers, copied whole, is ~50 MB of
+  // heap per entry, and the journal keeps 200.
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, MAX_ITEMS).map((item: unknown) => redactBody(item, depth + 1));
+    return value.length <= MAX_ITEMS ? kept : [...kept, `…[${value.length} items]`];
+  }
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
+  const keys = Object.keys(value);
+  for (const key of keys.slice(0, MAX_ITEMS)) {
+    const inner = (value as Record<string, unknown>)[key];
     out[key] = SECRET_KEYS.has(key.toLowerCase().replaceAll("-", "_"))
       ? "[REDACTED]"
       : redactBody(inner, depth + 1);
   }
+  if (keys.length > MAX_ITEMS) out["…"] = `[${keys.length} keys]`;
   return out;
 }
 

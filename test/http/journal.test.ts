@@ -34,6 +34,17 @@ describe("RequestJournal", () => {
     });
   });
 
+  it("cuts long arrays and wide objects to their first 1,000", () => {
+    const numbers = Array.from({ length: 3000 }, (_, i) => i);
+    const wide = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`k${i}`, i]));
+    const redacted = redactBody({ numbers, wide, short: [1, 2] }) as Record<string, Record<string, unknown>>;
+    expect(redacted.short).toEqual([1, 2]);
+    expect(redacted.numbers).toEqual([...numbers.slice(0, 1000), "…[3000 items]"]);
+    expect(Object.keys(redacted.wide ?? {})).toHaveLength(1001);
+    expect(redacted.wide?.["…"]).toBe("[1500 keys]");
+    expect(redacted.wide?.k999).toBe(999);
+  });
+
   it("does not keep a large body (or one of unknown length) whole", () => {
     const journal = new RequestJournal(5, new ManualClock(0));
     const big = note(journal, "big", { image: "z".repeat(100_000) }, String(200_000));

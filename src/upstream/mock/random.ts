@@ -1,6 +1,6 @@
 // Seeded randomness for the simulator. Every answer draws from a generator seeded by `mock.seed` and a
 // hash of the request, so the same request and seed give the same bytes (CONTRACT §5).
-import { hash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -34,10 +34,31 @@ export function createRng(seed: number): Rng {
   };
 }
 
+/** Characters hashed per update of a long text. */
+const HASH_SLICE = 64 * 1024;
+
 /** A digest of the configured seed and any text (the request): a 32-bit seed and a cache key. */
 export function digestOf(seed: number, text: string): { seed: number; key: string } {
-  const digest = hash("sha256", `${seed}\0${text}`, "buffer");
+  const digest =
+    text.length <= HASH_SLICE ? hash("sha256", `${seed}\0${text}`, "buffer") : sliced(seed, text);
   return { seed: digest.readUInt32LE(0), key: digest.toString("base64url") };
+}
+
+/**
+ * The same digest, hashed a slice at a time: in one update a 1.5 MB prompt became a 1.5 MB buffer outside
+ * the JS heap, and the allocator keeps the high-water mark of those (RSS that never comes back). A slice
+ * never ends between the two halves of a surrogate pair, so the bytes hashed are the same.
+ */
+function sliced(seed: number, text: string): Buffer {
+  const sha = createHash("sha256").update(`${seed}\0`);
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + HASH_SLICE);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    sha.update(text.slice(start, end));
+    start = end;
+  }
+  return sha.digest();
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

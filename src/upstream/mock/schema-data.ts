@@ -165,10 +165,12 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   let modern = newAjv(new Ajv2020(ajvOptions));
   let legacy = newAjv(new Ajv(ajvOptions));
   let compiles = 0;
-  // Compiled validators grow with their schema's text: bound the text held as well as the count.
+  // Compiled validators grow with their schema's text: bound the text held as well as the count. 8 M
+  // characters hold hundreds of real tool schemas (1–10 KB each); 64 M let a fuzz pass's hostile ones
+  // (a 200,000-character enum value each) keep tens of MiB alive.
   const cache = new LRUCache<string, Entry>({
     max: cacheSize,
-    maxSize: 64 * 1024 * 1024,
+    maxSize: 8 * 1024 * 1024,
     sizeCalculation: (entry) => Math.max(1, entry.chars),
   });
 
