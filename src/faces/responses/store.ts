@@ -13,7 +13,11 @@ export interface StoredResponse {
 export interface ResponseStoreOptions {
   /** Responses kept per team (default 500). */
   maxPerTeam?: number;
-  /** Bytes of JSON kept per team (default 16 MiB): a few image-laden conversations cannot fill memory. */
+  /**
+   * Bytes of JSON kept per team (default 8 MiB): a few image-laden conversations cannot fill memory.
+   * Each stored response holds its whole conversation, so the newest of a chain is all a follow-up
+   * needs: 8 MiB still keeps ten chains at a 200,000-token context.
+   */
   maxBytesPerTeam?: number;
   /** Teams with stored responses (default 1000): team ids come from callers' headers. */
   maxTeams?: number;
@@ -87,7 +91,7 @@ function sizeOf(entry: StoredResponse): number {
 
 export function createResponseStore(options: ResponseStoreOptions = {}): ResponseStore {
   const maxPerTeam = options.maxPerTeam ?? 500;
-  const maxBytes = options.maxBytesPerTeam ?? 16 * 1024 * 1024;
+  const maxBytes = options.maxBytesPerTeam ?? 8 * 1024 * 1024;
   const changed = options.onChange ?? (() => {});
   const teams = new LRUCache<string, LRUCache<string, StoredResponse>>({ max: options.maxTeams ?? 1000 });
 

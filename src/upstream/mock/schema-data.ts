@@ -162,15 +162,21 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   // Ajv's code-generation scope keeps every schema and function it ever compiled (removeSchema does not
   // reach it): the heap grew ~10 MiB per 10,000 fuzz bodies. The instances are replaced every
   // AJV_COMPILES compilations; validators already compiled keep their own scope until our LRU drops them.
-  let modern = newAjv(new Ajv2020(ajvOptions));
-  let legacy = newAjv(new Ajv(ajvOptions));
+  // Compiling instances skip the meta-schema check (done once, below): a fresh instance compiles its
+  // meta-schema on first use, 10–90 ms of event loop every AJV_COMPILES compilations.
+  const compileOptions = { ...ajvOptions, validateSchema: false };
+  let modern = newAjv(new Ajv2020(compileOptions));
+  let legacy = newAjv(new Ajv(compileOptions));
+  // Checking against the meta-schema compiles nothing new, so these live as long as the faker.
+  const checkers = { modern: new Ajv2020(ajvOptions), legacy: new Ajv(ajvOptions) };
   let compiles = 0;
-  // Compiled validators grow with their schema's text: bound the text held as well as the count. 8 M
-  // characters hold hundreds of real tool schemas (1–10 KB each); 64 M let a fuzz pass's hostile ones
-  // (a 200,000-character enum value each) keep tens of MiB alive.
+  // Compiled validators grow with their schema's text: bound the text held as well as the count. An
+  // entry's heap is ~3× its text (the schema twice, as given and as the faker reads it, plus what Ajv
+  // compiled): 4 M characters hold hundreds of real tool schemas (1–10 KB each) in ~12 MiB; 64 M let a
+  // fuzz pass's hostile ones (20,000-value enums) keep tens of MiB alive.
   const cache = new LRUCache<string, Entry>({
     max: cacheSize,
-    maxSize: 8 * 1024 * 1024,
+    maxSize: 4 * 1024 * 1024,
     sizeCalculation: (entry) => Math.max(1, entry.chars),
   });
 
@@ -204,10 +210,10 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     const problem = excessive(schema);
     if (problem !== undefined) return unusable(problem);
     const oldDraft = typeof $schema === "string" && OLD_DRAFTS.test($schema);
-    const ajv = oldDraft ? legacy : modern;
+    const checker = oldDraft ? checkers.legacy : checkers.modern;
     // What compiling would refuse first (Ajv's own wording), without compiling.
-    if (ajv.validateSchema(schema) !== true)
-      return unusable(`JSON schema is invalid: schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+    if (checker.validateSchema(schema) !== true)
+      return unusable(`JSON schema is invalid: schema is invalid: ${checker.errorsText(checker.errors)}`);
     const forFaker = boundedForFaker(oldDraft ? modernTuples(schema) : schema);
     return {
       schema: forFaker,
@@ -224,8 +230,8 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
     if (entry.problem !== undefined) return entry.problem;
     if (entry.validate !== undefined) return entry.validate;
     if (++compiles % AJV_COMPILES === 0) {
-      modern = newAjv(new Ajv2020(ajvOptions));
-      legacy = newAjv(new Ajv(ajvOptions));
+      modern = newAjv(new Ajv2020(compileOptions));
+      legacy = newAjv(new Ajv(compileOptions));
     }
     const ajv = entry.oldDraft ? legacy : modern;
     const schema = entry.original;
