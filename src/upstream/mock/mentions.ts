@@ -4,7 +4,7 @@
 // openers). No NLP library: `compromise` was measured for this (issue 16) at ~6 ms a prompt against
 // ~0.15 ms here, with 4.7 MB installed, and found no more on these prompts (it also keeps trailing
 // punctuation: "Madrid."). fill.ts maps these mentions onto schema properties.
-import { LANGUAGES } from "./gazetteer.ts";
+import { AIRPORTS, CAPITALS, LANGUAGES } from "./gazetteer.ts";
 
 export interface NumberMention {
   value: number;
@@ -172,6 +172,20 @@ function numbers(text: string): NumberMention[] {
   return out;
 }
 
+const titleCase = (name: string): string => name.replace(/\b[a-z]/g, (c) => c.toUpperCase());
+
+/**
+ * Cities the gazetteer knows, found anywhere ("Tokyo weather tomorrow?"): a terse prompt names the place
+ * with no "in" before it. Capitalised only, so "nice" is not Nice; names with punctuation are left out.
+ */
+const KNOWN_CITY = new RegExp(
+  String.raw`\b(${[...new Set([...Object.keys(AIRPORTS).map(titleCase), ...Object.values(CAPITALS)])]
+    .filter((c) => /^[\p{L} ]+$/u.test(c))
+    .sort((a, b) => b.length - a.length)
+    .join("|")})\b`,
+  "gu",
+);
+
 function places(text: string): { list: string[]; origin?: string; destination?: string } {
   const list: string[] = [];
   let origin: string | undefined;
@@ -191,6 +205,12 @@ function places(text: string): { list: string[]; origin?: string; destination?: 
     if (cue === "from") origin ??= place;
     if (cue === "to" || cue === "into") destination ??= place;
     list.push(place);
+  }
+  // After the cued places, so "from Paris to Rome" keeps its order and roles.
+  for (const m of text.matchAll(KNOWN_CITY)) {
+    const city = m[1] ?? "";
+    if (!list.some((p) => p === city || p.startsWith(`${city},`) || p.startsWith(`${city} `)))
+      list.push(city);
   }
   return {
     list: uniq(list),

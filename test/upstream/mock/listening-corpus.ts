@@ -212,6 +212,13 @@ export const CASES: ListeningCase[] = [
     expect: { calls: [{ name: "get_weather", input: { location: "Paris" } }] },
   },
   {
+    // A known city needs no "in" before it: terse prompts name it first.
+    name: "weather, the city first",
+    prompt: "Tokyo weather tomorrow?",
+    tools: toolbox,
+    expect: { calls: [{ name: "get_weather", input: { location: "Tokyo" } }] },
+  },
+  {
     name: "weather in a city and state",
     prompt: "What's the weather like in San Francisco, CA today?",
     tools: [weather, stock],
