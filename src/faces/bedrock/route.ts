@@ -1,7 +1,8 @@
-// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse and /converse-stream: the
-// Bedrock Runtime face (CONTRACT §3d). Each parses its wire body, resolves the model (an id, a bare id
-// or an inference-profile ARN), translates to one invoke request, makes the one upstream call of the
-// shared core, and answers in Bedrock's shape: JSON, or AWS event-stream messages through streamEvents.
+// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse, /converse-stream (and
+// /count-tokens, answered without an upstream call): the Bedrock Runtime face (CONTRACT §3d). Each parses
+// its wire body, resolves the model (an id, a bare id or an inference-profile ARN), translates to one
+// invoke request, makes the one upstream call of the shared core, and answers in Bedrock's shape: JSON,
+// or AWS event-stream messages through streamEvents.
 import type { ServerResponse } from "node:http";
 import {
   invokeAnswer,
@@ -19,14 +20,18 @@ import { invalidRequest } from "../../shared/errors.ts";
 import type { InvokeRequest, InvokeResponse } from "../../upstream/types.ts";
 import { converseToInvoke, invokeToConverse, type ConverseOptions } from "./converse.ts";
 import { converseStreamEvents, eventText } from "./converse-stream.ts";
+import { countTokensRequest } from "./count-tokens.ts";
 import { writeBedrockError } from "./errors.ts";
 import { eventStreamWriter } from "./eventstream.ts";
 import { NATIVE_FAMILIES, nativeBody } from "./native.ts";
 import type { BedrockEvent } from "./wire.ts";
 
-export type BedrockDeps = FaceDeps;
+export interface BedrockDeps extends FaceDeps {
+  /** Input tokens of an invoke request, for CountTokens (the proxy has no such call; handed in by server/). */
+  countInputTokens(request: InvokeRequest, model: ModelInfo): number;
+}
 
-type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream";
+type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream" | "count-tokens";
 
 /**
  * The model of a path's `modelId`: a Bedrock id, a bare id, an alias, or an ARN whose last segment is
@@ -109,6 +114,13 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
     async "converse-stream"(x) {
       const { model, request, answer, context } = await call(x, (m) => converseToInvoke(x.body, m, options));
       await stream(x, "converse", converseStreamEvents(invokeToConverse(answer, request, model)), context);
+    },
+    async "count-tokens"(x) {
+      const model = resolveModel(deps, x.params.modelId ?? "");
+      const request = countTokensRequest(x.body, model, options);
+      x.record.logFields = { model: model.id };
+      x.res.setHeader("x-amzn-RequestId", x.record.requestId);
+      sendJson(x.res, { inputTokens: deps.countInputTokens(request, model) });
     },
   };
 
