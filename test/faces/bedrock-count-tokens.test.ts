@@ -60,7 +60,10 @@ test("an InvokeModel body counts what InvokeModel is billed for, for each family
   };
   for (const [modelId, body] of Object.entries(bodies)) {
     const counted = await client.send(
-      new CountTokensCommand({ modelId, input: { invokeModel: { body: JSON.stringify(body) } } }),
+      new CountTokensCommand({
+        modelId,
+        input: { invokeModel: { body: new TextEncoder().encode(JSON.stringify(body)) } },
+      }),
     );
     const answer = await client.send(new InvokeModelCommand({ modelId, body: JSON.stringify(body) }));
     expect(counted.inputTokens, modelId).toBe(inputTokensOf(answer.body));
@@ -84,4 +87,15 @@ test("an input that holds neither form, and an unknown model, are ValidationExce
     .catch((e: unknown) => e);
   expect(unknown).toBeInstanceOf(ValidationException);
   expect((unknown as Error).message).toBe("The provided model identifier is invalid.");
+});
+
+test("an operation the gateway does not serve is an AWS error the SDK names, not UnknownError", async () => {
+  const res = await fetch(`${gw.url}/model/${encodeURIComponent(SONNET)}/invoke-with-bidirectional-stream`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  expect(res.status).toBe(404);
+  expect(res.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
+  expect(((await res.json()) as { message: string }).message).toContain("/model/{modelId}/count-tokens");
 });

@@ -16,7 +16,8 @@ import type { ExchangeInvokeContext } from "../../http/invoke-context.ts";
 import { sendJson } from "../../http/send.ts";
 import { streamEvents } from "../../http/stream-events.ts";
 import type { ModelInfo } from "../../models/catalog.ts";
-import { invalidRequest } from "../../shared/errors.ts";
+import { GatewayError, invalidRequest } from "../../shared/errors.ts";
+import { quoteUser } from "../../shared/quote.ts";
 import type { InvokeRequest, InvokeResponse } from "../../upstream/types.ts";
 import { converseToInvoke, invokeToConverse, type ConverseOptions } from "./converse.ts";
 import { converseStreamEvents, eventText } from "./converse-stream.ts";
@@ -124,12 +125,36 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
     },
   };
 
-  return (Object.keys(handlers) as Operation[]).map((operation) => ({
+  const operations = Object.keys(handlers) as Operation[];
+  return [
+    ...operations.map((operation) => ({
+      paths: [],
+      patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
+      face: operation.startsWith("converse") ? "converse" : "bedrock-invoke",
+      label: `/model/{modelId}/${operation}`,
+      writeError: writeBedrockError,
+      handle: handlers[operation],
+    })),
+    unknownOperation(operations),
+  ];
+}
+
+/**
+ * Any other `/model/{modelId}/…` (matched after the served ones): an AWS error the SDKs can name, instead
+ * of the gateway's OpenAI-shaped 404, which the AWS SDKs can only report as `UnknownError`.
+ */
+function unknownOperation(served: readonly Operation[]): HotRoute {
+  return {
     paths: [],
-    patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
-    face: operation.startsWith("converse") ? "converse" : "bedrock-invoke",
-    label: `/model/{modelId}/${operation}`,
+    patterns: [/\/model\/(?<modelId>[^/]+)\/(?<operation>[^/]+)/],
+    face: "bedrock-invoke",
+    label: "/model/{modelId}/{operation}",
     writeError: writeBedrockError,
-    handle: handlers[operation],
-  }));
+    handle(x) {
+      throw new GatewayError(
+        `The operation ${quoteUser(x.params.operation ?? "")} is not served by the gateway; it serves ${served.map((o) => `/model/{modelId}/${o}`).join(", ")}.`,
+        { status: 404, type: "invalid_request_error", code: "unknown_operation" },
+      );
+    },
+  };
 }
