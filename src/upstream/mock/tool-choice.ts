@@ -1,6 +1,7 @@
 // Which tools the simulated model calls: `tool_choice` in every spelling, and the tools the last user
 // turn is about (words it shares with a tool's name and description, generic words left out).
 import type { InvokeTool } from "../types.ts";
+import { languageOf } from "./languages.ts";
 
 export type Choice = { kind: "auto" | "any" | "none" } | { kind: "tool"; name: string };
 
@@ -49,9 +50,17 @@ function toolText(tool: InvokeTool): string {
   return `${tool.name} ${tool.description ?? ""} ${enums.join(" ")}`;
 }
 
+/** The words of the user's turn, plus the name of its language when it is not English ("spanish"). */
+function askedWords(userText: string): Set<string> {
+  const words = wordsOf(userText);
+  const language = languageOf(userText);
+  if (language !== undefined) words.add(stem(language));
+  return words;
+}
+
 /** The tool the last user turn is about (shared words with its name/description), if any. */
 export function relatedTool(tools: readonly InvokeTool[], userText: string): InvokeTool | undefined {
-  const asked = wordsOf(userText);
+  const asked = askedWords(userText);
   let best: InvokeTool | undefined;
   let bestScore = 0;
   for (const tool of tools) {
@@ -67,7 +76,7 @@ export function relatedTool(tools: readonly InvokeTool[], userText: string): Inv
  * and local time" names two tools, so Claude calls both in one turn (parallel tool use).
  */
 export function relatedTools(tools: readonly InvokeTool[], userText: string): InvokeTool[] {
-  const asked = wordsOf(userText);
+  const asked = askedWords(userText);
   const vocab = tools.map((t) => new Set([...wordsOf(toolText(t))].filter((w) => !WEAK.has(w))));
   return tools.filter((_, i) =>
     [...(vocab[i] ?? [])].some((w) => asked.has(w) && vocab.every((other, j) => j === i || !other.has(w))),
