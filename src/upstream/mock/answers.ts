@@ -133,12 +133,14 @@ function toolInputs(
   faker: SchemaFaker,
   rng: Rng,
   text: string,
+  asked: string,
   maxTokens: number,
 ): { inputs: Record<string, unknown>[]; cut?: true } | UpstreamResponse {
   const inputs: Record<string, unknown>[] = [];
   for (const tool of chosen) {
     const index = tools.indexOf(tool);
-    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text, answerRoom(maxTokens));
+    // Optional inputs only where the question states them, as a model calls a tool.
+    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text, answerRoom(maxTokens), asked);
     if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
     if (outcome.cut !== undefined) {
       inputs.push({});
@@ -165,6 +167,7 @@ function toolCalls(
     faker,
     rng,
     conversationText(request, askedIn(request)),
+    withoutEmulationPrompt(lastUserQuestion(request)),
     request.max_tokens,
   );
   if ("status" in made) return made;
@@ -229,6 +232,7 @@ function emulatedAnswer(
     faker,
     rng,
     conversationText(request, askedIn(request)),
+    withoutEmulationPrompt(lastUserQuestion(request)),
     request.max_tokens,
   );
   if ("status" in made) return textAnswer(request, model, rng);

@@ -5,6 +5,7 @@
 // ~0.15 ms here, with 4.7 MB installed, and found no more on these prompts (it also keeps trailing
 // punctuation: "Madrid."). fill.ts maps these mentions onto schema properties.
 import { AIRPORTS, CAPITALS, LANGUAGES } from "./gazetteer.ts";
+import { pathsIn, workingDirectoryIn } from "./paths.ts";
 
 export interface NumberMention {
   value: number;
@@ -33,6 +34,9 @@ export interface Mentions {
   destination: string | undefined;
   names: string[];
   languages: string[];
+  /** File paths, in order of appearance, and the working directory the prompt states (paths.ts). */
+  paths: string[];
+  workingDirectory: string | undefined;
 }
 
 const SCAN_CHARS = 8000;
@@ -279,5 +283,8 @@ export function mentionsIn(input: string): Mentions {
     destination: placeInfo.destination,
     names: names(text, placeInfo.list),
     languages,
+    paths: pathsIn(text),
+    // From the whole prompt: Claude Code states it at the top of a long system prompt.
+    workingDirectory: workingDirectoryIn(input),
   };
 }
