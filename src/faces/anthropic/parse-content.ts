@@ -99,7 +99,7 @@ function documentBlock(block: Json, param: string, dropped: Dropped): ContentBlo
         : undefined;
       if (text !== undefined) return [asText(text)];
       throw invalidRequest(
-        `${p}: a ${quoteUser(mediaType)} document cannot be sent through the gateway: ${BINARY_DOCUMENT_HINT} (source.type "text").`,
+        `${p}: documents of type ${quoteUser(mediaType)} cannot be sent through the gateway: ${BINARY_DOCUMENT_HINT} (source.type "text").`,
         `${p}.media_type`,
         "unsupported_document",
       );

@@ -30,7 +30,7 @@ export function documentBlock(raw: Record<string, unknown>, path: string): Invok
   const format = raw.format === undefined ? "txt" : stringAt(raw.format, `${path}.format`).toLowerCase();
   if (!TEXT_FORMATS.has(format))
     throw invalidRequest(
-      `A ${quoteUser(format)} document at '${path}' cannot be sent through the proxy: ${BINARY_DOCUMENT_HINT} (format txt, md, html or csv).`,
+      `A document in format ${quoteUser(format)} at '${path}' cannot be sent through the proxy: ${BINARY_DOCUMENT_HINT} (format txt, md, html or csv).`,
       `${path}.format`,
     );
   const decoded = base64Text(stringAt(source.bytes, `${path}.source.bytes`));
