@@ -726,3 +726,13 @@ describe("paced streaming (mock.stream_tokens_per_second)", () => {
       .toContainEqual(expect.objectContaining({ path: "/v1/chat/completions", aborted: true }));
   });
 });
+
+describe("APIs the gateway does not serve", () => {
+  test("conversations.create is a NotFoundError that says how to continue a conversation instead", async () => {
+    const error = await sdk()
+      .conversations.create({ items: [{ type: "message", role: "user", content: "My name is Zed." }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as Error).message).toContain("previous_response_id");
+  });
+});
