@@ -7,6 +7,7 @@ import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } 
 import { asksForJson, endsWithToolResult, lastUserQuestion, textOf } from "./conversation.ts";
 import { readInstruction, type Instruction } from "./instructions.ts";
 import { obey } from "./obey.ts";
+import { imageAnswer } from "./images.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
@@ -80,10 +81,12 @@ function spoken(
   const outcomes = lastToolOutcomes(request);
   const evidence = outcomes.length > 0 ? outcomes : emulatedOutcomes(request);
   const instruction = instructionOf(request, asked);
+  const question = lastUserQuestion(request).trim();
   const task =
     evidence.length > 0
       ? undefined
-      : plainAnswer(lastUserQuestion(request).trim(), rng, instruction, () => conversationText(request, ""));
+      : (imageAnswer(request, question) ??
+        plainAnswer(question, rng, instruction, () => conversationText(request, "")));
   if (task !== undefined) return { text: task, prose: false };
   if (instruction !== undefined) {
     const context = { rng, topics, prompt: asked, evidence: evidence.map((o) => o.text).join("\n") };
