@@ -131,6 +131,12 @@ const OTHER_OPENAI_APIS: readonly [RegExp, string][] = [
       "the proxy has no embedding, completion, image or audio models.",
   ],
   [
+    /^\/v1\/conversations(\/|$)/,
+    "The Conversations API is not served: continue a conversation with previous_response_id (POST " +
+      "/v1/responses stores responses by default), or send the history in 'input' (the OpenAI Agents " +
+      "SDK: previousResponseId, or a session other than OpenAIConversationsSession).",
+  ],
+  [
     /^\/(gpu|admin)(\/|$)/,
     "GPU notebooks (/gpu) and /admin are served only when the simulator is the upstream (mode mock, or " +
       "record/replay/auto with upstream.kind mock), except /admin/requests and /admin/cassettes/unused; " +

@@ -130,7 +130,7 @@ export interface ChatCompletionChunkToolCall {
 
 export interface ChatCompletionChunkDelta {
   role?: "assistant";
-  content?: string;
+  content?: string | null;
   reasoning_content?: string;
   tool_calls?: ChatCompletionChunkToolCall[];
 }

@@ -198,11 +198,13 @@ export function toInvokeRequest(
   const emulated = wantsTools && !native;
   const tools = params.tools ?? [];
   const toolNames = toolNameMap(tools);
-  const turns = convertMessages(
-    params.messages,
-    { model, toolsAsText: !native },
-    MIXES_TOOL_RESULTS_AND_TEXT[model.family.id],
-  );
+  const convert = (toolsAsText: boolean) =>
+    convertMessages(params.messages, { model, toolsAsText }, MIXES_TOOL_RESULTS_AND_TEXT[model.family.id]);
+  let turns = convert(!native);
+  // A conversation that called tools, continued without any (the OpenAI Agents SDK hands off to an agent
+  // with no tools, history and all): OpenAI takes it, Bedrock refuses tool blocks without their
+  // definitions, so the earlier calls and results travel as text.
+  if (native && tools.length === 0 && hasToolBlocks(turns)) turns = convert(true);
 
   const system = collectSystem(params.messages);
   const extra = responseFormat(params, model, system);
@@ -217,13 +219,6 @@ export function toInvokeRequest(
     ...sampling(params, model),
     ...extra,
   };
-  if (native && hasToolBlocks(turns) && tools.length === 0) {
-    throw invalidRequest(
-      "The conversation holds tool calls, so 'tools' must be given (Bedrock requires the definitions).",
-      "tools",
-      "missing_required_parameter",
-    );
-  }
   if (native && tools.length > 0 && (wantsTools || hasToolBlocks(turns))) {
     request.tools = tools.map(toInvokeTool);
     const choice = toolChoice(params, toolNames);

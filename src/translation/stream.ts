@@ -59,7 +59,9 @@ function choiceDeltas(choice: ChatCompletionChoice, size: number): ChatCompletio
     finish_reason: finish,
   });
   const { message } = choice;
-  const out = [at({ role: "assistant", content: "" })];
+  // OpenAI opens a tool-call answer with `content: null`, a text answer with "": clients that open a text
+  // part on any string (the AI SDK's chat provider) would otherwise report an empty text before the call.
+  const out = [at({ role: "assistant", content: message.content === null ? null : "" })];
   for (const piece of splitText(message.reasoning_content ?? "", size))
     out.push(at({ reasoning_content: piece }));
   for (const piece of splitText(message.content ?? "", size)) out.push(at({ content: piece }));

@@ -150,6 +150,8 @@ describe.each(providers)("%s", (provider) => {
     const steps = await result.steps;
     expect(steps[0]!.toolCalls.map((c) => c.toolName).sort()).toEqual(["get_time", "get_weather"]);
     expect(steps[0]!.toolResults).toHaveLength(2);
+    // A tool-call answer opens with `content: null`, as OpenAI's does: no empty text part before the calls.
+    expect(steps[0]!.content.map((p) => p.type)).not.toContain("text");
     expect(steps.length).toBe(2);
     expect(text.length).toBeGreaterThan(0);
   });

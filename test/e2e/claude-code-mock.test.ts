@@ -2,7 +2,7 @@
 // ANTHROPIC_BASE_URL pointing at the gateway, a temporary HOME and working directory, no tool allowed to
 // run. It must exit 0 and print the answer, and `--output-format json` must give a non-error result. The
 // gateway's access log shows what Claude Code sent (HEAD /, /v1/messages?beta=true, its model name).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -31,16 +31,20 @@ describe.skipIf(cc.skip !== undefined)("Claude Code through the Anthropic face",
     rmSync(work, { recursive: true, force: true });
   });
 
+  function claudeEnv() {
+    return {
+      HOME: home,
+      ANTHROPIC_BASE_URL: gw.url,
+      ANTHROPIC_API_KEY: "anything",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      DISABLE_AUTOUPDATER: "1",
+    };
+  }
+
   function claude(args: string[]) {
     return runClaudeCode(cc.cli as string, ["-p", "Reply with only the word pong", ...args], {
       cwd: work,
-      env: {
-        HOME: home,
-        ANTHROPIC_BASE_URL: gw.url,
-        ANTHROPIC_API_KEY: "anything",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_AUTOUPDATER: "1",
-      },
+      env: claudeEnv(),
     });
   }
 
@@ -65,6 +69,20 @@ describe.skipIf(cc.skip !== undefined)("Claude Code through the Anthropic face",
     expect(lines.map((l) => l.status)).toEqual(lines.map(() => 200));
     // A model name newer than the proxy serves, streamed: the newest Opus served it.
     expect(lines[0]).toMatchObject({ model: "us.anthropic.claude-opus-4-20250514-v1:0", stream: true });
+  }, 180_000);
+
+  test("a prompt that needs a tool: Claude Code reads the file the prompt names and answers from it", async () => {
+    writeFileSync(join(work, "notes.txt"), "The secret word is avocado.\n");
+    const run = await runClaudeCode(
+      cc.cli as string,
+      ["-p", "Read the file notes.txt and tell me the secret word.", "--allowedTools", "Read"],
+      { cwd: work, env: claudeEnv() },
+    );
+    expect(run.stderr).not.toMatch(/API Error/);
+    expect(run.code).toBe(0);
+    // The simulator called Read (by name, not the shell whose description shares more words) with the
+    // absolute path, and answered from what Claude Code read.
+    expect(run.stdout).toContain("avocado");
   }, 180_000);
 
   test("--output-format json gives a result that is not an error", async () => {

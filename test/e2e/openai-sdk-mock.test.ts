@@ -207,7 +207,8 @@ describe("chat", () => {
       ],
     });
     assertSpec("CreateChatCompletionResponse", data);
-    expect(data.choices[0]!.message.content?.length).toBeGreaterThan(0);
+    // The simulator cannot see it, but names what arrived: format and size from the header.
+    expect(data.choices[0]!.message.content).toBe("It is a 1×1 PNG image.");
   });
 
   test("DeepSeek R1 thinking arrives as reasoning_content, streamed too", async () => {
@@ -724,5 +725,15 @@ describe("paced streaming (mock.stream_tokens_per_second)", () => {
     await expect
       .poll(() => log.lines.map((l) => JSON.parse(l) as { path?: string; aborted?: boolean }))
       .toContainEqual(expect.objectContaining({ path: "/v1/chat/completions", aborted: true }));
+  });
+});
+
+describe("APIs the gateway does not serve", () => {
+  test("conversations.create is a NotFoundError that says how to continue a conversation instead", async () => {
+    const error = await sdk()
+      .conversations.create({ items: [{ type: "message", role: "user", content: "My name is Zed." }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as Error).message).toContain("previous_response_id");
   });
 });

@@ -212,8 +212,12 @@ describe("an error after the first byte", () => {
 describe("validation: a 400 naming the field", () => {
   test.each([
     [
-      { messages: [{ role: "user", content: [{ type: "document", source: {} }] }] },
+      { messages: [{ role: "user", content: [{ type: "search_result", source: "x" }] }] },
       "messages[0].content[0].type",
+    ],
+    [
+      { messages: [{ role: "user", content: [{ type: "document", source: {} }] }] },
+      "messages[0].content[0].source.type",
     ],
     [{ messages: [{ role: "tool", content: "x" }] }, "messages[0].role"],
     [{ top_k: -1 }, "top_k"],

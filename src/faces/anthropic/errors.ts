@@ -34,10 +34,18 @@ function messageOf(error: GatewayError): string {
   return error.message;
 }
 
+/**
+ * Gateway codes that are also Anthropic `error_code`s, sent as `error.details.error_code`: the SDKs act on
+ * them (a `thread_unsupported_request` makes the tool runner resend the full history without `thread`).
+ * Only these: the gateway's other codes could collide with an Anthropic code of another meaning.
+ */
+const ANTHROPIC_ERROR_CODES = new Set(["thread_unsupported_request"]);
+
 export function anthropicErrorBody(error: GatewayError, requestId?: string): AnthropicErrorBody {
+  const details = ANTHROPIC_ERROR_CODES.has(error.code) ? { details: { error_code: error.code } } : {};
   return {
     type: "error",
-    error: { type: anthropicStatus(error).type, message: messageOf(error) },
+    error: { type: anthropicStatus(error).type, message: messageOf(error), ...details },
     ...(requestId === undefined ? {} : { request_id: requestId }),
   };
 }

@@ -13,6 +13,8 @@ import {
   readString,
 } from "../../openai/read.ts";
 import { invalidRequest } from "../../shared/errors.ts";
+import { quoteUser } from "../../shared/quote.ts";
+import { BINARY_DOCUMENT_HINT, base64Text, documentText } from "../../translation/documents.ts";
 import type {
   ContentBlockParam,
   ImageBlockParam,
@@ -71,6 +73,58 @@ function imageBlock(block: Json, param: string, dropped: Dropped): ImageBlockPar
   return { type: "image", source: { type: "base64", media_type: mediaType, data } };
 }
 
+/**
+ * A `document` block: a text source (or a text/* base64 one, or `content` parts) travels as one text
+ * block (translation/documents.ts); PDFs and fetched sources cannot be carried and are refused, saying so.
+ */
+function documentBlock(block: Json, param: string, dropped: Dropped): ContentBlockParam[] {
+  dropped.hints(block);
+  if (block.citations !== undefined && block.citations !== null) dropped.add("citations");
+  const title = optionalString(block.title, `${param}.title`);
+  const context = optionalString(block.context, `${param}.context`);
+  const source = readRecord(block.source, `${param}.source`);
+  const p = `${param}.source`;
+  const kind = oneOf(source.type, `${p}.type`, ["text", "base64", "content", "url", "file"]);
+  const asText = (text: string): TextBlockParam => ({
+    type: "text",
+    text: documentText(text, title, context),
+  });
+  switch (kind) {
+    case "text":
+      return [asText(readString(source.data, `${p}.data`))];
+    case "base64": {
+      const mediaType = readString(source.media_type, `${p}.media_type`);
+      const text = mediaType.startsWith("text/")
+        ? base64Text(readString(source.data, `${p}.data`))
+        : undefined;
+      if (text !== undefined) return [asText(text)];
+      throw invalidRequest(
+        `${p}: documents of type ${quoteUser(mediaType)} cannot be sent through the gateway: ${BINARY_DOCUMENT_HINT} (source.type "text").`,
+        `${p}.media_type`,
+        "unsupported_document",
+      );
+    }
+    case "content": {
+      if (typeof source.content === "string") return [asText(source.content)];
+      const parts = readArray(source.content, `${p}.content`).map((raw, k) => {
+        const part = readRecord(raw, `${p}.content[${k}]`);
+        const type = oneOf(part.type, `${p}.content[${k}].type`, ["text", "image"]);
+        return type === "text"
+          ? textBlock(part, `${p}.content[${k}]`, dropped)
+          : imageBlock(part, `${p}.content[${k}]`, dropped);
+      });
+      const text = parts.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("\n\n");
+      return [asText(text), ...parts.filter((b) => b.type === "image")];
+    }
+    default:
+      throw invalidRequest(
+        `${p}: documents must be sent inline (source.type "text", or "base64" for text/*); the gateway fetches no URLs or files of its own.`,
+        `${p}.type`,
+        "unsupported_document",
+      );
+  }
+}
+
 function toolResultContent(
   value: unknown,
   param: string,
@@ -105,6 +159,8 @@ function block(
       return [textBlock(block, param, dropped)];
     case "image":
       return [imageBlock(block, param, dropped)];
+    case "document":
+      return documentBlock(block, param, dropped);
     case "tool_use": {
       dropped.hints(block);
       const input =
@@ -140,7 +196,7 @@ function block(
       break;
   }
   throw invalidRequest(
-    `${param}.type: content blocks of type '${type}' are not supported by the proxy (text, image, tool_use, tool_result).`,
+    `${param}.type: content blocks of type '${type}' are not supported by the proxy (text, image, document, tool_use, tool_result).`,
     `${param}.type`,
     "unsupported_content_block",
   );

@@ -4,6 +4,7 @@
 // every key the face does use is validated.
 import {
   missing,
+  oneOf,
   optionalBoolean,
   optionalInteger,
   optionalNumber,
@@ -11,7 +12,7 @@ import {
   readRecord,
   readString,
 } from "../../openai/read.ts";
-import { invalidRequest } from "../../shared/errors.ts";
+import { GatewayError, invalidRequest } from "../../shared/errors.ts";
 import { Dropped, parseMessages, parseToolChoice, parseTools, systemTexts } from "./parse-content.ts";
 import type { CountTokensParams, MessageCreateParams } from "./types.ts";
 
@@ -28,6 +29,8 @@ const USED_KEYS = new Set([
   "top_k",
   "tools",
   "tool_choice",
+  "output_config",
+  "output_format",
 ]);
 
 export interface Parsed<T> {
@@ -57,8 +60,47 @@ function common(body: Record<string, unknown>, dropped: Dropped): CountTokensPar
   };
 }
 
+/**
+ * `thread` asks the server to hold the conversation between turns; the proxy holds nothing, so the
+ * request is refused the way Anthropic refuses a request it cannot thread. The SDK's tool runner then
+ * resends the full history without `thread` (dropping it instead would break the next turn, which
+ * sends only the new tool results).
+ */
+function refuseThread(body: Record<string, unknown>): void {
+  if (body.thread === undefined || body.thread === null) return;
+  throw new GatewayError(
+    "thread: message threads are not available through the gateway (the proxy keeps no conversation); send the full conversation in 'messages' without 'thread'.",
+    { status: 400, type: "invalid_request_error", code: "thread_unsupported_request", param: "thread" },
+  );
+}
+
+/** A `{type: "json_schema", schema}` output format: its schema. */
+function jsonSchemaFormat(value: unknown, param: string): Record<string, unknown> {
+  const format = readRecord(value, param);
+  oneOf(format.type, `${param}.type`, ["json_schema"]);
+  return readRecord(format.schema, `${param}.schema`);
+}
+
+/**
+ * Structured output: `output_config.format`, or the older beta `output_format`. The proxy carries it as
+ * its `response_format`; the rest of `output_config` (e.g. `effort`) has no proxy equivalent.
+ */
+function outputSchema(body: Record<string, unknown>, dropped: Dropped): Record<string, unknown> | undefined {
+  let schema: Record<string, unknown> | undefined;
+  if (body.output_config !== undefined && body.output_config !== null) {
+    const config = readRecord(body.output_config, "output_config");
+    if (Object.keys(config).some((k) => k !== "format")) dropped.add("output_config");
+    if (config.format !== undefined && config.format !== null)
+      schema = jsonSchemaFormat(config.format, "output_config.format");
+  }
+  if (body.output_format !== undefined && body.output_format !== null)
+    schema = jsonSchemaFormat(body.output_format, "output_format");
+  return schema;
+}
+
 export function parseMessageCreateParams(raw: unknown): Parsed<MessageCreateParams> {
   const body = readRecord(raw, "body");
+  refuseThread(body);
   const dropped = new Dropped();
   for (const key of Object.keys(body)) if (!USED_KEYS.has(key)) dropped.add(key);
   const base = common(body, dropped);
@@ -69,6 +111,7 @@ export function parseMessageCreateParams(raw: unknown): Parsed<MessageCreatePara
   const temperature = optionalNumber(body.temperature, "temperature", 0, 1);
   const topP = optionalNumber(body.top_p, "top_p", 0, 1);
   const topK = optionalInteger(body.top_k, "top_k", 0, Number.MAX_SAFE_INTEGER);
+  const schema = outputSchema(body, dropped);
   const params: MessageCreateParams = {
     ...base,
     max_tokens: maxTokens,
@@ -77,6 +120,7 @@ export function parseMessageCreateParams(raw: unknown): Parsed<MessageCreatePara
     ...(temperature === undefined ? {} : { temperature }),
     ...(topP === undefined ? {} : { top_p: topP }),
     ...(topK === undefined ? {} : { top_k: topK }),
+    ...(schema === undefined ? {} : { output_schema: schema }),
   };
   return { params, dropped: dropped.names };
 }

@@ -167,6 +167,31 @@ export function toInvokeConversation(
 
 const SAMPLING_KEYS = ["temperature", "top_p", "top_k", "stop_sequences"] as const;
 
+/** `output_config.format` as the proxy's `response_format`; refused where the proxy cannot honour it. */
+function responseFormat(
+  params: MessageCreateParams,
+  model: ModelInfo,
+  tools: boolean,
+): Pick<InvokeRequest, "response_format"> {
+  const schema = params.output_schema;
+  if (schema === undefined) return {};
+  if (tools) {
+    throw invalidRequest(
+      "output_config.format: the proxy cannot combine 'tools' with a JSON output format (it answers 500); send them in separate requests.",
+      "output_config.format",
+      "unsupported_parameter",
+    );
+  }
+  if (!model.capabilities.structuredOutput) {
+    throw invalidRequest(
+      `output_config.format: model ${model.id} cannot enforce a JSON schema; use a model with capabilities.structured_output (GET /v1/models).`,
+      "output_config.format",
+      "unsupported_parameter",
+    );
+  }
+  return { response_format: { type: "json_schema", json_schema: { name: "output", schema } } };
+}
+
 export function toInvokeRequest(
   params: MessageCreateParams,
   model: ModelInfo,
@@ -183,6 +208,7 @@ export function toInvokeRequest(
     ...sampling,
     ...(tools === undefined ? {} : { tools }),
     ...(tool_choice === undefined ? {} : { tool_choice }),
+    ...responseFormat(params, model, tools !== undefined),
   };
   return {
     request,

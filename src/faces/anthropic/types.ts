@@ -50,6 +50,8 @@ export interface MessageCreateParams {
   top_k?: number;
   tools?: Tool[];
   tool_choice?: ToolChoice;
+  /** `output_config.format` (or the beta `output_format`): the JSON schema the answer must follow. */
+  output_schema?: Record<string, unknown>;
 }
 
 export interface CountTokensParams {
@@ -120,6 +122,7 @@ export type AnthropicErrorType =
 
 export interface AnthropicErrorBody {
   type: "error";
-  error: { type: AnthropicErrorType; message: string };
+  /** `details.error_code`: Anthropic's machine-readable cause, which the SDKs map to an error class. */
+  error: { type: AnthropicErrorType; message: string; details?: { error_code: string } };
   request_id?: string;
 }

@@ -5,6 +5,7 @@
 import type { ModelInfo } from "../../models/catalog.ts";
 import { invalidRequest } from "../../shared/errors.ts";
 import { toInvokeMessage } from "../../translation/messages.ts";
+import { documentBlock } from "./converse-document.ts";
 import { splitThinking } from "../../translation/think.ts";
 import type {
   InvokeContentBlock,
@@ -61,6 +62,8 @@ function toInvokeBlock(raw: unknown, path: string, model: ModelInfo): InvokeCont
   if (typeof block.text === "string") return { type: "text", text: block.text };
   if (block.image !== undefined)
     return imageBlock(objectAt(block.image, `${path}.image`), `${path}.image`, model);
+  if (block.document !== undefined)
+    return documentBlock(objectAt(block.document, `${path}.document`), `${path}.document`);
   if (block.toolUse !== undefined) {
     const use = objectAt(block.toolUse, `${path}.toolUse`);
     return {

@@ -20,6 +20,7 @@ const BY_CODE: Readonly<Record<string, AwsError>> = {
   model_not_found: { name: "ValidationException", status: 400 }, // Bedrock: "The provided model identifier is invalid."
   upstream_timeout: { name: "ModelTimeoutException", status: 408 },
   cassette_miss: { name: "ResourceNotFoundException", status: 404 },
+  unknown_operation: { name: "UnknownOperationException", status: 404 },
 };
 
 const BY_STATUS: Readonly<Record<number, AwsError>> = {

@@ -1,7 +1,8 @@
-// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse and /converse-stream: the
-// Bedrock Runtime face (CONTRACT §3d). Each parses its wire body, resolves the model (an id, a bare id
-// or an inference-profile ARN), translates to one invoke request, makes the one upstream call of the
-// shared core, and answers in Bedrock's shape: JSON, or AWS event-stream messages through streamEvents.
+// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse, /converse-stream (and
+// /count-tokens, answered without an upstream call): the Bedrock Runtime face (CONTRACT §3d). Each parses
+// its wire body, resolves the model (an id, a bare id or an inference-profile ARN), translates to one
+// invoke request, makes the one upstream call of the shared core, and answers in Bedrock's shape: JSON,
+// or AWS event-stream messages through streamEvents.
 import type { ServerResponse } from "node:http";
 import {
   invokeAnswer,
@@ -15,18 +16,23 @@ import type { ExchangeInvokeContext } from "../../http/invoke-context.ts";
 import { sendJson } from "../../http/send.ts";
 import { streamEvents } from "../../http/stream-events.ts";
 import type { ModelInfo } from "../../models/catalog.ts";
-import { invalidRequest } from "../../shared/errors.ts";
+import { GatewayError, invalidRequest } from "../../shared/errors.ts";
+import { quoteUser } from "../../shared/quote.ts";
 import type { InvokeRequest, InvokeResponse } from "../../upstream/types.ts";
 import { converseToInvoke, invokeToConverse, type ConverseOptions } from "./converse.ts";
 import { converseStreamEvents, eventText } from "./converse-stream.ts";
+import { countTokensRequest } from "./count-tokens.ts";
 import { writeBedrockError } from "./errors.ts";
 import { eventStreamWriter } from "./eventstream.ts";
 import { NATIVE_FAMILIES, nativeBody } from "./native.ts";
 import type { BedrockEvent } from "./wire.ts";
 
-export type BedrockDeps = FaceDeps;
+export interface BedrockDeps extends FaceDeps {
+  /** Input tokens of an invoke request, for CountTokens (the proxy has no such call; handed in by server/). */
+  countInputTokens(request: InvokeRequest, model: ModelInfo): Promise<number>;
+}
 
-type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream";
+type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream" | "count-tokens";
 
 /**
  * The model of a path's `modelId`: a Bedrock id, a bare id, an alias, or an ARN whose last segment is
@@ -110,14 +116,45 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
       const { model, request, answer, context } = await call(x, (m) => converseToInvoke(x.body, m, options));
       await stream(x, "converse", converseStreamEvents(invokeToConverse(answer, request, model)), context);
     },
+    async "count-tokens"(x) {
+      const model = resolveModel(deps, x.params.modelId ?? "");
+      const request = countTokensRequest(x.body, model, options);
+      x.record.logFields = { model: model.id };
+      x.res.setHeader("x-amzn-RequestId", x.record.requestId);
+      sendJson(x.res, { inputTokens: await deps.countInputTokens(request, model) });
+    },
   };
 
-  return (Object.keys(handlers) as Operation[]).map((operation) => ({
+  const operations = Object.keys(handlers) as Operation[];
+  return [
+    ...operations.map((operation) => ({
+      paths: [],
+      patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
+      face: operation.startsWith("converse") ? "converse" : "bedrock-invoke",
+      label: `/model/{modelId}/${operation}`,
+      writeError: writeBedrockError,
+      handle: handlers[operation],
+    })),
+    unknownOperation(operations),
+  ];
+}
+
+/**
+ * Any other `/model/{modelId}/…` (matched after the served ones): an AWS error the SDKs can name, instead
+ * of the gateway's OpenAI-shaped 404, which the AWS SDKs can only report as `UnknownError`.
+ */
+function unknownOperation(served: readonly Operation[]): HotRoute {
+  return {
     paths: [],
-    patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
-    face: operation.startsWith("converse") ? "converse" : "bedrock-invoke",
-    label: `/model/{modelId}/${operation}`,
+    patterns: [/\/model\/(?<modelId>[^/]+)\/(?<operation>[^/]+)/],
+    face: "bedrock-invoke",
+    label: "/model/{modelId}/{operation}",
     writeError: writeBedrockError,
-    handle: handlers[operation],
-  }));
+    handle(x) {
+      throw new GatewayError(
+        `The operation ${quoteUser(x.params.operation ?? "")} is not served by the gateway; it serves ${served.map((o) => `/model/{modelId}/${o}`).join(", ")}.`,
+        { status: 404, type: "invalid_request_error", code: "unknown_operation" },
+      );
+    },
+  };
 }

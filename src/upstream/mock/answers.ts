@@ -7,6 +7,7 @@ import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } 
 import { asksForJson, endsWithToolResult, lastUserQuestion, textOf } from "./conversation.ts";
 import { readInstruction, type Instruction } from "./instructions.ts";
 import { obey } from "./obey.ts";
+import { imageAnswer } from "./images.ts";
 import { prose, topicWords } from "./prose.ts";
 import { base62Text, type Rng } from "./random.ts";
 import { validationError } from "./replies.ts";
@@ -80,10 +81,12 @@ function spoken(
   const outcomes = lastToolOutcomes(request);
   const evidence = outcomes.length > 0 ? outcomes : emulatedOutcomes(request);
   const instruction = instructionOf(request, asked);
+  const question = lastUserQuestion(request).trim();
   const task =
     evidence.length > 0
       ? undefined
-      : plainAnswer(lastUserQuestion(request).trim(), rng, instruction, () => conversationText(request, ""));
+      : (imageAnswer(request, question) ??
+        plainAnswer(question, rng, instruction, () => conversationText(request, "")));
   if (task !== undefined) return { text: task, prose: false };
   if (instruction !== undefined) {
     const context = { rng, topics, prompt: asked, evidence: evidence.map((o) => o.text).join("\n") };
@@ -133,13 +136,15 @@ function toolInputs(
   faker: SchemaFaker,
   rng: Rng,
   text: string,
+  asked: string,
   maxTokens: number,
 ): { inputs: Record<string, unknown>[]; cut?: true } | UpstreamResponse {
   const inputs: Record<string, unknown>[] = [];
   let room = answerRoom(maxTokens);
   for (const tool of chosen) {
     const index = tools.indexOf(tool);
-    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text, room);
+    // Optional inputs only where the question states them, as a model calls a tool.
+    const outcome = fakeFromPrompt(tool.input_schema, faker, rng.seed(), text, room, asked);
     if (!outcome.ok) return validationError(`tools.${index}.custom.input_schema: ${outcome.reason}`);
     const input = outcome.value;
     if (outcome.cut === undefined && (input === null || typeof input !== "object" || Array.isArray(input))) {
@@ -170,6 +175,7 @@ function toolCalls(
     faker,
     rng,
     conversationText(request, askedIn(request)),
+    withoutEmulationPrompt(lastUserQuestion(request)),
     request.max_tokens,
   );
   if ("status" in made) return made;
@@ -234,6 +240,7 @@ function emulatedAnswer(
     faker,
     rng,
     conversationText(request, askedIn(request)),
+    withoutEmulationPrompt(lastUserQuestion(request)),
     request.max_tokens,
   );
   if ("status" in made) return textAnswer(request, model, rng);

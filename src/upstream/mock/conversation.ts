@@ -15,8 +15,9 @@ export function lastUserText(request: InvokeRequest): string {
   for (let i = request.messages.length - 1; i >= 0; i--) {
     const message = request.messages[i];
     if (message?.role === "user") {
-      const text = textOf(message);
-      if (text.trim() !== "" || !endsWithToolResultMessage(message)) return text;
+      if (typeof message.content === "string") return message.content;
+      const { texts, results } = userBlocks(message.content);
+      if (texts.length > 0 || (results === 0 && !endsWithToolResultMessage(message))) return texts.join("\n");
     }
   }
   return "";
@@ -32,10 +33,33 @@ export function lastUserQuestion(request: InvokeRequest): string {
     const message = request.messages[i];
     if (message?.role !== "user") continue;
     if (typeof message.content === "string") return message.content;
-    const texts = message.content.flatMap((b) => (b.type === "text" && b.text.trim() !== "" ? [b.text] : []));
-    if (texts.length > 0 || !endsWithToolResultMessage(message)) return texts.at(-1) ?? "";
+    const { texts, results } = userBlocks(message.content);
+    if (texts.length > 0 || (results === 0 && !endsWithToolResultMessage(message))) return texts.at(-1) ?? "";
   }
   return "";
+}
+
+function isToolResultText(text: string): boolean {
+  return text.trimStart().startsWith("<tool_result") && text.trimEnd().endsWith("</tool_result>");
+}
+
+/**
+ * A user turn's non-blank texts, and how many of its text blocks are tool results written as text
+ * (`<tool_result …>`: tool emulation, or a history whose tools were left out) — no more the user's words
+ * than a tool_result block is.
+ */
+function userBlocks(content: Exclude<InvokeMessage["content"], string>): {
+  texts: string[];
+  results: number;
+} {
+  const texts: string[] = [];
+  let results = 0;
+  for (const b of content) {
+    if (b.type !== "text" || b.text.trim() === "") continue;
+    if (isToolResultText(b.text)) results++;
+    else texts.push(b.text);
+  }
+  return { texts, results };
 }
 
 function endsWithToolResultMessage(message: InvokeMessage): boolean {

@@ -63,12 +63,40 @@ export function fillFromPrompt(
   schema: unknown,
   mentions: Mentions,
   validate: ValidateFunction,
+  asked?: Mentions,
 ): unknown {
   if (!isObject(fake) || !isObject(schema)) return fake;
   const assignments: Assignment[] = [];
   collect(schema, fake, schema, mentions, [], assignments);
-  if (assignments.length === 0) return fake;
-  const result = structuredClone(fake);
+  if (asked === undefined) {
+    if (assignments.length === 0) return fake;
+    return fillIn(structuredClone(fake), assignments, validate);
+  }
+  // A tool input: optional properties only from what the question itself states — a long system prompt
+  // (Claude Code's) mentions a value for nearly anything.
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  const optional: Assignment[] = [];
+  collect(schema, fake, schema, asked, [], optional);
+  const stated = [
+    ...assignments.filter((a) => a.path.length > 1 || required.includes(a.path[0])),
+    ...optional.filter((a) => a.path.length === 1 && !required.includes(a.path[0])),
+  ];
+  return fillIn(requiredOnly(fake, required, validate), stated, validate);
+}
+
+/**
+ * A tool input as a model writes one: the required properties, and an optional one only where the
+ * prompt states its value (Claude Code's Read got `pages: "Slack"`, which it rightly refused). Kept as the
+ * fake when dropping the optional ones would not validate.
+ */
+function requiredOnly(fake: Schema, required: readonly unknown[], validate: ValidateFunction): Schema {
+  const kept = structuredClone(
+    Object.fromEntries(Object.entries(fake).filter(([k]) => required.includes(k))),
+  );
+  return validate(kept) ? kept : structuredClone(fake);
+}
+
+function fillIn(result: Schema, assignments: readonly Assignment[], validate: ValidateFunction): Schema {
   for (const { path, value } of assignments) {
     const before = getAt(result, path);
     setAt(result, path, value);

@@ -15,13 +15,15 @@ import { withoutEmulationPrompt } from "./tool-turns.ts";
 /** The last user turn as the user wrote it (a tool-emulation prompt folded into it left out). */
 export const askedIn = (request: InvokeRequest): string => withoutEmulationPrompt(lastUserText(request));
 
-/** Every user turn's text, for values a short last turn does not repeat. */
+/** The system prompt and every user turn's text, for values a short last turn does not repeat. */
 export function conversationText(request: InvokeRequest, asked: string): string {
-  if (request.messages.length <= 1) return asked;
+  // A top-level system prompt counts as a folded one does (translation.system_prompt changes nothing).
+  const system = typeof request.system === "string" && request.system !== "" ? `${request.system}\n` : "";
+  if (request.messages.length <= 1) return `${system}${asked}`;
   const earlier = request.messages
     .filter((m) => m.role === "user")
     .map((m) => withoutEmulationPrompt(textOf(m)));
-  return `${earlier.join("\n")}\n${asked}`;
+  return `${system}${earlier.join("\n")}\n${asked}`;
 }
 
 /** A schema fake with the values the prompt states laid over it (still valid). */
@@ -31,12 +33,16 @@ export function fakeFromPrompt(
   seed: number,
   text: string,
   room: number,
+  /** For a tool input: the question, the only source of optional properties' values. */
+  asked?: string,
 ): SchemaOutcome {
   const outcome = faker.fake(schema, seed, room);
   if (!outcome.ok || outcome.cut !== undefined) return outcome;
   const validate = faker.validator(schema);
   if (typeof validate === "string") return outcome;
-  return { ok: true, value: fillFromPrompt(outcome.value, schema, mentionsIn(text), validate) };
+  const stated = asked === undefined ? undefined : mentionsIn(asked);
+  const value = fillFromPrompt(outcome.value, schema, mentionsIn(text), validate, stated);
+  return { ok: true, value };
 }
 
 /**

@@ -4,7 +4,8 @@
 // openers). No NLP library: `compromise` was measured for this (issue 16) at ~6 ms a prompt against
 // ~0.15 ms here, with 4.7 MB installed, and found no more on these prompts (it also keeps trailing
 // punctuation: "Madrid."). fill.ts maps these mentions onto schema properties.
-import { LANGUAGES } from "./gazetteer.ts";
+import { AIRPORTS, CAPITALS, LANGUAGES } from "./gazetteer.ts";
+import { pathsIn, workingDirectoryIn } from "./paths.ts";
 
 export interface NumberMention {
   value: number;
@@ -33,6 +34,9 @@ export interface Mentions {
   destination: string | undefined;
   names: string[];
   languages: string[];
+  /** File paths, in order of appearance, and the working directory the prompt states (paths.ts). */
+  paths: string[];
+  workingDirectory: string | undefined;
 }
 
 const SCAN_CHARS = 8000;
@@ -172,6 +176,20 @@ function numbers(text: string): NumberMention[] {
   return out;
 }
 
+const titleCase = (name: string): string => name.replace(/\b[a-z]/g, (c) => c.toUpperCase());
+
+/**
+ * Cities the gazetteer knows, found anywhere ("Tokyo weather tomorrow?"): a terse prompt names the place
+ * with no "in" before it. Capitalised only, so "nice" is not Nice; names with punctuation are left out.
+ */
+const KNOWN_CITY = new RegExp(
+  String.raw`\b(${[...new Set([...Object.keys(AIRPORTS).map(titleCase), ...Object.values(CAPITALS)])]
+    .filter((c) => /^[\p{L} ]+$/u.test(c))
+    .sort((a, b) => b.length - a.length)
+    .join("|")})\b`,
+  "gu",
+);
+
 function places(text: string): { list: string[]; origin?: string; destination?: string } {
   const list: string[] = [];
   let origin: string | undefined;
@@ -191,6 +209,12 @@ function places(text: string): { list: string[]; origin?: string; destination?: 
     if (cue === "from") origin ??= place;
     if (cue === "to" || cue === "into") destination ??= place;
     list.push(place);
+  }
+  // After the cued places, so "from Paris to Rome" keeps its order and roles.
+  for (const m of text.matchAll(KNOWN_CITY)) {
+    const city = m[1] ?? "";
+    if (!list.some((p) => p === city || p.startsWith(`${city},`) || p.startsWith(`${city} `)))
+      list.push(city);
   }
   return {
     list: uniq(list),
@@ -259,5 +283,8 @@ export function mentionsIn(input: string): Mentions {
     destination: placeInfo.destination,
     names: names(text, placeInfo.list),
     languages,
+    paths: pathsIn(text),
+    // From the whole prompt: Claude Code states it at the top of a long system prompt.
+    workingDirectory: workingDirectoryIn(input),
   };
 }

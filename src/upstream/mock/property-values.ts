@@ -3,6 +3,7 @@
 // Returns a candidate only; fill.ts keeps it if the whole value still validates.
 import { AIRPORTS, LANGUAGES } from "./gazetteer.ts";
 import type { Mentions, NumberMention } from "./mentions.ts";
+import { absolutePath } from "./paths.ts";
 import { sentimentOf } from "./obey.ts";
 
 export type Schema = Record<string, unknown>;
@@ -108,6 +109,13 @@ function stringValue(key: string, schema: Schema, m: Mentions): string | undefin
   const format = typeof schema.format === "string" ? schema.format : "";
   if (format === "email" || has(w, /e-?mail/)) return m.emails[0];
   if (format === "uri" || format === "url" || has(w, /\b(url|link|website|href)/)) return m.urls[0];
+  // The path the question names: the last one, since the question comes after any system text.
+  // By the key alone: descriptions say "file" about contents too ("The content to write to the file").
+  if (
+    /^(file|path|filename|file ?path|file ?name|\w+ path)$/.test(wordsFor(key, {}).trim()) &&
+    m.paths.length > 0
+  )
+    return absolutePath(m.paths[m.paths.length - 1] ?? "", m.workingDirectory);
   if (format === "date-time")
     return m.dates[0] === undefined ? undefined : `${m.dates[0]}T${m.times[0] ?? "09:00"}:00Z`;
   if (format === "date" || has(w, /\b(date|day|birthday|dob|deadline|due)\b/)) return m.dates[0];

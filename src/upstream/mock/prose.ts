@@ -26,7 +26,13 @@ export function topicWords(message: string): string[] {
   const text = endsOf(message, TOPIC_WINDOW);
   // A "word" past 40 letters is a pasted blob, not a topic: woven into every sentence, 1.5 M of "a"
   // made each answer megabytes long.
-  const words = (text.toLowerCase().match(/[a-z][a-z-]{3,}/g) ?? []).filter((w) => w.length <= 40);
+  // Markup tags (a document's `<document_content>`, a prompt's `<context>`) frame the words, they are not them.
+  const words = (
+    text
+      .replace(/<\/?[A-Za-z_][\w-]{0,40}>/g, " ")
+      .toLowerCase()
+      .match(/[a-z][a-z-]{3,}/g) ?? []
+  ).filter((w) => w.length <= 40);
   const unique = [...new Set(words.filter((w) => !STOPWORDS.has(w)))];
   return unique.sort((a, b) => b.length - a.length || a.localeCompare(b)).slice(0, 3);
 }

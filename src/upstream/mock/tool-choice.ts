@@ -1,6 +1,7 @@
 // Which tools the simulated model calls: `tool_choice` in every spelling, and the tools the last user
 // turn is about (words it shares with a tool's name and description, generic words left out).
 import type { InvokeTool } from "../types.ts";
+import { languageOf } from "./languages.ts";
 import { endsOf } from "./text-ends.ts";
 
 export type Choice = { kind: "auto" | "any" | "none" } | { kind: "tool"; name: string };
@@ -54,12 +55,30 @@ function toolText(tool: InvokeTool): string {
   return `${tool.name} ${tool.description ?? ""} ${enums.join(" ")}`;
 }
 
+/** The words of the user's turn, plus the name of its language when it is not English ("spanish"). */
+function askedWords(userText: string): Set<string> {
+  const words = wordsOf(userText);
+  const language = languageOf(userText);
+  if (language !== undefined) words.add(stem(language));
+  return words;
+}
+
+/**
+ * The tools the question names ("Read the file notes.txt" → `Read`), when it names any: a tool's own name
+ * outweighs words its description happens to share (Claude Code's Bash description mentions nearly
+ * everything a question can say).
+ */
+function namedOrAll(tools: readonly InvokeTool[], asked: ReadonlySet<string>): readonly InvokeTool[] {
+  const named = tools.filter((t) => [...wordsOf(t.name)].some((w) => !WEAK.has(w) && asked.has(w)));
+  return named.length > 0 ? named : tools;
+}
+
 /** The tool the last user turn is about (shared words with its name/description), if any. */
 export function relatedTool(tools: readonly InvokeTool[], userText: string): InvokeTool | undefined {
-  const asked = wordsOf(userText);
+  const asked = askedWords(userText);
   let best: InvokeTool | undefined;
   let bestScore = 0;
-  for (const tool of tools) {
+  for (const tool of namedOrAll(tools, asked)) {
     let score = 0;
     for (const word of wordsOf(toolText(tool))) if (!WEAK.has(word) && asked.has(word)) score++;
     if (score > bestScore) [best, bestScore] = [tool, score];
@@ -71,8 +90,9 @@ export function relatedTool(tools: readonly InvokeTool[], userText: string): Inv
  * Every tool the last user turn asks about by a word no other tool shares, in request order: "weather
  * and local time" names two tools, so Claude calls both in one turn (parallel tool use).
  */
-export function relatedTools(tools: readonly InvokeTool[], userText: string): InvokeTool[] {
-  const asked = wordsOf(userText);
+export function relatedTools(allTools: readonly InvokeTool[], userText: string): InvokeTool[] {
+  const asked = askedWords(userText);
+  const tools = namedOrAll(allTools, asked);
   const vocab = tools.map((t) => new Set([...wordsOf(toolText(t))].filter((w) => !WEAK.has(w))));
   return tools.filter((_, i) =>
     [...(vocab[i] ?? [])].some((w) => asked.has(w) && vocab.every((other, j) => j === i || !other.has(w))),

@@ -32,8 +32,23 @@ export interface ToolOutcome {
   isError: boolean;
 }
 
+/**
+ * An agent framework's handoff, not a result to report: the OpenAI Agents SDKs call `transfer_to_<agent>`
+ * and answer it `{"assistant": "<agent>"}`. The agent it hands to answers the user's question instead.
+ */
+function isHandoff(outcome: ToolOutcome): boolean {
+  return (
+    outcome.name.startsWith("transfer_to_") ||
+    /^\s*\{\s*"assistant"\s*:\s*"[^"]{0,200}"\s*\}\s*$/.test(outcome.text)
+  );
+}
+
 /** The tool results of the last user turn, each with the call it answers (native blocks). */
 export function lastToolOutcomes(request: InvokeRequest): ToolOutcome[] {
+  return nativeOutcomes(request).filter((o) => !isHandoff(o));
+}
+
+function nativeOutcomes(request: InvokeRequest): ToolOutcome[] {
   const messages = request.messages;
   const last = messages[messages.length - 1];
   if (last === undefined || last.role !== "user" || typeof last.content === "string") return [];
@@ -61,12 +76,9 @@ export function emulatedOutcomes(request: InvokeRequest): ToolOutcome[] {
   const last = request.messages[request.messages.length - 1];
   if (last === undefined || last.role !== "user") return [];
   const text = textOf(last);
-  return [...text.matchAll(/<tool_result[^>]*>([^]{0,2000}?)<\/tool_result>/g)].map((m) => ({
-    name: "the tool",
-    input: {},
-    text: m[1] ?? "",
-    isError: false,
-  }));
+  return [...text.matchAll(/<tool_result[^>]*>([^]{0,2000}?)<\/tool_result>/g)]
+    .map((m) => ({ name: "the tool", input: {}, text: m[1] ?? "", isError: false }))
+    .filter((o) => !isHandoff(o));
 }
 
 /** A JSON result read as facts ("temperature 18, condition sunny"); other text as it is. */

@@ -29,8 +29,8 @@ export interface ListeningCase {
     oneOf?: string[];
     /** Checks on the text beyond a pattern. */
     check?: (text: string) => void;
-    /** Tool calls, in order, each with input fields that must be as given. */
-    calls?: { name: string; input?: Record<string, unknown> }[];
+    /** Tool calls, in order, each with input fields that must be as given (`exact`: and no others). */
+    calls?: { name: string; input?: Record<string, unknown>; exact?: true }[];
     /** Fields the JSON answer must hold (deep partial). */
     json?: Record<string, unknown>;
   };
@@ -52,6 +52,31 @@ const thermostat = tool("anthropic_set_thermostat");
 const search = tool("anthropic_search_web");
 const calculator = tool("anthropic_calculator");
 const toolbox = [weather, stock, email, flight, currency, translate, thermostat, search, calculator];
+
+/** A coding agent's file reader and shell, shaped like Claude Code's (the shell's description says everything). */
+const read: Tool = {
+  name: "Read",
+  description: "Reads a file from the local filesystem. The file_path parameter must be an absolute path.",
+  input_schema: {
+    type: "object",
+    properties: {
+      file_path: { type: "string", description: "The absolute path to the file to read" },
+      limit: { type: "integer", minimum: 1, description: "The number of lines to read" },
+      pages: { type: "string", description: "Page range for PDF files, e.g. 1-5" },
+    },
+    required: ["file_path"],
+  },
+};
+const bash: Tool = {
+  name: "Bash",
+  description:
+    "Executes a bash command. Never print a secret; tell the user what the command does in a few words; use it to list, search or run, not to read a file.",
+  input_schema: {
+    type: "object",
+    properties: { command: { type: "string" }, timeout: { type: "number" } },
+    required: ["command"],
+  },
+};
 
 const object = (properties: Schema, required = Object.keys(properties)): Schema => ({
   type: "object",
@@ -210,6 +235,23 @@ export const CASES: ListeningCase[] = [
     prompt: "What's the weather in Paris?",
     tools: toolbox,
     expect: { calls: [{ name: "get_weather", input: { location: "Paris" } }] },
+  },
+  {
+    // The tool the question names wins over one whose long description shares more words; the path is made
+    // absolute against the stated working directory; no optional input the question does not state.
+    name: "a named tool, a file path, nothing unstated",
+    system:
+      "Primary working directory: /home/me/project\nRead at most 5 lines at a time. See pages 1-3 of the guide.",
+    prompt: "Read the file notes.txt and tell me the secret word.",
+    tools: [bash, read],
+    expect: { calls: [{ name: "Read", input: { file_path: "/home/me/project/notes.txt" }, exact: true }] },
+  },
+  {
+    // A known city needs no "in" before it: terse prompts name it first.
+    name: "weather, the city first",
+    prompt: "Tokyo weather tomorrow?",
+    tools: toolbox,
+    expect: { calls: [{ name: "get_weather", input: { location: "Tokyo" } }] },
   },
   {
     name: "weather in a city and state",

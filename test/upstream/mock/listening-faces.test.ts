@@ -149,7 +149,8 @@ function judge(c: ListeningCase, said: Said): void {
     expect(said.calls.map((k) => k.name)).toEqual(want.calls.map((k) => k.name));
     for (const [i, call] of want.calls.entries()) {
       const made = said.calls[i];
-      expect(made?.input).toMatchObject(call.input ?? {});
+      if (call.exact === true) expect(made?.input).toEqual(call.input);
+      else expect(made?.input).toMatchObject(call.input ?? {});
       const schema = c.tools?.find((t) => t.name === call.name)?.input_schema;
       validAgainst(schema, made?.input, `${c.name}: input of ${call.name}`);
     }
