@@ -77,7 +77,7 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
       ...messagesRoutes({ ...faceDeps, countInputTokens: billedInputTokens }),
       responsesRoute({ ...faceDeps, store }),
       invokeRoute({ upstream: stack.upstream }),
-      ...bedrockRoutes(faceDeps),
+      ...bedrockRoutes({ ...faceDeps, countInputTokens: billedInputTokens }),
     ],
     deps.metrics.faceRequests,
   );

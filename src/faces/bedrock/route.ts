@@ -1,5 +1,5 @@
-// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse and /converse-stream: the
-// Bedrock Runtime face (CONTRACT §3d). Each parses its wire body, resolves the model (an id, a bare id
+// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse, /converse-stream and
+// /count-tokens: the Bedrock Runtime face (CONTRACT §3d). Each parses its wire body, resolves the model (an id, a bare id
 // or an inference-profile ARN), translates to one invoke request, makes the one upstream call of the
 // shared core, and answers in Bedrock's shape: JSON, or AWS event-stream messages through streamEvents.
 import type { ServerResponse } from "node:http";
@@ -15,18 +15,26 @@ import type { ExchangeInvokeContext } from "../../http/invoke-context.ts";
 import { sendJson } from "../../http/send.ts";
 import { streamEvents } from "../../http/stream-events.ts";
 import type { ModelInfo } from "../../models/catalog.ts";
-import { invalidRequest } from "../../shared/errors.ts";
+import { invalidRequest, notFound } from "../../shared/errors.ts";
+import { quoteUser } from "../../shared/quote.ts";
 import type { InvokeRequest, InvokeResponse } from "../../upstream/types.ts";
 import { converseToInvoke, invokeToConverse, type ConverseOptions } from "./converse.ts";
 import { converseStreamEvents, eventText } from "./converse-stream.ts";
+import { countTokensRequest } from "./count-tokens.ts";
 import { writeBedrockError } from "./errors.ts";
 import { eventStreamWriter } from "./eventstream.ts";
 import { NATIVE_FAMILIES, nativeBody } from "./native.ts";
 import type { BedrockEvent } from "./wire.ts";
 
-export type BedrockDeps = FaceDeps;
+export interface BedrockDeps extends FaceDeps {
+  /**
+   * Input tokens of an invoke request, for CountTokens (the proxy has no such call): the simulator's
+   * tokenizer, handed in by server/ so the face never imports an upstream implementation.
+   */
+  countInputTokens(request: InvokeRequest, model: ModelInfo): number;
+}
 
-type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream";
+type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream" | "count-tokens";
 
 /**
  * The model of a path's `modelId`: a Bedrock id, a bare id, an alias, or an ARN whose last segment is
@@ -110,14 +118,41 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
       const { model, request, answer, context } = await call(x, (m) => converseToInvoke(x.body, m, options));
       await stream(x, "converse", converseStreamEvents(invokeToConverse(answer, request, model)), context);
     },
+    // No upstream call: counted locally, free, as the Anthropic face's count_tokens.
+    async "count-tokens"(x) {
+      const model = resolveModel(deps, x.params.modelId ?? "");
+      const request = countTokensRequest(x.body, model, options);
+      x.record.logFields = { model: model.id };
+      x.res.setHeader("x-amzn-RequestId", x.record.requestId);
+      sendJson(x.res, { inputTokens: deps.countInputTokens(request, model) });
+    },
   };
 
-  return (Object.keys(handlers) as Operation[]).map((operation) => ({
+  const operations = Object.keys(handlers) as Operation[];
+  // Any other operation under /model/ (a newer SDK's, e.g. invoke-with-bidirectional-stream) gets an
+  // AWS error the SDK can read, naming what is served, not the OpenAI-shaped 404 of unknown routes.
+  const unknown: HotRoute = {
     paths: [],
-    patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
-    face: operation.startsWith("converse") ? "converse" : "bedrock-invoke",
-    label: `/model/{modelId}/${operation}`,
+    patterns: [/\/model\/(?<modelId>[^/]+)\/(?<operation>[^/]+)/],
+    face: "bedrock-invoke",
+    label: "/model/{modelId}/{operation}",
     writeError: writeBedrockError,
-    handle: handlers[operation],
-  }));
+    handle: (x) => {
+      throw notFound(
+        `The operation ${quoteUser(x.params.operation ?? "")} is not served by the gateway. Served under /model/{modelId}/: ${operations.join(", ")}.`,
+        "unknown_operation",
+      );
+    },
+  };
+  return [
+    ...operations.map((operation) => ({
+      paths: [],
+      patterns: [new RegExp(`/model/(?<modelId>[^/]+)/${operation}`)],
+      face: operation.startsWith("converse") ? "converse" : "bedrock-invoke",
+      label: `/model/{modelId}/${operation}`,
+      writeError: writeBedrockError,
+      handle: handlers[operation],
+    })),
+    unknown,
+  ];
 }
