@@ -28,6 +28,12 @@ import {
   type ConverseOptions,
 } from "./converse.ts";
 import { converseStreamEvents } from "./converse-stream.ts";
+import {
+  mistralChatEvents,
+  mistralChatResponse,
+  mistralChatToInvoke,
+  takesMistralChat,
+} from "./native-mistral-chat.ts";
 import { promptTurns } from "./prompts.ts";
 import { countAt, numberAt, objectAt, stringAt, stringsAt } from "./wire.ts";
 
@@ -110,13 +116,20 @@ const llama: NativeFamily = {
     })),
 };
 
+/** Mistral's text completion (`prompt` → `outputs`); Pixtral Large takes the chat completion API. */
 const mistral: NativeFamily = {
-  toInvoke: (body, model, options) => completionRequest(body, model, options, "max_tokens", "stop"),
-  toResponse: (answer, ctx) => ({
-    outputs: [{ text: answerText(answer), stop_reason: completionStop(answer, ctx) }],
-  }),
+  toInvoke: (body, model, options) =>
+    takesMistralChat(model)
+      ? mistralChatToInvoke(body, model, options)
+      : completionRequest(body, model, options, "max_tokens", "stop"),
+  toResponse: (answer, ctx) =>
+    takesMistralChat(ctx.model)
+      ? mistralChatResponse(answer, ctx)
+      : { outputs: [{ text: answerText(answer), stop_reason: completionStop(answer, ctx) }] },
   toStreamEvents: (answer, ctx) =>
-    completionEvents(answer, ctx, (text, stop) => ({ outputs: [{ text, stop_reason: stop }] })),
+    takesMistralChat(ctx.model)
+      ? mistralChatEvents(answer, ctx)
+      : completionEvents(answer, ctx, (text, stop) => ({ outputs: [{ text, stop_reason: stop }] })),
 };
 
 const deepseek: NativeFamily = {

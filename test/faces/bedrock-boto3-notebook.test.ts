@@ -1,8 +1,9 @@
-// boto3 beyond invoke and converse, as a notebook meets it: client.count_tokens (botocore's CountTokens,
+// boto3 beyond the guide's snippet, as a notebook meets it: client.count_tokens (botocore's CountTokens,
 // both input members) agrees with the usage the call then reports; an operation the gateway does not
-// serve is an exception botocore can name; and errors read as Bedrock's own message, without the
-// proxy's "Bedrock error: An error occurred (…) when calling the InvokeModel operation:" said again
-// inside botocore's "An error occurred (…) when calling the Converse operation:".
+// serve is an exception botocore can name; errors read as Bedrock's own message, without the proxy's
+// "Bedrock error: An error occurred (…) when calling the InvokeModel operation:" said again inside
+// botocore's "An error occurred (…) when calling the Converse operation:"; and Pixtral Large's native
+// body is the Mistral chat completion API, as the Bedrock user guide's example sends it.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Gateway } from "../../src/server/gateway.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
@@ -51,7 +52,15 @@ first_assistant = error_of(lambda: client.converse(modelId=model,
 fault["header"] = "throttle"
 throttled = error_of(lambda: client.converse(modelId=model, messages=messages))
 fault["header"] = None
-print(json.dumps({"counted": counted["inputTokens"], "used": used["usage"]["inputTokens"],
+pixtral = "us.mistral.pixtral-large-2502-v1:0"
+png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+chat = {"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": [
+  {"type": "text", "text": "Is this picture a single pixel? Answer yes or no."},
+  {"type": "image_url", "image_url": {"url": "data:image/png;base64," + png}}]}], "max_tokens": 50}
+chat_answer = json.loads(client.invoke_model(modelId=pixtral, body=json.dumps(chat))["body"].read())
+chat_chunks = [json.loads(e["chunk"]["bytes"]) for e in
+  client.invoke_model_with_response_stream(modelId=pixtral, body=json.dumps(chat))["body"]]
+print(json.dumps({"chat": chat_answer, "chatChunks": chat_chunks, "counted": counted["inputTokens"], "used": used["usage"]["inputTokens"],
   "countedNative": counted_native["inputTokens"], "usedNative": used_native["usage"]["input_tokens"],
   "badBody": bad_body, "firstAssistant": first_assistant, "throttled": throttled}))
 `;
@@ -69,7 +78,7 @@ interface AwsError {
 }
 
 describe.skipIf(py.skip !== undefined)("boto3 count_tokens and error messages", () => {
-  test("count_tokens (converse and invokeModel input) equals the inputTokens the call reports", async () => {
+  test("count_tokens equals the inputTokens reported; Bedrock's own error messages; Pixtral's chat body", async () => {
     const out = JSON.parse(await runPython(py.python ?? "", script(gw.url), AWS_ENV)) as {
       counted: number;
       used: number;
@@ -78,6 +87,8 @@ describe.skipIf(py.skip !== undefined)("boto3 count_tokens and error messages", 
       badBody: AwsError;
       firstAssistant: AwsError;
       throttled: AwsError;
+      chat: { choices: { message: { role: string; content: string }; stop_reason: string }[] };
+      chatChunks: { choices: { message: { content: string }; stop_reason: string | null }[] }[];
     };
     expect(out.counted).toBeGreaterThan(346); // Anthropic's tool-use system prompt alone is 346 tokens
     expect(out.counted).toBe(out.used);
