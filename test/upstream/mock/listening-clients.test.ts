@@ -43,6 +43,21 @@ for model in ["us.anthropic.claude-3-haiku-20240307-v1:0", "us.meta.llama3-3-70b
     print(model, "connected" if test_connection(model) else "NOT connected")
 `;
 
+/** Labelling code as a notebook writes it: the options listed right after the verb, no "only". */
+const LABELS = String.raw`
+import json, os
+from openai import OpenAI
+client = OpenAI(base_url=os.environ["BASE"] + "/v1", api_key="anything")
+def ask(messages):
+    r = client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=20)
+    return r.choices[0].message.content.strip()
+sentiment = ask([{"role": "user", "content":
+    "Classify the sentiment of this review: 'I love this product, it works great!' Answer positive, negative or neutral."}])
+spam = ask([{"role": "user", "content": "Label it as spam or ham: 'WIN a FREE cruise, click now!!!'"}])
+ok = ask([{"role": "system", "content": "You are a health check. Reply only with OK."}, {"role": "user", "content": "ping"}])
+print(json.dumps({"sentiment": sentiment, "spam": spam, "ok": ok}))
+`;
+
 describe.skipIf(py.skip !== undefined)("public Python clients that branch on answers", () => {
   it("a PASSED/FAILED verifier (openai SDK, /v1) takes its success branch", async () => {
     const out = await runPython(py.python!, VERIFIER, { BASE: gw.url });
@@ -56,6 +71,13 @@ describe.skipIf(py.skip !== undefined)("public Python clients that branch on ans
       "us.meta.llama3-3-70b-instruct-v1:0 connected",
       "us.amazon.nova-micro-v1:0 connected",
     ]);
+  }, 120_000);
+
+  it("labels chosen from a bare list, and a system prompt's 'Reply only with OK' (openai SDK)", async () => {
+    const out = await runPython(py.python!, LABELS, { BASE: gw.url });
+    const answers = JSON.parse(out) as { sentiment: string; spam: string; ok: string };
+    expect(answers).toMatchObject({ sentiment: "positive", ok: "OK" });
+    expect(["spam", "ham"]).toContain(answers.spam);
   }, 120_000);
 });
 
