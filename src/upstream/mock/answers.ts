@@ -69,6 +69,16 @@ function instructionOf(request: InvokeRequest, asked: string): Instruction | und
   );
 }
 
+/**
+ * What prose is about: the words of the user's question (the last text block of the last user turn),
+ * not of a system prompt folded in front of it — "You are a helpful assistant that speaks like a pirate"
+ * outweighed "Tell me about dogs" by word length, and the answer was about "helpful" and "speaks".
+ */
+function topicsOf(request: InvokeRequest, asked: string): string[] {
+  const question = topicWords(withoutEmulationPrompt(lastUserQuestion(request)));
+  return question.length > 0 ? question : topicWords(asked);
+}
+
 /** What the model says before family quirks: obeyed, drawn from tool results, or prose. */
 function spoken(
   request: InvokeRequest,
@@ -76,7 +86,7 @@ function spoken(
   asked: string,
 ): { text: string; tokens?: number; prose: boolean } {
   const max = request.max_tokens;
-  const topics = topicWords(asked);
+  const topics = topicsOf(request, asked);
   const outcomes = lastToolOutcomes(request);
   const evidence = outcomes.length > 0 ? outcomes : emulatedOutcomes(request);
   const instruction = instructionOf(request, asked);
@@ -102,7 +112,7 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
   let tokens = said.tokens;
   if (model.family.inlineReasoning) {
     // DeepSeek R1 thinks out loud first; the reasoning counts toward max_tokens like the answer.
-    text = `<think>\n${prose(rng, topicWords(asked), rng.int(20, 80)).text}\n</think>\n\n${text}`;
+    text = `<think>\n${prose(rng, topicsOf(request, asked), rng.int(20, 80)).text}\n</think>\n\n${text}`;
     tokens = undefined;
   }
   if (model.family.id === "meta-llama" && said.prose) {

@@ -49,13 +49,15 @@ import json, os
 from openai import OpenAI
 client = OpenAI(base_url=os.environ["BASE"] + "/v1", api_key="anything")
 def ask(messages):
-    r = client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=20)
+    r = client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=400)
     return r.choices[0].message.content.strip()
 sentiment = ask([{"role": "user", "content":
     "Classify the sentiment of this review: 'I love this product, it works great!' Answer positive, negative or neutral."}])
 spam = ask([{"role": "user", "content": "Label it as spam or ham: 'WIN a FREE cruise, click now!!!'"}])
 ok = ask([{"role": "system", "content": "You are a health check. Reply only with OK."}, {"role": "user", "content": "ping"}])
-print(json.dumps({"sentiment": sentiment, "spam": spam, "ok": ok}))
+dogs = ask([{"role": "system", "content": "You are a helpful assistant that speaks like a pirate."},
+    {"role": "user", "content": "Tell me about dogs"}])
+print(json.dumps({"sentiment": sentiment, "spam": spam, "ok": ok, "dogs": dogs}))
 `;
 
 describe.skipIf(py.skip !== undefined)("public Python clients that branch on answers", () => {
@@ -73,11 +75,14 @@ describe.skipIf(py.skip !== undefined)("public Python clients that branch on ans
     ]);
   }, 120_000);
 
-  it("labels chosen from a bare list, and a system prompt's 'Reply only with OK' (openai SDK)", async () => {
+  it("labels from a bare list, a system prompt's 'Reply only with OK', prose on the question (openai SDK)", async () => {
     const out = await runPython(py.python!, LABELS, { BASE: gw.url });
-    const answers = JSON.parse(out) as { sentiment: string; spam: string; ok: string };
+    const answers = JSON.parse(out) as { sentiment: string; spam: string; ok: string; dogs: string };
     expect(answers).toMatchObject({ sentiment: "positive", ok: "OK" });
     expect(["spam", "ham"]).toContain(answers.spam);
+    // Prose is about the question, not the words of the system prompt folded in front of it.
+    expect(answers.dogs).toMatch(/\bdogs\b/i);
+    expect(answers.dogs).not.toMatch(/helpful|speaks|pirate/i);
   }, 120_000);
 });
 
