@@ -86,4 +86,14 @@ print(json.dumps({"id": m.id, "max_tokens": m.max_tokens, "max_input_tokens": m.
       listed: [8192, "haiku"],
     });
   }, 60_000);
+
+  test("a '{' prefill is continued: prefill + text is the JSON the prompt asks for", async () => {
+    const out = await run(`
+m = client.messages.create(model="claude-haiku-4-5", max_tokens=200, messages=[
+    {"role": "user", "content": "Extract the name and age as JSON: John is 30."},
+    {"role": "assistant", "content": "{"}])
+print(json.dumps({"text": m.content[0].text, "whole": json.loads("{" + m.content[0].text)}))`);
+    expect(String(out.text).startsWith("{")).toBe(false);
+    expect(out.whole).toEqual({ name: "John", age: 30 });
+  }, 60_000);
 });

@@ -4,7 +4,7 @@
 // results, and tool inputs and structured outputs take the values the prompt states (fill.ts).
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { asksForJson, endsWithToolResult, lastUserQuestion, textOf } from "./conversation.ts";
+import { asksForJson, endsWithToolResult, lastUserQuestion, prefillOf, textOf } from "./conversation.ts";
 import { readInstruction, type Instruction } from "./instructions.ts";
 import { obey } from "./obey.ts";
 import { prose, topicWords } from "./prose.ts";
@@ -249,6 +249,27 @@ function emulatedAnswer(
 
 /** The simulated model's answer, or the Bedrock error it would raise. */
 export function answer(
+  request: InvokeRequest,
+  model: ModelInfo,
+  rng: Rng,
+  faker: SchemaFaker,
+): Answer | UpstreamResponse {
+  const said = freshAnswer(request, model, rng, faker);
+  return "status" in said ? said : continuePrefill(said, prefillOf(request));
+}
+
+/**
+ * After a prefill the model continues it, and only the continuation comes back (Anthropic's docs): an
+ * answer that starts with the prefill (`{` before a JSON object) loses it, so `prefill + text` is whole.
+ */
+function continuePrefill(said: Answer, prefill: string): Answer {
+  const [first, ...rest] = said.content;
+  if (prefill === "" || first?.type !== "text" || !first.text.startsWith(prefill)) return said;
+  const content: InvokeContentBlock[] = [{ type: "text", text: first.text.slice(prefill.length) }, ...rest];
+  return { content, outputTokens: countOutputTokens(content) };
+}
+
+function freshAnswer(
   request: InvokeRequest,
   model: ModelInfo,
   rng: Rng,

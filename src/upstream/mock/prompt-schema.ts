@@ -111,6 +111,13 @@ const NAMED_KEYS = new RegExp(
     KEY_LIST,
   "i",
 );
+/** Keys named before the format: "Extract the name and age as JSON", "Return title, year into JSON". */
+const KEYS_BEFORE_JSON = new RegExp(
+  String.raw`\b(?:extract|return|give(?:\s+me)?|get|output|provide|pull\s+out|list)\s+` +
+    KEY_LIST +
+    String.raw`\s*(?:as|in|into)\s+(?:an?\s+)?(?:valid\s+)?JSON\b`,
+  "i",
+);
 const NOT_KEYS = new Set([
   "for",
   "from",
@@ -136,11 +143,17 @@ const NOT_KEYS = new Set([
   "object",
   "that",
   "in",
+  "into",
+  "their",
+  "its",
+  "his",
+  "her",
 ]);
 
 /** Keys named in prose ("with keys name and age"), typed by their names. */
 function schemaOfNamedKeys(text: string): Schema | undefined {
-  const named = NAMED_KEYS.exec(tail(text))?.[1];
+  const scanned = tail(text);
+  const named = NAMED_KEYS.exec(scanned)?.[1] ?? KEYS_BEFORE_JSON.exec(scanned)?.[1];
   if (named === undefined) return undefined;
   const keys = [
     ...new Set(
