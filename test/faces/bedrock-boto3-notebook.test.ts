@@ -1,9 +1,10 @@
 // boto3 beyond the guide's snippet, as a notebook meets it: client.count_tokens (botocore's CountTokens,
 // both input members) agrees with the usage the call then reports; an operation the gateway does not
-// serve is an exception botocore can name; errors read as Bedrock's own message, without the proxy's
-// "Bedrock error: An error occurred (…) when calling the InvokeModel operation:" said again inside
-// botocore's "An error occurred (…) when calling the Converse operation:"; and Pixtral Large's native
-// body is the Mistral chat completion API, as the Bedrock user guide's example sends it.
+// serve (also boto3's control-plane client, list_foundation_models) is an exception botocore can name;
+// errors read as Bedrock's own message, without the proxy's "Bedrock error: An error occurred (…) when
+// calling the InvokeModel operation:" said again inside botocore's "An error occurred (…) when calling
+// the Converse operation:"; and Pixtral Large's native body is the Mistral chat completion API, as the
+// Bedrock user guide's example sends it.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Gateway } from "../../src/server/gateway.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
@@ -49,6 +50,14 @@ def error_of(call):
 bad_body = error_of(lambda: client.count_tokens(modelId=model, input={"invokeModel": {"body": "not json"}}))
 first_assistant = error_of(lambda: client.converse(modelId=model,
   messages=[{"role": "assistant", "content": [{"text": "Hi"}]}]))
+control = boto3.client("bedrock", region_name="us-east-1", endpoint_url="${endpoint}",
+  config=Config(retries={"max_attempts": 1}))
+try:
+    control.list_foundation_models()
+    control_plane = None
+except control.exceptions.ClientError as e:
+    control_plane = {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"],
+                     "status": e.response["ResponseMetadata"]["HTTPStatusCode"], "text": str(e)}
 fault["header"] = "throttle"
 throttled = error_of(lambda: client.converse(modelId=model, messages=messages))
 fault["header"] = None
@@ -60,7 +69,7 @@ chat = {"messages": [{"role": "system", "content": "You are terse."}, {"role": "
 chat_answer = json.loads(client.invoke_model(modelId=pixtral, body=json.dumps(chat))["body"].read())
 chat_chunks = [json.loads(e["chunk"]["bytes"]) for e in
   client.invoke_model_with_response_stream(modelId=pixtral, body=json.dumps(chat))["body"]]
-print(json.dumps({"chat": chat_answer, "chatChunks": chat_chunks, "counted": counted["inputTokens"], "used": used["usage"]["inputTokens"],
+print(json.dumps({"controlPlane": control_plane, "chat": chat_answer, "chatChunks": chat_chunks, "counted": counted["inputTokens"], "used": used["usage"]["inputTokens"],
   "countedNative": counted_native["inputTokens"], "usedNative": used_native["usage"]["input_tokens"],
   "badBody": bad_body, "firstAssistant": first_assistant, "throttled": throttled}))
 `;
@@ -87,6 +96,7 @@ describe.skipIf(py.skip !== undefined)("boto3 count_tokens and error messages", 
       badBody: AwsError;
       firstAssistant: AwsError;
       throttled: AwsError;
+      controlPlane: AwsError;
       chat: { choices: { message: { role: string; content: string }; stop_reason: string }[] };
       chatChunks: { choices: { message: { content: string }; stop_reason: string | null }[] }[];
     };
