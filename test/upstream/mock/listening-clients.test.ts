@@ -57,7 +57,11 @@ spam = ask([{"role": "user", "content": "Label it as spam or ham: 'WIN a FREE cr
 ok = ask([{"role": "system", "content": "You are a health check. Reply only with OK."}, {"role": "user", "content": "ping"}])
 dogs = ask([{"role": "system", "content": "You are a helpful assistant that speaks like a pirate."},
     {"role": "user", "content": "Tell me about dogs"}])
-print(json.dumps({"sentiment": sentiment, "spam": spam, "ok": ok, "dogs": dogs}))
+import re
+reply = ask([{"role": "user", "content": "Write a Python function that adds two numbers"}])
+block = re.search(r"\x60\x60\x60python\n(.*?)\x60\x60\x60", reply, re.S)
+compile(block.group(1), "answer.py", "exec")  # what a code-extraction pipeline does next
+print(json.dumps({"sentiment": sentiment, "spam": spam, "ok": ok, "dogs": dogs, "code": block.group(1)}))
 `;
 
 describe.skipIf(py.skip !== undefined)("public Python clients that branch on answers", () => {
@@ -75,14 +79,22 @@ describe.skipIf(py.skip !== undefined)("public Python clients that branch on ans
     ]);
   }, 120_000);
 
-  it("labels from a bare list, a system prompt's 'Reply only with OK', prose on the question (openai SDK)", async () => {
+  it("bare-list labels, a system 'Reply only with OK', prose on the question, a code block (openai SDK)", async () => {
     const out = await runPython(py.python!, LABELS, { BASE: gw.url });
-    const answers = JSON.parse(out) as { sentiment: string; spam: string; ok: string; dogs: string };
+    const answers = JSON.parse(out) as {
+      sentiment: string;
+      spam: string;
+      ok: string;
+      dogs: string;
+      code: string;
+    };
     expect(answers).toMatchObject({ sentiment: "positive", ok: "OK" });
     expect(["spam", "ham"]).toContain(answers.spam);
     // Prose is about the question, not the words of the system prompt folded in front of it.
     expect(answers.dogs).toMatch(/\bdogs\b/i);
     expect(answers.dogs).not.toMatch(/helpful|speaks|pirate/i);
+    // A code request gets a fenced block that compiles (the script compiled it).
+    expect(answers.code).toMatch(/^def adds_two_numbers\(/);
   }, 120_000);
 });
 
