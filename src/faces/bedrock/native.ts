@@ -12,6 +12,7 @@ import { anthropicNative } from "./native-anthropic.ts";
 import {
   answerText,
   invocationMetrics,
+  refuseExtraneous,
   type Json,
   type NativeContext,
   type NativeFamily,
@@ -144,6 +145,15 @@ const deepseek: NativeFamily = {
 /** Nova's native body is Converse's blocks with snake_case inference keys (user guide: Amazon Nova). */
 const nova: NativeFamily = {
   toInvoke(body, model, options) {
+    // Sampling and length belong in inferenceConfig; top-level they are the proxy's documented Nova 500.
+    refuseExtraneous(body, [
+      "temperature",
+      "top_p",
+      "top_k",
+      "max_tokens",
+      "max_new_tokens",
+      "stop_sequences",
+    ]);
     const messages = toInvokeMessages(body.messages, model);
     const system = Array.isArray(body.system)
       ? body.system
