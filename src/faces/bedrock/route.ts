@@ -29,9 +29,10 @@ import type { BedrockEvent } from "./wire.ts";
 export interface BedrockDeps extends FaceDeps {
   /**
    * Input tokens of an invoke request, for CountTokens (the proxy has no such call): the simulator's
-   * tokenizer, handed in by server/ so the face never imports an upstream implementation.
+   * tokenizer, handed in by server/ so the face never imports an upstream implementation. It may be
+   * asynchronous (a long prompt is counted in slices that yield to the event loop).
    */
-  countInputTokens(request: InvokeRequest, model: ModelInfo): number;
+  countInputTokens(request: InvokeRequest, model: ModelInfo): number | Promise<number>;
 }
 
 type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream" | "count-tokens";
@@ -124,7 +125,7 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
       const request = countTokensRequest(x.body, model, options);
       x.record.logFields = { model: model.id };
       x.res.setHeader("x-amzn-RequestId", x.record.requestId);
-      sendJson(x.res, { inputTokens: deps.countInputTokens(request, model) });
+      sendJson(x.res, { inputTokens: await deps.countInputTokens(request, model) });
     },
   };
 
