@@ -94,17 +94,21 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
+/** The kinds that are one pick from a list. */
+const PICKS: Partial<Record<Kind, readonly string[]>> = {
+  city: CITIES,
+  name: NAMES,
+  sentence: SENTENCES,
+  street: STREETS,
+  country: COUNTRIES,
+  date: DATES,
+};
+
 function candidate(kind: Kind, h: number): string {
   const at = <T>(list: readonly T[], n: number): T => list[n % list.length] as T;
+  const list = PICKS[kind];
+  if (list !== undefined) return at(list, h);
   switch (kind) {
-    case "city":
-      return at(CITIES, h);
-    case "name":
-      return at(NAMES, h);
-    case "sentence":
-      return at(SENTENCES, h);
-    case "words":
-      return `${at(WORDS, h)} ${at(WORDS, h >>> 8)}`;
     case "email":
       return `${at(NAMES, h)
         .toLowerCase()
@@ -113,12 +117,8 @@ function candidate(kind: Kind, h: number): string {
       return `+1 555 01${String(h % 100).padStart(2, "0")}`;
     case "url":
       return `https://example.com/${at(WORDS, h)}`;
-    case "street":
-      return at(STREETS, h);
-    case "country":
-      return at(COUNTRIES, h);
-    case "date":
-      return at(DATES, h);
+    default:
+      return `${at(WORDS, h)} ${at(WORDS, h >>> 8)}`;
   }
 }
 
