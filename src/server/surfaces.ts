@@ -5,6 +5,7 @@ import { simulatorAnswers, type Config } from "../config/types.ts";
 import { cassetteLister } from "../budget/cassettes.ts";
 import { dashboardRouter } from "../dashboard/router.ts";
 import { bedrockRoutes } from "../faces/bedrock/route.ts";
+import { awsUnknownOperationRouter } from "../faces/bedrock/unknown.ts";
 import { adminRouter } from "../http/admin.ts";
 import { countFaceRequests } from "../http/face-count.ts";
 import { controlsRouter } from "../http/controls.ts";
@@ -113,5 +114,6 @@ export function createSurfaces(deps: SurfaceDeps): Surfaces {
     );
     routers.push(adminRouter({ admin: stack.accounting.admin, adminKey: config.server.admin_key }));
   }
+  routers.push(awsUnknownOperationRouter()); // last: only requests no router above served
   return { routers, routes, journal };
 }

@@ -70,4 +70,30 @@ print(json.dumps({"stop1": first.stop_reason, "id": use.id, "name": use.name, "c
     expect(typeof out.city).toBe("string");
     expect(out.types).toContain("text");
   }, 60_000);
+
+  test("models.retrieve carries the limits the SDK declares (max_tokens, max_input_tokens)", async () => {
+    const out = await run(`
+m = client.models.retrieve("claude-sonnet-4-5")
+listed = next(x for x in client.models.list(limit=100) if x.id == "claude-3-5-haiku-20241022")
+print(json.dumps({"id": m.id, "max_tokens": m.max_tokens, "max_input_tokens": m.max_input_tokens,
+    "lifecycle": m.lifecycle, "line": m.line, "listed": [listed.max_tokens, listed.line]}))`);
+    expect(out).toEqual({
+      id: "claude-sonnet-4-5-20250929",
+      max_tokens: 64000,
+      max_input_tokens: 200000,
+      lifecycle: "active",
+      line: "sonnet",
+      listed: [8192, "haiku"],
+    });
+  }, 60_000);
+
+  test("a '{' prefill is continued: prefill + text is the JSON the prompt asks for", async () => {
+    const out = await run(`
+m = client.messages.create(model="claude-haiku-4-5", max_tokens=200, messages=[
+    {"role": "user", "content": "Extract the name and age as JSON: John is 30."},
+    {"role": "assistant", "content": "{"}])
+print(json.dumps({"text": m.content[0].text, "whole": json.loads("{" + m.content[0].text)}))`);
+    expect(String(out.text).startsWith("{")).toBe(false);
+    expect(out.whole).toEqual({ name: "John", age: 30 });
+  }, 60_000);
 });

@@ -26,6 +26,13 @@ describe("models through the Anthropic SDK", () => {
       id: "claude-sonnet-4-5-20250929",
       display_name: "Claude Sonnet 4.5",
       created_at: "2025-09-29T00:00:00Z",
+      capabilities: null,
+      deprecated_at: null,
+      lifecycle: "active",
+      line: "sonnet",
+      max_input_tokens: 200000,
+      max_tokens: 64000,
+      retires_at: null,
     });
     const dates = all.map((m) => m.created_at);
     expect([...dates].sort().reverse()).toEqual(dates);
@@ -42,6 +49,13 @@ describe("models through the Anthropic SDK", () => {
       id: "claude-3-5-haiku-20241022",
       display_name: "Claude Haiku 3.5",
       created_at: "2024-10-22T00:00:00Z",
+      capabilities: null,
+      deprecated_at: null,
+      lifecycle: "active",
+      line: "haiku",
+      max_input_tokens: 200000,
+      max_tokens: 8192,
+      retires_at: null,
     });
   });
 

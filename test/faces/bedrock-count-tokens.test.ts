@@ -97,5 +97,7 @@ test("an operation the gateway does not serve is an AWS error the SDK names, not
   });
   expect(res.status).toBe(404);
   expect(res.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
-  expect(((await res.json()) as { message: string }).message).toContain("/model/{modelId}/count-tokens");
+  expect(((await res.json()) as { message: string }).message).toContain(
+    "Served under /model/{modelId}/: invoke, invoke-with-response-stream, converse, converse-stream, count-tokens",
+  );
 });

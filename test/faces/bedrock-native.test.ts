@@ -82,4 +82,29 @@ describe("native bodies", () => {
     expect(res.status).toBe(400);
     expect(res.headers.get("x-amzn-errortype")).toBe("ValidationException");
   });
+
+  test.each([
+    [
+      "us.amazon.nova-lite-v1:0",
+      { messages: [{ role: "user", content: [{ text: "Hi" }] }], temperature: 0.5 },
+      "temperature",
+    ],
+    [
+      "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+      {
+        anthropic_version: "bedrock-2023-05-31",
+        model: "claude-3-5-haiku-20241022",
+        max_tokens: 50,
+        messages: [{ role: "user", content: "Hi" }],
+      },
+      "model",
+    ],
+  ])("%s: a key Bedrock refuses in the native body is its extraneous-key error", async (model, body, key) => {
+    const res = await invoke(model, body);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("x-amzn-errortype")).toBe("ValidationException");
+    expect(await res.json()).toEqual({
+      message: `Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`,
+    });
+  });
 });

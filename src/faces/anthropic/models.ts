@@ -9,12 +9,23 @@ import { GatewayError, invalidRequest, notFound } from "../../shared/errors.ts";
 import { quoteUser } from "../../shared/quote.ts";
 import { writeAnthropicError } from "./errors.ts";
 
-/** Anthropic's ModelInfo object. */
+/**
+ * Anthropic's ModelInfo object, every key its SDKs declare (the Python SDK's `ModelInfo`, the TypeScript
+ * SDK's): a client sizing `max_tokens` from `max_tokens`, or a prompt from `max_input_tokens`, reads the
+ * proxy model's own limits; the lifecycle is the gateway's (it serves every model it lists).
+ */
 interface AnthropicModelInfo {
   type: "model";
   id: string;
   display_name: string;
   created_at: string;
+  capabilities: null;
+  deprecated_at: null;
+  lifecycle: "active";
+  line: "haiku" | "sonnet" | "opus" | null;
+  max_input_tokens: number;
+  max_tokens: number;
+  retires_at: null;
 }
 
 /** `claude-sonnet-4-5-20250929` → "Claude Sonnet 4.5"; `claude-3-5-haiku-20241022` → "Claude Haiku 3.5". */
@@ -28,16 +39,31 @@ function displayName(name: string): string {
   return `Claude ${tier.charAt(0).toUpperCase()}${tier.slice(1)} ${version}`.trim();
 }
 
-function infoOf(name: string): AnthropicModelInfo {
+const LINE = /-(haiku|sonnet|opus)-/;
+
+function infoOf(name: string, model: ModelInfo): AnthropicModelInfo {
   const date = /-(\d{4})(\d{2})(\d{2})$/.exec(name);
   const created = date === null ? "2024-01-01" : `${date[1]}-${date[2]}-${date[3]}`;
-  return { type: "model", id: name, display_name: displayName(name), created_at: `${created}T00:00:00Z` };
+  const line = LINE.exec(`-${name}-`)?.[1] as AnthropicModelInfo["line"] | undefined;
+  return {
+    type: "model",
+    id: name,
+    display_name: displayName(name),
+    created_at: `${created}T00:00:00Z`,
+    capabilities: null,
+    deprecated_at: null,
+    lifecycle: "active",
+    line: line ?? null,
+    max_input_tokens: model.contextWindow,
+    max_tokens: model.maxOutputTokens,
+    retires_at: null,
+  };
 }
 
 /** The Claude models of the catalogue by their dated Anthropic name, newest first (as Anthropic lists). */
 const LISTED: readonly AnthropicModelInfo[] = MODELS.flatMap((m: ModelInfo) => {
   const dated = anthropicNamesOf(m)[0];
-  return dated === undefined ? [] : [infoOf(dated)];
+  return dated === undefined ? [] : [infoOf(dated, m)];
 }).sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
 
 const speaksAnthropic = (req: Request): boolean => req.headers["anthropic-version"] !== undefined;
@@ -92,7 +118,7 @@ export function anthropicModelsRouter(models: ModelResolver): Router {
     }
     const dated = anthropicNamesOf(found.model)[0];
     // Anthropic answers with the canonical (dated) id whatever name was asked for.
-    res.json(infoOf(dated ?? found.model.id));
+    res.json(infoOf(dated ?? found.model.id, found.model));
   });
   return router;
 }

@@ -20,7 +20,7 @@ const BY_CODE: Readonly<Record<string, AwsError>> = {
   model_not_found: { name: "ValidationException", status: 400 }, // Bedrock: "The provided model identifier is invalid."
   upstream_timeout: { name: "ModelTimeoutException", status: 408 },
   cassette_miss: { name: "ResourceNotFoundException", status: 404 },
-  unknown_operation: { name: "UnknownOperationException", status: 404 },
+  unknown_operation: { name: "UnknownOperationException", status: 404 }, // AWS JSON services, unknown path
 };
 
 const BY_STATUS: Readonly<Record<number, AwsError>> = {
@@ -39,6 +39,20 @@ export function awsErrorOf(error: GatewayError): AwsError {
   return BY_CODE[error.code] ?? BY_STATUS[error.status] ?? INTERNAL;
 }
 
+/**
+ * The proxy wraps what Bedrock said as `Bedrock error: An error occurred (<Code>) when calling the
+ * InvokeModel operation[ (reached max retries: N)]: <message>`. Here the AWS SDK already names the code
+ * and its own operation ("An error occurred (ValidationException) when calling the Converse operation:
+ * …"), so the wrapper would be said twice: the face sends Bedrock's own message, as Bedrock does.
+ */
+const PROXY_WRAPPER =
+  /^Bedrock error: An error occurred \([A-Za-z]+\) when calling the \w+ operation(?: \([^)]*\))?: /;
+
+export function awsMessageOf(error: GatewayError): string {
+  const inner = error.message.replace(PROXY_WRAPPER, "");
+  return inner === "" ? error.message : inner;
+}
+
 /** The face's error writer before the first byte (HotRoute.writeError). */
 export function writeBedrockError(res: ServerResponse, error: GatewayError): void {
   const aws = awsErrorOf(error);
@@ -47,7 +61,7 @@ export function writeBedrockError(res: ServerResponse, error: GatewayError): voi
   res.setHeader("x-amzn-ErrorType", aws.name);
   const requestId = res.getHeader("x-request-id");
   if (requestId !== undefined) res.setHeader("x-amzn-RequestId", String(requestId));
-  sendJson(res, { message: error.message });
+  sendJson(res, { message: awsMessageOf(error) });
 }
 
 /**

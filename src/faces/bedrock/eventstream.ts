@@ -7,7 +7,7 @@ import { EventStreamCodec, type MessageHeaders } from "@smithy/core/event-stream
 import { createFrameWriter } from "../../http/frames.ts";
 import type { EventWriter } from "../../http/stream-events.ts";
 import type { GatewayError } from "../../shared/errors.ts";
-import { streamExceptionOf } from "./errors.ts";
+import { awsMessageOf, streamExceptionOf } from "./errors.ts";
 import type { BedrockEvent } from "./wire.ts";
 
 const encoder = new TextEncoder();
@@ -60,7 +60,7 @@ export function eventStreamWriter(
       frames.end();
     },
     fail(error: GatewayError) {
-      frames.end(exceptionMessage(streamExceptionOf(error, operation), error.message));
+      frames.end(exceptionMessage(streamExceptionOf(error, operation), awsMessageOf(error)));
     },
   };
 }

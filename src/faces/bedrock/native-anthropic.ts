@@ -13,7 +13,13 @@ import type {
   InvokeToolChoice,
 } from "../../upstream/types.ts";
 import { maxTokensOf, placeSystem, sampling, stopReasonOf } from "./converse.ts";
-import { invocationMetrics, type Json, type NativeContext, type NativeFamily } from "./native-common.ts";
+import {
+  invocationMetrics,
+  refuseExtraneous,
+  type Json,
+  type NativeContext,
+  type NativeFamily,
+} from "./native-common.ts";
 import { arrayAt, countAt, numberAt, objectAt, stringAt, stringsAt } from "./wire.ts";
 
 const PIECE = 24;
@@ -55,6 +61,8 @@ function toInvoke(
       "Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.",
       "anthropic_version",
     );
+  // Anthropic API bodies copied over carry these; Bedrock takes the model from the path, streams by operation.
+  refuseExtraneous(body, ["model", "stream"]);
   const max = countAt(body.max_tokens, "max_tokens");
   if (max === undefined)
     throw invalidRequest(

@@ -2,6 +2,7 @@
 // to the last native stream event.
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeRequest, InvokeResponse } from "../../upstream/types.ts";
+import { invalidRequest } from "../../shared/errors.ts";
 import type { ConverseOptions } from "./converse.ts";
 
 export type Json = Record<string, unknown>;
@@ -37,4 +38,18 @@ export function invocationMetrics(answer: InvokeResponse): Json {
 /** All text of an answer (completion-style families answer in text only). */
 export function answerText(answer: InvokeResponse): string {
   return answer.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
+}
+
+/**
+ * Keys a family's native body must not carry, refused as Bedrock refuses them ("Malformed input request:
+ * #: extraneous key [temperature] is not permitted", PROXY.md) so a notebook that works here works live.
+ * Only keys Bedrock is known to refuse are listed (its schema allows others a mock cannot enumerate).
+ */
+export function refuseExtraneous(body: Json, keys: readonly string[]): void {
+  const key = keys.find((k) => Object.hasOwn(body, k));
+  if (key === undefined) return;
+  throw invalidRequest(
+    `Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`,
+    key,
+  );
 }

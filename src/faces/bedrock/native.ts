@@ -12,6 +12,7 @@ import { anthropicNative } from "./native-anthropic.ts";
 import {
   answerText,
   invocationMetrics,
+  refuseExtraneous,
   type Json,
   type NativeContext,
   type NativeFamily,
@@ -28,6 +29,12 @@ import {
   type ConverseOptions,
 } from "./converse.ts";
 import { converseStreamEvents } from "./converse-stream.ts";
+import {
+  mistralChatEvents,
+  mistralChatResponse,
+  mistralChatToInvoke,
+  takesMistralChat,
+} from "./native-mistral-chat.ts";
 import { promptTurns } from "./prompts.ts";
 import { countAt, numberAt, objectAt, stringAt, stringsAt } from "./wire.ts";
 
@@ -110,13 +117,20 @@ const llama: NativeFamily = {
     })),
 };
 
+/** Mistral's text completion (`prompt` → `outputs`); Pixtral Large takes the chat completion API. */
 const mistral: NativeFamily = {
-  toInvoke: (body, model, options) => completionRequest(body, model, options, "max_tokens", "stop"),
-  toResponse: (answer, ctx) => ({
-    outputs: [{ text: answerText(answer), stop_reason: completionStop(answer, ctx) }],
-  }),
+  toInvoke: (body, model, options) =>
+    takesMistralChat(model)
+      ? mistralChatToInvoke(body, model, options)
+      : completionRequest(body, model, options, "max_tokens", "stop"),
+  toResponse: (answer, ctx) =>
+    takesMistralChat(ctx.model)
+      ? mistralChatResponse(answer, ctx)
+      : { outputs: [{ text: answerText(answer), stop_reason: completionStop(answer, ctx) }] },
   toStreamEvents: (answer, ctx) =>
-    completionEvents(answer, ctx, (text, stop) => ({ outputs: [{ text, stop_reason: stop }] })),
+    takesMistralChat(ctx.model)
+      ? mistralChatEvents(answer, ctx)
+      : completionEvents(answer, ctx, (text, stop) => ({ outputs: [{ text, stop_reason: stop }] })),
 };
 
 const deepseek: NativeFamily = {
@@ -131,6 +145,15 @@ const deepseek: NativeFamily = {
 /** Nova's native body is Converse's blocks with snake_case inference keys (user guide: Amazon Nova). */
 const nova: NativeFamily = {
   toInvoke(body, model, options) {
+    // Sampling and length belong in inferenceConfig; top-level they are the proxy's documented Nova 500.
+    refuseExtraneous(body, [
+      "temperature",
+      "top_p",
+      "top_k",
+      "max_tokens",
+      "max_new_tokens",
+      "stop_sequences",
+    ]);
     const messages = toInvokeMessages(body.messages, model);
     const system = Array.isArray(body.system)
       ? body.system

@@ -1,8 +1,7 @@
-// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse, /converse-stream (and
-// /count-tokens, answered without an upstream call): the Bedrock Runtime face (CONTRACT §3d). Each parses
-// its wire body, resolves the model (an id, a bare id or an inference-profile ARN), translates to one
-// invoke request, makes the one upstream call of the shared core, and answers in Bedrock's shape: JSON,
-// or AWS event-stream messages through streamEvents.
+// POST /model/{modelId}/invoke, /invoke-with-response-stream, /converse, /converse-stream and
+// /count-tokens: the Bedrock Runtime face (CONTRACT §3d). Each parses its wire body, resolves the model (an id, a bare id
+// or an inference-profile ARN), translates to one invoke request, makes the one upstream call of the
+// shared core, and answers in Bedrock's shape: JSON, or AWS event-stream messages through streamEvents.
 import type { ServerResponse } from "node:http";
 import {
   invokeAnswer,
@@ -16,7 +15,7 @@ import type { ExchangeInvokeContext } from "../../http/invoke-context.ts";
 import { sendJson } from "../../http/send.ts";
 import { streamEvents } from "../../http/stream-events.ts";
 import type { ModelInfo } from "../../models/catalog.ts";
-import { GatewayError, invalidRequest } from "../../shared/errors.ts";
+import { invalidRequest, notFound } from "../../shared/errors.ts";
 import { quoteUser } from "../../shared/quote.ts";
 import type { InvokeRequest, InvokeResponse } from "../../upstream/types.ts";
 import { converseToInvoke, invokeToConverse, type ConverseOptions } from "./converse.ts";
@@ -28,8 +27,12 @@ import { NATIVE_FAMILIES, nativeBody } from "./native.ts";
 import type { BedrockEvent } from "./wire.ts";
 
 export interface BedrockDeps extends FaceDeps {
-  /** Input tokens of an invoke request, for CountTokens (the proxy has no such call; handed in by server/). */
-  countInputTokens(request: InvokeRequest, model: ModelInfo): Promise<number>;
+  /**
+   * Input tokens of an invoke request, for CountTokens (the proxy has no such call): the simulator's
+   * tokenizer, handed in by server/ so the face never imports an upstream implementation. It may be
+   * asynchronous (a long prompt is counted in slices that yield to the event loop).
+   */
+  countInputTokens(request: InvokeRequest, model: ModelInfo): number | Promise<number>;
 }
 
 type Operation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream" | "count-tokens";
@@ -116,6 +119,7 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
       const { model, request, answer, context } = await call(x, (m) => converseToInvoke(x.body, m, options));
       await stream(x, "converse", converseStreamEvents(invokeToConverse(answer, request, model)), context);
     },
+    // No upstream call: counted locally, free, as the Anthropic face's count_tokens.
     async "count-tokens"(x) {
       const model = resolveModel(deps, x.params.modelId ?? "");
       const request = countTokensRequest(x.body, model, options);
@@ -126,6 +130,21 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
   };
 
   const operations = Object.keys(handlers) as Operation[];
+  // Any other operation under /model/ (a newer SDK's, e.g. invoke-with-bidirectional-stream) gets an
+  // AWS error the SDK can read, naming what is served, not the OpenAI-shaped 404 of unknown routes.
+  const unknown: HotRoute = {
+    paths: [],
+    patterns: [/\/model\/(?<modelId>[^/]+)\/(?<operation>[^/]+)/],
+    face: "bedrock-invoke",
+    label: "/model/{modelId}/{operation}",
+    writeError: writeBedrockError,
+    handle: (x) => {
+      throw notFound(
+        `The operation ${quoteUser(x.params.operation ?? "")} is not served by the gateway. Served under /model/{modelId}/: ${operations.join(", ")}.`,
+        "unknown_operation",
+      );
+    },
+  };
   return [
     ...operations.map((operation) => ({
       paths: [],
@@ -135,26 +154,6 @@ export function bedrockRoutes(deps: BedrockDeps): HotRoute[] {
       writeError: writeBedrockError,
       handle: handlers[operation],
     })),
-    unknownOperation(operations),
+    unknown,
   ];
-}
-
-/**
- * Any other `/model/{modelId}/…` (matched after the served ones): an AWS error the SDKs can name, instead
- * of the gateway's OpenAI-shaped 404, which the AWS SDKs can only report as `UnknownError`.
- */
-function unknownOperation(served: readonly Operation[]): HotRoute {
-  return {
-    paths: [],
-    patterns: [/\/model\/(?<modelId>[^/]+)\/(?<operation>[^/]+)/],
-    face: "bedrock-invoke",
-    label: "/model/{modelId}/{operation}",
-    writeError: writeBedrockError,
-    handle(x) {
-      throw new GatewayError(
-        `The operation ${quoteUser(x.params.operation ?? "")} is not served by the gateway; it serves ${served.map((o) => `/model/{modelId}/${o}`).join(", ")}.`,
-        { status: 404, type: "invalid_request_error", code: "unknown_operation" },
-      );
-    },
-  };
 }

@@ -4,7 +4,7 @@
 // results, and tool inputs and structured outputs take the values the prompt states (fill.ts).
 import type { ModelInfo } from "../../models/catalog.ts";
 import type { InvokeContentBlock, InvokeRequest, InvokeTool, UpstreamResponse } from "../types.ts";
-import { asksForJson, endsWithToolResult, lastUserQuestion, textOf } from "./conversation.ts";
+import { asksForJson, endsWithToolResult, lastUserQuestion, prefillOf, textOf } from "./conversation.ts";
 import { readInstruction, type Instruction } from "./instructions.ts";
 import { obey } from "./obey.ts";
 import { imageAnswer } from "./images.ts";
@@ -70,6 +70,16 @@ function instructionOf(request: InvokeRequest, asked: string): Instruction | und
   );
 }
 
+/**
+ * What prose is about: the words of the user's question (the last text block of the last user turn),
+ * not of a system prompt folded in front of it — "You are a helpful assistant that speaks like a pirate"
+ * outweighed "Tell me about dogs" by word length, and the answer was about "helpful" and "speaks".
+ */
+function topicsOf(request: InvokeRequest, asked: string): string[] {
+  const question = topicWords(withoutEmulationPrompt(lastUserQuestion(request)));
+  return question.length > 0 ? question : topicWords(asked);
+}
+
 /** What the model says before family quirks: obeyed, drawn from tool results, or prose. */
 function spoken(
   request: InvokeRequest,
@@ -77,7 +87,7 @@ function spoken(
   asked: string,
 ): { text: string; tokens?: number; prose: boolean } {
   const max = request.max_tokens;
-  const topics = topicWords(asked);
+  const topics = topicsOf(request, asked);
   const outcomes = lastToolOutcomes(request);
   const evidence = outcomes.length > 0 ? outcomes : emulatedOutcomes(request);
   const instruction = instructionOf(request, asked);
@@ -105,7 +115,7 @@ function textAnswer(request: InvokeRequest, model: ModelInfo, rng: Rng): Answer 
   let tokens = said.tokens;
   if (model.family.inlineReasoning) {
     // DeepSeek R1 thinks out loud first; the reasoning counts toward max_tokens like the answer.
-    text = `<think>\n${prose(rng, topicWords(asked), rng.int(20, 80)).text}\n</think>\n\n${text}`;
+    text = `<think>\n${prose(rng, topicsOf(request, asked), rng.int(20, 80)).text}\n</think>\n\n${text}`;
     tokens = undefined;
   }
   if (model.family.id === "meta-llama" && said.prose) {
@@ -251,6 +261,27 @@ function emulatedAnswer(
 
 /** The simulated model's answer, or the Bedrock error it would raise. */
 export function answer(
+  request: InvokeRequest,
+  model: ModelInfo,
+  rng: Rng,
+  faker: SchemaFaker,
+): Answer | UpstreamResponse {
+  const said = freshAnswer(request, model, rng, faker);
+  return "status" in said ? said : continuePrefill(said, prefillOf(request));
+}
+
+/**
+ * After a prefill the model continues it, and only the continuation comes back (Anthropic's docs): an
+ * answer that starts with the prefill (`{` before a JSON object) loses it, so `prefill + text` is whole.
+ */
+function continuePrefill(said: Answer, prefill: string): Answer {
+  const [first, ...rest] = said.content;
+  if (prefill === "" || first?.type !== "text" || !first.text.startsWith(prefill)) return said;
+  const content: InvokeContentBlock[] = [{ type: "text", text: first.text.slice(prefill.length) }, ...rest];
+  return { content, outputTokens: countOutputTokens(content) };
+}
+
+function freshAnswer(
   request: InvokeRequest,
   model: ModelInfo,
   rng: Rng,

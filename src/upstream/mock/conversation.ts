@@ -72,12 +72,34 @@ export function endsWithToolResult(request: InvokeRequest): boolean {
   return last !== undefined && last.role === "user" && endsWithToolResultMessage(last);
 }
 
-/** A sentence opening "Reply with one valid JSON object", "Respond only in JSON", "Return JSON": an instruction. */
-const JSON_INSTRUCTION =
-  /(^|[.!?:\n]\s*)(please\s+)?(reply|respond|answer|return|output)\b[^.\n]{0,40}\bJSON\b/i;
+/**
+ * Ways a prompt asks for a JSON answer: a sentence opening "Reply with one valid JSON object", "Respond
+ * only in JSON", "Return JSON"; "Give me JSON with key a", "Generate a JSON object"; "… as JSON:",
+ * "Format the output as JSON." — but not JSON as a subject ("Write a JSON parser", "parse dates in JSON?").
+ */
+const JSON_INSTRUCTIONS: readonly RegExp[] = [
+  /(^|[.!?:\n]\s*)(please\s+)?(reply|respond|answer|return|output)\b[^.\n]{0,40}\bJSON\b/i,
+  /\b(?:give|send|provide|produce|generate|return|write|create)\s+(?:me\s+|us\s+)?(?:back\s+)?(?:a\s+|an\s+|the\s+|only\s+)?(?:valid\s+|raw\s+|plain\s+|single\s+)?JSON\b(?!\s+(?:parsers?|files?|librar(?:y|ies)|modules?|schemas?|is|was|format\s+is)\b)/i,
+  /\b(?:as|in)\s+(?:valid\s+|raw\s+|plain\s+)?JSON(?:\s+(?:format|only))?\s*(?:[.:!]|$)/im,
+];
 
-/** True when the system prompt or a user turn tells the model to answer in JSON (a prompt-only JSON mode). */
+const asks = (text: string): boolean => JSON_INSTRUCTIONS.some((p) => p.test(text));
+
+/**
+ * The text an assistant turn closing the conversation puts in the model's mouth (a prefill, as
+ * Anthropic's docs teach: `{"role": "assistant", "content": "{"}`), or "" when the user spoke last.
+ */
+export function prefillOf(request: InvokeRequest): string {
+  const last = request.messages[request.messages.length - 1];
+  return last?.role === "assistant" ? textOf(last).trimEnd() : "";
+}
+
+/**
+ * True when the system prompt or a user turn tells the model to answer in JSON (a prompt-only JSON mode),
+ * or a prefill opens a JSON object or array.
+ */
 export function asksForJson(request: InvokeRequest): boolean {
-  if (typeof request.system === "string" && JSON_INSTRUCTION.test(request.system)) return true;
-  return request.messages.some((m) => m.role === "user" && JSON_INSTRUCTION.test(textOf(m)));
+  if (typeof request.system === "string" && asks(request.system)) return true;
+  if (/^[{[]/.test(prefillOf(request))) return true;
+  return request.messages.some((m) => m.role === "user" && asks(textOf(m)));
 }

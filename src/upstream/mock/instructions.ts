@@ -77,6 +77,22 @@ function options(list: string): string[] | undefined {
   return words.length >= 2 ? words : undefined;
 }
 
+/** Words in capitals that name a format to answer in, not the answer itself. */
+const FORMATS = new Set([
+  "JSON",
+  "YAML",
+  "XML",
+  "CSV",
+  "TSV",
+  "SQL",
+  "HTML",
+  "TOML",
+  "MARKDOWN",
+  "TEXT",
+  "A",
+  "I",
+]);
+
 /** The rules, most specific first. Each row has a test (test/upstream/mock/instructions.test.ts). */
 export const RULES: readonly Rule[] = [
   {
@@ -106,6 +122,16 @@ export const RULES: readonly Rule[] = [
     build: (m) => ({ kind: "choice", options: [m[1] ?? m[4] ?? "true", m[2] ?? m[3] ?? "false"] }),
   },
   {
+    // "Answer positive, negative or neutral.": the options right after the verb, no "only" or "one of".
+    name: "answer A, B or C",
+    pattern: new RegExp(
+      String.raw`\b(?:answer|respond|reply|classify|label|categori[sz]e)\b(?:\s+(?:it|this|them|each))?(?:\s+(?:as|with))?\s*:?\s+(?<!\w)${OPTION_LIST}`,
+      "i",
+    ),
+    // "Respond politely or not at all" names manners, not answers: an adverb is never an option.
+    build: (m) => (/(?:^|[\s,/|])[A-Za-z]+ly\b/.test(m[1] ?? "") ? undefined : choice(m[1])),
+  },
+  {
     name: "just the word 'success'",
     pattern: new RegExp(
       String.raw`\b(?:say|type|(?:${VERB}|state)\b[^.\n"'“‘\`]{0,30}?\b(?:only|just|exactly|simply|with|the (?:word|phrase|text|string)))\b[^.\n"'“‘\`]{0,25}?["'“‘\`]([^"'”’\`\n]{1,80})["'”’\`]`,
@@ -120,6 +146,14 @@ export const RULES: readonly Rule[] = [
       "i",
     ),
     build: (m) => (m[1] === undefined ? undefined : { kind: "say", text: m[1] }),
+  },
+  {
+    // "Reply only with OK.": one unquoted word in capitals is the answer; a format (JSON, SQL) is not.
+    name: "only OK (unquoted capitals)",
+    pattern: new RegExp(
+      String.raw`\b(?:[Rr]espond|[Rr]eply|[Aa]nswer|[Oo]utput|[Rr]eturn|[Ss]ay|[Pp]rint|[Ww]rite)\b[^.\n]{0,20}?\b(?:[Oo]nly|[Jj]ust|[Ss]imply)\s+(?:with\s+)?([A-Z][A-Z0-9_-]{0,30})\b(?!\s*(?:,|\bor\b|\/|\|))`,
+    ),
+    build: (m) => (m[1] === undefined || FORMATS.has(m[1]) ? undefined : { kind: "say", text: m[1] }),
   },
   {
     name: "rate from 1 to 10",
@@ -192,7 +226,7 @@ function numberRange(low: string | undefined, high: string | undefined): Instruc
 
 /** A cheap first look: most prompts hold none of these words, and then no rule runs. */
 const TRIGGER =
-  /\b(?:only|just|exactly|either|one of|yes|true|number|integer|digit|score|rating|rate|sentences?|bullets?|points|items|reasons|tips|ways|ideas|steps|examples|benefits|advantages|options|suggestions|list|words?|say|type|state|respond|reply|output|return)\b|["'“‘`]/i;
+  /\b(?:only|just|exactly|either|one of|yes|true|number|integer|digit|score|rating|rate|sentences?|bullets?|points|items|reasons|tips|ways|ideas|steps|examples|benefits|advantages|options|suggestions|list|words?|say|type|state|respond|reply|output|return|answer|classify|label|categori[sz]e)\b|["'“‘`]/i;
 
 /** The first instruction `text` states, or undefined. */
 export function readInstruction(text: string): Instruction | undefined {

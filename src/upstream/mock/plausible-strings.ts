@@ -55,10 +55,27 @@ const SENTENCES = [
   "The meeting was moved to next Tuesday afternoon.",
 ];
 
-type Kind = "city" | "name" | "sentence" | "words";
+const STREETS = ["12 Harbour Street", "48 Elm Avenue", "7 Station Road", "221 Baker Street", "3 Mill Lane"];
+const COUNTRIES = ["France", "Japan", "Canada", "Kenya", "Brazil", "Norway", "Australia", "Portugal"];
+const DATES = ["2025-03-14", "2025-06-02", "2025-09-21", "2026-01-08", "2026-04-30"];
+
+type Kind =
+  "city" | "name" | "sentence" | "words" | "email" | "phone" | "url" | "street" | "country" | "date";
+
+/** Free-text fields whose name says what they hold: the value looks like it (an email has an @). */
+const SHAPED: ReadonlyArray<readonly [RegExp, Kind]> = [
+  [/e_?mail(_?address)?$/, "email"],
+  [/(phone|mobile|tel|telephone)(_?number)?$/, "phone"],
+  [/(url|uri|website|homepage|link)$/, "url"],
+  [/(street|address|address_?line_?\d?)$/, "street"],
+  [/country$/, "country"],
+  [/(date|day_of|birthday|dob|deadline|due)$/, "date"],
+];
 
 function kindOf(property: string): Kind {
-  const p = property.toLowerCase();
+  const p = property.toLowerCase().replace(/([a-z])([A-Z])/g, "$1_$2");
+  const shaped = SHAPED.find(([pattern]) => pattern.test(p))?.[1];
+  if (shaped !== undefined) return shaped;
   if (/(city|location|town|place|destination|origin)$/.test(p)) return "city";
   if (/(^|_)(name|author|assignee|owner|candidate|nickname)$|fullname|first_?name|last_?name/.test(p))
     return "name";
@@ -77,16 +94,30 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
+/** The kinds that are one pick from a list. */
+const PICKS: Partial<Record<Kind, readonly string[]>> = {
+  city: CITIES,
+  name: NAMES,
+  sentence: SENTENCES,
+  street: STREETS,
+  country: COUNTRIES,
+  date: DATES,
+};
+
 function candidate(kind: Kind, h: number): string {
   const at = <T>(list: readonly T[], n: number): T => list[n % list.length] as T;
+  const list = PICKS[kind];
+  if (list !== undefined) return at(list, h);
   switch (kind) {
-    case "city":
-      return at(CITIES, h);
-    case "name":
-      return at(NAMES, h);
-    case "sentence":
-      return at(SENTENCES, h);
-    case "words":
+    case "email":
+      return `${at(NAMES, h)
+        .toLowerCase()
+        .replace(/[^a-z]+/g, ".")}@example.com`;
+    case "phone":
+      return `+1 555 01${String(h % 100).padStart(2, "0")}`;
+    case "url":
+      return `https://example.com/${at(WORDS, h)}`;
+    default:
       return `${at(WORDS, h)} ${at(WORDS, h >>> 8)}`;
   }
 }

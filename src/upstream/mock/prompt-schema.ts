@@ -111,6 +111,13 @@ const NAMED_KEYS = new RegExp(
     KEY_LIST,
   "i",
 );
+/** Keys named before the format: "Extract the name and age as JSON", "Return title, year into JSON". */
+const KEYS_BEFORE_JSON = new RegExp(
+  String.raw`\b(?:extract|return|give(?:\s+me)?|get|output|provide|pull\s+out|list)\s+` +
+    KEY_LIST +
+    String.raw`\s*(?:as|in|into)\s+(?:an?\s+)?(?:valid\s+)?JSON\b`,
+  "i",
+);
 const NOT_KEYS = new Set([
   "for",
   "from",
@@ -136,20 +143,34 @@ const NOT_KEYS = new Set([
   "object",
   "that",
   "in",
+  "into",
+  "their",
+  "its",
+  "his",
+  "her",
 ]);
+
+/**
+ * The keys of a named list: words before the first key ("the") are skipped; after it, any such word
+ * but "and"/"or" ends the list — "keys name and age for Bob, 22" names two keys, not "Bob".
+ */
+function keysOf(list: string): string[] {
+  const keys: string[] = [];
+  for (const raw of list.split(/[\s,/]+/)) {
+    const word = raw.trim().replace(/^[`"']|[`"']$/g, "");
+    const lower = word.toLowerCase();
+    if (/^[A-Za-z_][\w-]*$/.test(word) && !NOT_KEYS.has(lower)) keys.push(word);
+    else if (keys.length > 0 && lower !== "and" && lower !== "or" && word !== "") break;
+  }
+  return keys;
+}
 
 /** Keys named in prose ("with keys name and age"), typed by their names. */
 function schemaOfNamedKeys(text: string): Schema | undefined {
-  const named = NAMED_KEYS.exec(tail(text))?.[1];
+  const scanned = tail(text);
+  const named = NAMED_KEYS.exec(scanned)?.[1] ?? KEYS_BEFORE_JSON.exec(scanned)?.[1];
   if (named === undefined) return undefined;
-  const keys = [
-    ...new Set(
-      named
-        .split(/[\s,/]+/)
-        .map((k) => k.trim().replace(/^[`"']|[`"']$/g, ""))
-        .filter((k) => /^[A-Za-z_][\w-]*$/.test(k) && !NOT_KEYS.has(k.toLowerCase())),
-    ),
-  ].slice(0, MAX_KEYS);
+  const keys = [...new Set(keysOf(named))].slice(0, MAX_KEYS);
   if (keys.length === 0) return undefined;
   const properties: Schema = {};
   for (const key of keys) properties[key] = typeOfName(key);

@@ -109,11 +109,24 @@ interface Words {
   opener: string;
 }
 
+// A template names the topic when its text for a marker topic holds the marker.
+const PROBE: Words = {
+  topic: "\u0000topic",
+  aspect: "",
+  action: "",
+  action2: "",
+  quality: "",
+  quality2: "",
+  opener: "",
+};
+/** The templates that name the topic: an answer opens with one, so "Tell me about dogs" is about dogs. */
+const ON_TOPIC = TEMPLATES.filter((t) => t(PROBE).toLowerCase().includes(PROBE.topic));
+
 function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function sentence(rng: Rng, topics: readonly string[]): string {
+function sentence(rng: Rng, topics: readonly string[], onTopic = false): string {
   const action = rng.pick(ACTIONS);
   let action2 = rng.pick(ACTIONS);
   if (action2 === action) action2 = ACTIONS[(ACTIONS.indexOf(action) + 1) % ACTIONS.length] ?? action;
@@ -136,7 +149,7 @@ function sentence(rng: Rng, topics: readonly string[]): string {
     quality2,
     opener: rng.pick(OPENERS),
   };
-  return rng.pick(TEMPLATES)(words);
+  return rng.pick(onTopic && topics.length > 0 ? ON_TOPIC : TEMPLATES)(words);
 }
 
 // Sentences repeat a lot across answers: their token counts are memoised (bounded). The BPE
@@ -174,7 +187,7 @@ export function prose(
   for (let i = 0; i < 2000 && tokens < targetTokens; i++) {
     const separator = text === "" ? "" : inParagraph >= 3 && rng.next() < 0.4 ? "\n\n" : " ";
     inParagraph = separator === "\n\n" ? 0 : inParagraph + 1;
-    const piece = separator + sentence(rng, topics);
+    const piece = separator + sentence(rng, topics, text === "");
     tokens += countPiece(piece) + (separator === "\n\n" ? paragraphJoinTokens() : 0);
     text += piece;
   }
@@ -184,6 +197,6 @@ export function prose(
 /** Exactly `count` sentences of the same grammar (for "in one sentence", bullet points, word limits). */
 export function sentences(rng: Rng, topics: readonly string[], count: number): string[] {
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(sentence(rng, topics));
+  for (let i = 0; i < count; i++) out.push(sentence(rng, topics, i === 0));
   return out;
 }

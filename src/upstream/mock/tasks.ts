@@ -1,9 +1,10 @@
 // Short asks with one obvious answer — "hi", "say hello", "count to 5", "what is 2+2?", "repeat after me:
 // …", "what is the capital of France?", "name three fruits", "write a haiku about the sea", "tell me a
-// joke" — answered as a model would instead of with topic prose. They are what a newcomer types first, and
+// joke", "write a Python function that adds two numbers" — answered as a model would instead of with topic prose. They are what a newcomer types first, and
 // what quick tests assert on ("4" in the answer). Read by one ordered table like instructions.ts: the first
 // row whose pattern matches the (short) question decides. Pure and bounded: only questions of at most
 // MAX_QUESTION characters are read.
+import { CODE_ASK, codeAnswer } from "./code-task.ts";
 import { COUNT_WORDS, countWord, type Instruction } from "./instructions.ts";
 import { arithmetic } from "./obey.ts";
 import type { Rng } from "./random.ts";
@@ -152,6 +153,11 @@ export const TASKS: readonly Task[] = [
       const opening = rng.pick(["Quiet morning light", "Soft wind in the pines", "A slow river bends"]);
       return `${opening}\n${capitalize(topic)} holds its breath and waits\nThe day moves along`;
     },
+  },
+  {
+    name: "write a Python function that X",
+    pattern: CODE_ASK,
+    answer: (m) => codeAnswer(m),
   },
   {
     name: "tell me a joke",

@@ -29,6 +29,18 @@ const ROWS: Record<string, [string, Instruction][]> = {
   "true or false": [
     ["Respond with true or false: the earth is round.", { kind: "choice", options: ["true", "false"] }],
   ],
+  "answer A, B or C": [
+    [
+      "Review: 'I love it'. Answer positive, negative or neutral.",
+      { kind: "choice", options: ["positive", "negative", "neutral"] },
+    ],
+    ["Label it as spam or ham: 'WIN a FREE cruise'", { kind: "choice", options: ["spam", "ham"] }],
+    ["Answer with A, B, C or D.", { kind: "choice", options: ["A", "B", "C", "D"] }],
+  ],
+  "only OK (unquoted capitals)": [
+    ["You are a health check. Reply only with OK.", { kind: "say", text: "OK" }],
+    ["Respond with just DONE when finished", { kind: "say", text: "DONE" }],
+  ],
   "just the word 'success'": [
     ["Respond with just the word 'success'", { kind: "say", text: "success" }],
     ['Say "hello world"', { kind: "say", text: "hello world" }],
@@ -80,6 +92,10 @@ describe("the instruction rules table", () => {
     ["Tell me one of your favourite books"],
     ["Explain what JSON is"],
     ["Give me a number of reasons to learn Rust"],
+    ["Respond only with JSON."],
+    ["Respond politely or not at all"],
+    ["Reply in English or French"],
+    ["Answer the question or say you do not know"],
     [""],
   ])("a prompt without a constraint states none: %j", (prompt) => {
     expect(readInstruction(prompt)).toBeUndefined();

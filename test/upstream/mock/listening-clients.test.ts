@@ -43,6 +43,27 @@ for model in ["us.anthropic.claude-3-haiku-20240307-v1:0", "us.meta.llama3-3-70b
     print(model, "connected" if test_connection(model) else "NOT connected")
 `;
 
+/** Labelling code as a notebook writes it: the options listed right after the verb, no "only". */
+const LABELS = String.raw`
+import json, os
+from openai import OpenAI
+client = OpenAI(base_url=os.environ["BASE"] + "/v1", api_key="anything")
+def ask(messages):
+    r = client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=400)
+    return r.choices[0].message.content.strip()
+sentiment = ask([{"role": "user", "content":
+    "Classify the sentiment of this review: 'I love this product, it works great!' Answer positive, negative or neutral."}])
+spam = ask([{"role": "user", "content": "Label it as spam or ham: 'WIN a FREE cruise, click now!!!'"}])
+ok = ask([{"role": "system", "content": "You are a health check. Reply only with OK."}, {"role": "user", "content": "ping"}])
+dogs = ask([{"role": "system", "content": "You are a helpful assistant that speaks like a pirate."},
+    {"role": "user", "content": "Tell me about dogs"}])
+import re
+reply = ask([{"role": "user", "content": "Write a Python function that adds two numbers"}])
+block = re.search(r"\x60\x60\x60python\n(.*?)\x60\x60\x60", reply, re.S)
+compile(block.group(1), "answer.py", "exec")  # what a code-extraction pipeline does next
+print(json.dumps({"sentiment": sentiment, "spam": spam, "ok": ok, "dogs": dogs, "code": block.group(1)}))
+`;
+
 describe.skipIf(py.skip !== undefined)("public Python clients that branch on answers", () => {
   it("a PASSED/FAILED verifier (openai SDK, /v1) takes its success branch", async () => {
     const out = await runPython(py.python!, VERIFIER, { BASE: gw.url });
@@ -56,6 +77,24 @@ describe.skipIf(py.skip !== undefined)("public Python clients that branch on ans
       "us.meta.llama3-3-70b-instruct-v1:0 connected",
       "us.amazon.nova-micro-v1:0 connected",
     ]);
+  }, 120_000);
+
+  it("bare-list labels, a system 'Reply only with OK', prose on the question, a code block (openai SDK)", async () => {
+    const out = await runPython(py.python!, LABELS, { BASE: gw.url });
+    const answers = JSON.parse(out) as {
+      sentiment: string;
+      spam: string;
+      ok: string;
+      dogs: string;
+      code: string;
+    };
+    expect(answers).toMatchObject({ sentiment: "positive", ok: "OK" });
+    expect(["spam", "ham"]).toContain(answers.spam);
+    // Prose is about the question, not the words of the system prompt folded in front of it.
+    expect(answers.dogs).toMatch(/\bdogs\b/i);
+    expect(answers.dogs).not.toMatch(/helpful|speaks|pirate/i);
+    // A code request gets a fenced block that compiles (the script compiled it).
+    expect(answers.code).toMatch(/^def adds_two_numbers\(/);
   }, 120_000);
 });
 

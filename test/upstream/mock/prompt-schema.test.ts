@@ -31,6 +31,18 @@ describe("schemaFromPrompt (JSON mode)", () => {
       required: ["name", "age"],
       additionalProperties: false,
     });
+    expect(schemaFromPrompt(request("Give a JSON with keys name and age for Bob, 22"))).toEqual({
+      type: "object",
+      properties: { name: { type: "string" }, age: { type: "integer" } },
+      required: ["name", "age"],
+      additionalProperties: false,
+    });
+    expect(schemaFromPrompt(request("Extract the name and age as JSON: John is 30."))).toEqual({
+      type: "object",
+      properties: { name: { type: "string" }, age: { type: "integer" } },
+      required: ["name", "age"],
+      additionalProperties: false,
+    });
     expect(schemaFromPrompt(request("Invent a person as JSON with name, age and hobbies"))).toEqual({
       type: "object",
       properties: {

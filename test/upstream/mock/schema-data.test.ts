@@ -102,6 +102,29 @@ describe("plausible numbers", () => {
   });
 });
 
+describe("plausible strings", () => {
+  it("free-text fields named email, phone, url, street, country or date look like one", () => {
+    const faker = createSchemaFaker();
+    const names = ["email", "phoneNumber", "website", "street", "country", "due_date"];
+    const schema = {
+      type: "object",
+      properties: Object.fromEntries(names.map((n) => [n, { type: "string" }])),
+      required: names,
+    };
+    for (const seed of SEEDS) {
+      const outcome = faker.fake(schema, seed);
+      if (!outcome.ok) throw new Error(outcome.reason);
+      const v = outcome.value as Record<string, string>;
+      expect(v.email).toMatch(/^[a-z.-]+@example\.com$/);
+      expect(v.phoneNumber).toMatch(/^\+1 555 01\d\d$/);
+      expect(v.website).toMatch(/^https:\/\/example\.com\/\w+$/);
+      expect(v.street).toMatch(/^\d+ [A-Z]\w+ (Street|Avenue|Road|Lane)$/);
+      expect(v.country).toMatch(/^[A-Z][a-z]+$/);
+      expect(v.due_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+});
+
 describe("minimalInstance (the repair pass)", () => {
   it.each(corpus.filter((e) => !e.file.includes("pattern")).map((e) => [e.file, e] as const))(
     "yields something for %s",

@@ -48,6 +48,14 @@ const ROWS: Record<string, [string, string | RegExp][]> = {
   ],
   "a haiku about X": [["Write a haiku about the sea", /^[^\n]+\nSea [^\n]+\n[^\n]+$/]],
   "tell me a joke": [["Tell me a joke", /\?|:/]],
+  "write a Python function that X": [
+    [
+      "Write a Python function that adds two numbers",
+      /^Here is a starting point:\n\n```python\ndef adds_two_numbers\(\*args, \*\*kwargs\):\n/,
+    ],
+    ["Write a JS function to reverse a string.", /```javascript\n[\s\S]*function reverseAString\(/],
+    ["write an SQL query", /```sql\n-- [^\n]+\nSELECT/],
+  ],
 };
 
 describe("tasks.ts: each row answers its plain asks", () => {

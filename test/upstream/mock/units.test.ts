@@ -166,6 +166,27 @@ describe("asksForJson", () => {
     ["please return the result as JSON", true],
     ["What does the API return in JSON?", false],
     ["Tell me about JSON", false],
+    ["Give me JSON with the keys city and country for Paris", true],
+    ["Generate a JSON object describing a cat", true],
+    ["Extract the name and age as JSON: John is 30.", true],
+    ["Format the output as JSON.", true],
+    ["Write a JSON parser in Python", false],
+    ["How do I parse dates in JSON?", false],
+    ["Generate JSON schemas for my API", false],
   ])("%j → %s", (text, expected) => expect(ask(text)).toBe(expected));
+  it("a prefill opening an object or array asks for JSON", () => {
+    const prefilled = (prefill: string) =>
+      asksForJson({
+        model: "m",
+        max_tokens: 10,
+        messages: [
+          { role: "user", content: "Describe a cat" },
+          { role: "assistant", content: prefill },
+        ],
+      });
+    expect(prefilled("{")).toBe(true);
+    expect(prefilled("[")).toBe(true);
+    expect(prefilled("The cat")).toBe(false);
+  });
   it("reads the top-level system prompt too", () => expect(ask("hi", "Answer in JSON.")).toBe(true));
 });
