@@ -219,6 +219,27 @@ const converse: FaceSpec = {
   answer: "converse",
 };
 
+/** CountTokens with the Converse form: the Converse body, one level down (`input.converse`). */
+const bedrockCountTokens: FaceSpec = {
+  ...converse,
+  path: `${MODEL_PATH}/count-tokens`,
+  base: { input: { converse: { messages: converse.base.messages } } },
+  fields: ["input"],
+  schema: converse.schema.map((place) => (s) => (body) => {
+    const inner: Fields = { ...((body.input as Fields | undefined)?.converse as Fields | undefined) };
+    place(s)(inner);
+    body.input = { converse: inner };
+  }),
+  text: (text) => set({ input: { converse: { messages: [{ role: "user", content: [{ text }] }] } } }),
+  bareToolResult: (body) => {
+    const inner: Fields = {};
+    converse.bareToolResult(inner);
+    body.input = { converse: inner };
+  },
+  deep: "input",
+  answer: "bedrock-count",
+};
+
 const streamed = (spec: FaceSpec, patch: Partial<FaceSpec>): FaceSpec => ({
   ...spec,
   answer: "stream",
@@ -243,6 +264,7 @@ const SPECS = {
   "bedrock-invoke-stream": streamed(bedrockInvoke, { path: `${MODEL_PATH}/invoke-with-response-stream` }),
   converse,
   "converse-stream": streamed(converse, { path: `${MODEL_PATH}/converse-stream` }),
+  "bedrock-count-tokens": bedrockCountTokens,
 } satisfies Record<string, FaceSpec>;
 
 export type Face = keyof typeof SPECS;

@@ -128,6 +128,8 @@ function answerShape(c: FuzzCase, a: Answer, text: string): boolean {
       return Array.isArray(body.content) && isObject(body.usage);
     case "count":
       return typeof body.input_tokens === "number";
+    case "bedrock-count":
+      return typeof body.inputTokens === "number";
     case "converse":
       return isObject(body.output) && typeof body.stopReason === "string";
     default:

@@ -1,5 +1,5 @@
 // The short fixed-seed fuzz pass of `npm test` (the full one is `npm run fuzz`): hostile bodies for
-// every face — /prod/invoke, chat completions, messages (+ count_tokens), responses and the four Bedrock
+// every face — /prod/invoke, chat completions, messages (+ count_tokens), responses and the five Bedrock
 // Runtime routes, streamed and not — over real sockets; counts only: no crash, no internal 500 (by the
 // answers and by the gateway's own bpg_internal_errors_total), no other 5xx, nothing outside each face's
 // documented shapes, and the gateway still healthy. Timings are the full pass's to report.
