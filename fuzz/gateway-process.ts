@@ -5,7 +5,7 @@
 // (messages in gateway-ipc.ts); a stall is reported as it happens, naming the cases then in flight
 // (the harness's `x-fuzz-case` header), so the harness can describe their bodies.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, type ELDHistogram } from "node:perf_hooks";
 import { startGateway } from "../src/server/gateway.ts";
 import { CASE_HEADER, type FromGateway, type Memory, type ToGateway } from "./gateway-ipc.ts";
 import { StallWatch } from "./stalls.ts";
@@ -46,7 +46,12 @@ const gw = await startGateway({
   mock: { teams: [{ team_id: "demo", api_token: "demo-token", budget_limit: 1e12 }] } as never,
 });
 
-const loop = monitorEventLoopDelay({ resolution: 10 });
+// One delay histogram per stretch measured (a face's bodies): a histogram disabled and enabled again
+// records the whole pause between (the forced GC, the harness's turn) as one delay — the 255 ms and
+// 339 ms maxima of earlier passes were that. Stretches combine by their worst: the max of their maxima,
+// and of their 99th percentiles (an upper bound of the pass's own).
+const loop = { maxNs: 0, p99Ns: 0 };
+let stretch: ELDHistogram | undefined;
 const stalls = new StallWatch((offender) => send({ type: "stall", offender }));
 // The cases in flight, by the harness's id: a second 'request' listener beside the gateway's own.
 gw.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -58,10 +63,14 @@ gw.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
 
 const measuring = (on: boolean): void => {
   if (on) {
-    loop.enable();
+    stretch = monitorEventLoopDelay({ resolution: 10 });
+    stretch.enable();
     stalls.start();
-  } else {
-    loop.disable();
+  } else if (stretch !== undefined) {
+    stretch.disable();
+    loop.maxNs = Math.max(loop.maxNs, stretch.max);
+    loop.p99Ns = Math.max(loop.p99Ns, stretch.percentile(99));
+    stretch = undefined;
     stalls.stop();
   }
 };
@@ -84,8 +93,8 @@ process.on("message", (message: ToGateway) => {
         type: "figures",
         crashes,
         open: memory(),
-        maxEventLoopDelayMs: Math.round(loop.max / 1e5) / 10,
-        p99EventLoopDelayMs: Math.round(loop.percentile(99) / 1e5) / 10,
+        maxEventLoopDelayMs: Math.round(loop.maxNs / 1e5) / 10,
+        p99EventLoopDelayMs: Math.round(loop.p99Ns / 1e5) / 10,
         maxOwnDelayMs: Math.round(stalls.maxOwnMs),
       });
       void gw.close().then(() => process.disconnect());

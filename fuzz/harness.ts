@@ -43,6 +43,7 @@ export interface FuzzFigures {
   /** Face handlers still working after every client was answered or hung up (should be 0). */
   handlersLeft: number;
   maxEventLoopDelayMs: number;
+  /** The worst face's 99th percentile (faces are measured apart). */
   p99EventLoopDelayMs: number;
   /** The largest loop delay the loop thread's own CPU time accounts for (a shared machine's waits left out). */
   maxOwnDelayMs: number;

@@ -49,7 +49,7 @@ function table(f: FuzzFigures): string {
     `Crashes: ${f.crashes}; internal errors counted by the gateway: ${f.internalErrorsCounted}; ` +
       `handlers left after the clients hung up or were answered: ${f.handlersLeft}; ` +
       `healthy after: ${f.healthyAfter}; max event-loop delay ${f.maxEventLoopDelayMs} ms ` +
-      `(p99 ${f.p99EventLoopDelayMs} ms; at most ${f.maxOwnDelayMs} ms of it the gateway's own work: its loop thread's CPU time); RSS growth ${f.rssGrowthMiB} MiB (heap retained after GC ` +
+      `(p99 ${f.p99EventLoopDelayMs} ms, the worst face's; at most ${f.maxOwnDelayMs} ms of it the gateway's own work: its loop thread's CPU time); RSS growth ${f.rssGrowthMiB} MiB (heap retained after GC ` +
       `${f.heapGrowthMiB} MiB, heap committed ${f.heapCommittedGrowthMiB} MiB, external ${f.externalGrowthMiB} MiB); ` +
       `${f.seconds} s.`,
     "",
