@@ -6,6 +6,9 @@ import type { ClientGoneListener, Credentials, InvokeContext, InvokeTrace } from
 import { LazyAbort } from "./cancel.ts";
 import { headerOf, type Exchange } from "./exchange.ts";
 
+/** Longer than any real team id. */
+const MAX_NOTED_TEAM = 128;
+
 export class ExchangeInvokeContext implements InvokeContext {
   readonly credentials: Credentials | undefined;
   readonly requestId: string;
@@ -21,7 +24,12 @@ export class ExchangeInvokeContext implements InvokeContext {
     this.credentials = credentials;
     this.requestId = x.record.requestId;
     this.trace = x.record;
-    if (credentials !== undefined) x.record.team = credentials.teamId;
+    // The record outlives the request (journal, access log): a hostile 1.3 MB team id is noted cut.
+    if (credentials !== undefined)
+      x.record.team =
+        credentials.teamId.length <= MAX_NOTED_TEAM
+          ? credentials.teamId
+          : `${structuredClone(credentials.teamId.slice(0, MAX_NOTED_TEAM))}…`;
     const abort = this.abort;
     x.record.onClientGone = () => abort.abort();
     const fault = headerOf(x.req, "x-mock-fault");

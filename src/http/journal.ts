@@ -78,21 +78,32 @@ const MAX_ITEMS = 1000;
 
 /**
  * A redacted copy: secret keys replaced, long strings (images, documents) cut to their start, long
- * arrays and wide objects to their first MAX_ITEMS.
+ * arrays and wide objects to their first MAX_ITEMS, and the whole copy to about KEPT_BODY_BYTES
+ * (characters, and 8 per value), past which values read "[…]".
  */
-export function redactBody(value: unknown, depth = 0): unknown {
+export function redactBody(value: unknown): unknown {
+  return redacted(value, 0, { left: KEPT_BODY_BYTES });
+}
+
+function redacted(value: unknown, depth: number, budget: { left: number }): unknown {
+  // Each cut is bounded, but not their sum: 1,000 messages of 2,000 characters each were kept whole, and
+  // the journal keeps 200 entries (a fuzz pass: ~25 MiB of heap swinging with whatever it last saw).
+  if (budget.left <= 0) return "[…]";
+  budget.left -= 8;
   // The cut start is copied: a slice is a view that keeps the whole string alive, so 200 journal entries
   // would have held 200 whole bodies (300 MB of 1.5 MB prompts) for their first 2,000 characters each.
-  if (typeof value === "string")
+  if (typeof value === "string") {
+    budget.left -= Math.min(value.length, MAX_STRING);
     return value.length <= MAX_STRING
       ? value
       : `${structuredClone(value.slice(0, MAX_STRING))}…[${value.length} chars]`;
+  }
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return "[…]";
   // Long arrays and wide objects are cut too: a 6 MB body of 3 M numbers, copied whole, is ~50 MB of
-  // heap per entry, and the journal keeps 200.
+  // heap per entry.
   if (Array.isArray(value)) {
-    const kept = value.slice(0, MAX_ITEMS).map((item: unknown) => redactBody(item, depth + 1));
+    const kept = value.slice(0, MAX_ITEMS).map((item: unknown) => redacted(item, depth + 1, budget));
     return value.length <= MAX_ITEMS ? kept : [...kept, `…[${value.length} items]`];
   }
   const out: Record<string, unknown> = {};
@@ -101,7 +112,7 @@ export function redactBody(value: unknown, depth = 0): unknown {
     const inner = (value as Record<string, unknown>)[key];
     out[key] = SECRET_KEYS.has(key.toLowerCase().replaceAll("-", "_"))
       ? "[REDACTED]"
-      : redactBody(inner, depth + 1);
+      : redacted(inner, depth + 1, budget);
   }
   if (keys.length > MAX_ITEMS) out["…"] = `[${keys.length} keys]`;
   return out;

@@ -45,6 +45,18 @@ describe("RequestJournal", () => {
     expect(redacted.wide?.k999).toBe(999);
   });
 
+  it("keeps about 64 KB of a large body in all, however it is spread", () => {
+    const messages = Array.from({ length: 1000 }, (_, i) => ({
+      role: "user",
+      content: `${i} ${"x".repeat(1990)}`,
+    }));
+    const copy = redactBody({ model: "m", messages }) as { model: string; messages: { content: string }[] };
+    expect(copy.model).toBe("m");
+    expect(copy.messages[0]?.content).toBe(messages[0]?.content);
+    expect(JSON.stringify(copy).length).toBeLessThan(80_000);
+    expect(copy.messages.at(-1)).toBe("[…]");
+  });
+
   it("does not keep a large body (or one of unknown length) whole", () => {
     const journal = new RequestJournal(5, new ManualClock(0));
     const big = note(journal, "big", { image: "z".repeat(100_000) }, String(200_000));

@@ -118,9 +118,13 @@ function excessive(root: unknown): string | undefined {
   };
   return walk(root, 0, false);
 }
-const RESULTS_PER_SCHEMA = 64;
+// Few: the simulator's answer cache already repeats a repeated request; a result can be 100,000
+// characters, and 64 of them per schema were held beyond what the cache's size bound counts.
+const RESULTS_PER_SCHEMA = 8;
 /** Compilations per Ajv instance (see createSchemaFaker). */
 const AJV_COMPILES = 256;
+/** Characters of schema text an Ajv instance compiles before it is replaced (its scope holds them all). */
+const AJV_CHARS = 1024 * 1024;
 
 function newAjv<T extends Ajv | Ajv2020>(instance: T): T {
   addFormats.default(instance);
@@ -170,6 +174,7 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   // Checking against the meta-schema compiles nothing new, so these live as long as the faker.
   const checkers = { modern: new Ajv2020(ajvOptions), legacy: new Ajv(ajvOptions) };
   let compiles = 0;
+  let compiledChars = 0;
   // Compiled validators grow with their schema's text: bound the text held as well as the count. An
   // entry's heap is ~3× its text (the schema twice, as given and as the faker reads it, plus what Ajv
   // compiled): 4 M characters hold hundreds of real tool schemas (1–10 KB each) in ~12 MiB; 64 M let a
@@ -229,9 +234,11 @@ export function createSchemaFaker(options: SchemaFakerOptions = {}): SchemaFaker
   function validatorOf(entry: Entry): ValidateFunction | string {
     if (entry.problem !== undefined) return entry.problem;
     if (entry.validate !== undefined) return entry.validate;
-    if (++compiles % AJV_COMPILES === 0) {
+    compiledChars += entry.chars;
+    if (++compiles % AJV_COMPILES === 0 || compiledChars > AJV_CHARS) {
       modern = newAjv(new Ajv2020(compileOptions));
       legacy = newAjv(new Ajv(compileOptions));
+      compiledChars = entry.chars;
     }
     const ajv = entry.oldDraft ? legacy : modern;
     const schema = entry.original;

@@ -4,7 +4,7 @@
 // Every refusal is an UpstreamResponse with the proxy's exact body. Only two things throw: the `reset`
 // fault (`upstreamReset()`, which /prod/invoke turns into a dropped socket) and a caller hanging up
 // during simulated latency (499, nothing charged).
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import type { Budget } from "../../accounting/types.ts";
 import { llmCost, roundCost } from "../../accounting/pricing.ts";
 import type { Config, MockTeamConfig } from "../../config/types.ts";
@@ -71,6 +71,8 @@ interface Prepared {
  * (base64url) never starts with "{", a request's JSON always does: the two kinds of key cannot meet.
  */
 const TEXT_KEY_MAX_CHARS = 1024;
+/** A request this long (as JSON) is answered a turn of the event loop after it is read. */
+const LARGE_REQUEST_CHARS = 64 * 1024;
 
 /** Only answers up to this size are cached (bounds the cache to a few MB). */
 const CACHED_ANSWER_MAX_TOKENS = 1500;
@@ -279,6 +281,9 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     if (malformedBlock !== undefined) return malformedBlock;
     // Choices of one n > 1 request differ, as sampled answers would; each stays deterministic.
     const text = JSON.stringify(request);
+    // A large request gives the event loop a turn between reading it and answering it: two 1.5 MB
+    // requests read in one turn and answered in it too held the loop for ~90 ms.
+    if (text.length > LARGE_REQUEST_CHARS) await nextTurn();
     const choice = context.choice ?? 0;
     const keyText = choice === 0 ? text : `${text}\0${choice}`;
     const stub = await stubbed(request, context, team, model, keyText);
