@@ -214,18 +214,26 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     return { team, forced };
   }
 
-  /** Answers are a pure function of team, request and seed: repeated requests skip the tokenizer. */
-  async function prepare(
+  /**
+   * Answers are a pure function of team, request and seed: a repeated request is answered from the
+   * cache under this key, without the tokenizer (and without waiting a turn).
+   */
+  function answerKey(
+    team: MockTeamConfig,
+    text: string,
+  ): { key: string; digest: ReturnType<typeof digestOf> | undefined } {
+    const digest = text.length <= TEXT_KEY_MAX_CHARS ? undefined : digestOf(mock.seed, text);
+    return { key: `${team.team_id}\0${digest === undefined ? text : digest.key}`, digest };
+  }
+
+  /** A new answer (counted, generated and cached under `key`). */
+  async function generate(
     request: InvokeRequest,
     team: MockTeamConfig,
     model: ModelInfo,
-    text: string,
+    digest: ReturnType<typeof digestOf>,
+    key: string,
   ): Promise<Prepared> {
-    let digest = text.length <= TEXT_KEY_MAX_CHARS ? undefined : digestOf(mock.seed, text);
-    const cacheKey = `${team.team_id}\0${digest === undefined ? text : digest.key}`;
-    const cached = answers.get(cacheKey);
-    if (cached !== undefined) return cached;
-    digest ??= digestOf(mock.seed, text);
     // Claude's tool-use system prompt is billed as input, as Anthropic documents.
     const inputTokens = await billedInputTokens(request, model);
     const prepared: Prepared = {
@@ -234,25 +242,21 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       seed: digest.seed,
     };
     if (!("content" in prepared.outcome) || prepared.outcome.outputTokens <= CACHED_ANSWER_MAX_TOKENS)
-      answers.set(cacheKey, prepared);
+      answers.set(key, prepared);
     return prepared;
   }
 
   /**
-   * A run-time stub's answer, when one matches: ahead of the answer cache, since a stub's sequence and
+   * The answer of a run-time stub that matched: ahead of the answer cache, since a stub's sequence and
    * `times` make the same request answer differently from one call to the next.
    */
   async function stubbed(
+    hit: NonNullable<ReturnType<StubMatcher["match"]>>,
     request: InvokeRequest,
     context: InvokeContext,
-    team: MockTeamConfig,
     model: ModelInfo,
     text: string,
-  ): Promise<
-    { outcome: Answer | UpstreamResponse; delayMs: number; inputTokens: number; seed: number } | undefined
-  > {
-    const hit = deps.stubs?.match(request, team.team_id, lastUserText(request), context.cassette);
-    if (hit === undefined) return undefined;
+  ): Promise<{ outcome: Answer | UpstreamResponse; delayMs: number; inputTokens: number; seed: number }> {
     if (context.trace !== undefined) {
       context.trace.stub = hit.id;
       if (hit.reply.fault !== undefined) context.trace.streamFault = hit.reply.fault;
@@ -286,8 +290,15 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     if (text.length > LARGE_REQUEST_CHARS) await nextTurn();
     const choice = context.choice ?? 0;
     const keyText = choice === 0 ? text : `${text}\0${choice}`;
-    const stub = await stubbed(request, context, team, model, keyText);
-    const prepared = stub ?? (await prepare(request, team, model, keyText));
+    const hit = deps.stubs?.match(request, team.team_id, lastUserText(request), context.cassette);
+    const stub = hit === undefined ? undefined : await stubbed(hit, request, context, model, keyText);
+    let prepared: Prepared | undefined = stub;
+    if (prepared === undefined) {
+      const { key, digest } = answerKey(team, keyText);
+      prepared =
+        answers.get(key) ??
+        (await generate(request, team, model, digest ?? digestOf(mock.seed, keyText), key));
+    }
     const { inputTokens, seed } = prepared;
     const delayMs = stub?.delayMs ?? 0;
     if (!("content" in prepared.outcome)) {
